@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Code4me.Lsp.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Code4me.Lsp.Commands;
 
@@ -8,12 +11,51 @@ internal static class ServeCommand
     public static void Configure(RootCommand root, CliContext context)
     {
         var stdio = new Option<bool>("--stdio") { Description = "Serve LSP over stdin/stdout (the default)." };
-        root.Options.Add(stdio);
-        root.SetAction((parseResult, cancellationToken) =>
+        var config = new Option<string[]>("--config", "-c")
         {
-            GC.KeepAlive(context);
-            GC.KeepAlive(parseResult);
-            return Task.FromResult(cancellationToken.IsCancellationRequested ? 1 : 0);
-        });
+            Description = "A setting as Key=Value, e.g. Code4me:Logging:Level=Debug (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        root.Options.Add(stdio);
+        root.Options.Add(config);
+        root.SetAction((parseResult, cancellationToken) =>
+            RunAsync(new LanguageServerTransport(context.Input, context.Output), parseResult.GetValue(config) ?? [], context.Error, cancellationToken));
+    }
+
+    /// <summary>Runs the server until the session ends; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(
+        LanguageServerTransport transport,
+        IReadOnlyList<string> configOverrides,
+        TextWriter error,
+        CancellationToken cancellationToken,
+        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? configureLogging = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        IHost host;
+        try
+        {
+            var builder = LanguageServerBuilder.Create(transport, configOverrides, configureLogging);
+            configureServices?.Invoke(builder.Services);
+            host = builder.Build();
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"code4me-lsp: {e.Message}");
+            return 2;
+        }
+
+        using (host)
+        {
+            var failures = host.Services.GetRequiredService<SettingsService>().Validate();
+            if (failures.Count > 0)
+            {
+                await error.WriteLineAsync($"code4me-lsp: invalid configuration: {string.Join(" ", failures)}");
+                return 2;
+            }
+
+            var exited = host.Services.GetRequiredService<Rpc.Lifecycle>().Exited;
+            await host.RunAsync(cancellationToken);
+            return exited.IsCompletedSuccessfully ? exited.Result : 1;
+        }
     }
 }

@@ -1,0 +1,48 @@
+using System.Reflection;
+using Code4me.Lsp.Core.Session;
+using Code4me.Lsp.Hosting;
+using Code4me.Lsp.Protocol;
+using Code4me.Lsp.Rpc;
+
+namespace Code4me.Lsp.Handlers.Lifecycle;
+
+/// <summary><c>initialize</c>: negotiates the position encoding, applies the client's settings, answers with what is implemented.</summary>
+internal sealed class InitializeHandler(
+    Rpc.Lifecycle lifecycle,
+    EditorSession session,
+    SettingsService settings,
+    ParentProcessWatcher parentWatcher,
+    TimeProvider time) : IRequestHandler<InitializeParams, InitializeResult>
+{
+    public static readonly string ServerVersion =
+        typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public Task<InitializeResult> HandleAsync(InitializeParams request, CancellationToken cancellationToken)
+    {
+        if (request.InitializationOptions is { } options)
+        {
+            settings.Apply(options, "initializationOptions");
+        }
+
+        var (encoding, encodingName) = ProtocolConversions.NegotiateEncoding(request.Capabilities.General?.PositionEncodings);
+        var folders = request.WorkspaceFolders?.Select(f => ProtocolConversions.ToPath(f.Uri)).ToArray()
+            ?? (request.RootUri is { } root ? [ProtocolConversions.ToPath(root)] : request.RootPath is { } path ? [path] : []);
+        session.Initialize(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId, time.GetUtcNow());
+        lifecycle.Trace = request.Trace ?? "off";
+        lifecycle.Initializing(encoding);
+        if (request.ProcessId is { } processId)
+        {
+            parentWatcher.Watch(processId);
+        }
+
+        return Task.FromResult(new InitializeResult
+        {
+            ServerInfo = new ServerInfo { Name = "code4me-lsp", Version = ServerVersion },
+            Capabilities = new ServerCapabilities
+            {
+                PositionEncoding = encodingName,
+                TextDocumentSync = new TextDocumentSyncOptions { OpenClose = true, Change = TextDocumentSyncKind.Incremental },
+            },
+        });
+    }
+}

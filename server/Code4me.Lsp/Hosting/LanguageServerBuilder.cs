@@ -1,0 +1,136 @@
+using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Core.Session;
+using Code4me.Lsp.Logging;
+using Code4me.Lsp.Rpc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Hosting;
+
+/// <summary>
+/// Builds the server's Generic Host. Configuration, lowest precedence first: <c>appsettings.json</c>
+/// beside the executable, environment variables (<c>Code4me__Section__Key</c>; <c>CODE4ME_DATABASE_URL</c>),
+/// <c>--config Key=Value</c> on the command line, then the editor's settings (initializationOptions and
+/// workspace/didChangeConfiguration, section <c>code4me</c>).
+/// </summary>
+internal static class LanguageServerBuilder
+{
+    public static HostApplicationBuilder Create(LanguageServerTransport transport, IReadOnlyList<string> configOverrides, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = true,
+        });
+
+        var lspSettings = new LspConfigurationProvider();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(WellKnownEnvironment())
+            .AddInMemoryCollection(ParseOverrides(configOverrides))
+            .Add(lspSettings);
+
+        var services = builder.Services;
+        services.AddSingleton(transport);
+        services.AddSingleton(lspSettings);
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+
+        AddOptions<ServerOptions, ServerOptionsValidator>(services, builder.Configuration, ServerOptions.Section);
+        AddOptions<LoggingOptions, LoggingOptionsValidator>(services, builder.Configuration, LoggingOptions.Section);
+
+        services.AddSingleton<Rpc.Lifecycle>();
+        services.AddSingleton<EditorSession>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<ClientChannel>();
+        services.AddSingleton<RequestGate>();
+        services.AddSingleton<SettingsService>();
+        services.AddSingleton<ParentProcessWatcher>();
+        services.AddHostedService<LanguageServerHost>();
+
+        ConfigureLogging(builder, configureLogging);
+        return builder;
+    }
+
+    /// <summary>Registers an options type bound to its section, validated at start and on every settings change.</summary>
+    public static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section));
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddSingleton<IOptionsCheck, OptionsCheck<TOptions>>();
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder, Action<ILoggingBuilder>? configureLogging)
+    {
+        var levels = new LogLevelSwitch();
+        var initial = builder.Configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
+        levels.Level = initial.Level;
+        levels.ClientLevel = initial.ClientLevel;
+        builder.Services.AddSingleton(levels);
+        builder.Services.AddHostedService<LogLevelUpdater>();
+
+        var logging = builder.Logging;
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Trace);
+        logging.AddFilter((_, _, level) => level >= levels.Level || level >= levels.ClientLevel);
+        if (configureLogging is null)
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.AddFilter<ConsoleLoggerProvider>((_, level) => level >= levels.Level);
+        }
+        else
+        {
+            configureLogging(logging);
+        }
+
+        if (initial.File is { Length: > 0 } file)
+        {
+            logging.AddProvider(new FileLoggerProvider(file));
+            logging.AddFilter<FileLoggerProvider>((_, level) => level >= levels.Level);
+        }
+
+        logging.Services.AddSingleton<ILoggerProvider, ClientLoggerProvider>();
+    }
+
+    private static Dictionary<string, string?> WellKnownEnvironment()
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (Environment.GetEnvironmentVariable("CODE4ME_DATABASE_URL") is { Length: > 0 } database)
+        {
+            values["Code4me:Database:ConnectionString"] = database;
+        }
+
+        return values;
+    }
+
+    private static Dictionary<string, string?> ParseOverrides(IReadOnlyList<string> overrides)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in overrides)
+        {
+            var equals = item.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--config takes Key=Value (e.g. Code4me:Logging:Level=Debug), not '{item}'.");
+            }
+
+            values[item[..equals].Trim()] = item[(equals + 1)..];
+        }
+
+        return values;
+    }
+}

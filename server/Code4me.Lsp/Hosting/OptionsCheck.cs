@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Hosting;
+
+/// <summary>Checks <typeparamref name="TOptions"/> by binding and validating it afresh.</summary>
+internal sealed class OptionsCheck<TOptions>(IOptionsMonitor<TOptions> monitor) : IOptionsCheck
+    where TOptions : class
+{
+    public IReadOnlyList<string> Check()
+    {
+        try
+        {
+            _ = monitor.CurrentValue;
+            return [];
+        }
+        catch (OptionsValidationException e)
+        {
+            return [.. e.Failures];
+        }
+        catch (InvalidOperationException e)
+        {
+            // Binding failed, e.g. "abc" for an integer setting.
+            return [e.Message];
+        }
+    }
+}

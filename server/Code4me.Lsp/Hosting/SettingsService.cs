@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Code4me.Lsp.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Hosting;
+
+/// <summary>
+/// Applies the settings the client sends (initializationOptions, didChangeConfiguration) all or
+/// nothing: if any options type fails validation, the previous settings stay and the error names the
+/// setting.
+/// </summary>
+internal sealed partial class SettingsService(
+    LspConfigurationProvider provider,
+    IEnumerable<IOptionsCheck> checks,
+    ILogger<SettingsService> logger)
+{
+    public void Apply(JsonElement settings, string origin)
+    {
+        var previous = provider.Snapshot();
+        List<string> failures;
+        try
+        {
+            provider.Apply(settings);
+            failures = [.. checks.SelectMany(check => check.Check())];
+        }
+        catch (AggregateException e)
+        {
+            // Options change listeners run inside the reload and rethrow binding/validation failures.
+            failures = [.. e.Flatten().InnerExceptions.SelectMany(Describe).Distinct()];
+        }
+
+        if (failures.Count > 0)
+        {
+            provider.Restore(previous);
+            throw new InvalidInputException($"The settings from {origin} were not applied: {string.Join(" ", failures)}");
+        }
+
+        LogApplied(origin);
+    }
+
+    private static IEnumerable<string> Describe(Exception e) => e is OptionsValidationException validation ? validation.Failures : [e.Message];
+
+    /// <summary>Validates the configuration as it stands (appsettings.json, environment, command line).</summary>
+    public IReadOnlyList<string> Validate() => [.. checks.SelectMany(check => check.Check())];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settings from {Origin} applied")]
+    private partial void LogApplied(string origin);
+}

@@ -1,0 +1,40 @@
+using Code4me.Lsp.Core.Documents;
+
+namespace Code4me.Lsp.Rpc;
+
+/// <summary>
+/// Where the server is in the LSP lifecycle, and what was negotiated at <c>initialize</c>.
+/// Written on the dispatch path, read anywhere.
+/// </summary>
+internal sealed class Lifecycle
+{
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile LifecycleState _state = LifecycleState.Created;
+
+    public LifecycleState State => _state;
+
+    /// <summary>The position encoding agreed at initialize (UTF-16 until then).</summary>
+    public PositionEncoding PositionEncoding { get; private set; } = PositionEncoding.Utf16;
+
+    /// <summary>The value of the last <c>$/setTrace</c> (or initialize's <c>trace</c>).</summary>
+    public string Trace { get; set; } = "off";
+
+    /// <summary>Completes with the process exit code when the session is over.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    public void Initializing(PositionEncoding encoding)
+    {
+        PositionEncoding = encoding;
+        _state = LifecycleState.Initializing;
+    }
+
+    public void Initialized() => _state = LifecycleState.Initialized;
+
+    public void ShuttingDown() => _state = LifecycleState.ShutDown;
+
+    /// <summary>
+    /// The session ends: 0 after a <c>shutdown</c> request, 1 otherwise (the spec's rule for <c>exit</c>,
+    /// also applied when the client closes the stream or dies).
+    /// </summary>
+    public void Exit() => _exited.TrySetResult(_state == LifecycleState.ShutDown ? 0 : 1);
+}

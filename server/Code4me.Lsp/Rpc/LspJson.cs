@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Code4me.Lsp.Protocol;
+using StreamJsonRpc;
+
+namespace Code4me.Lsp.Rpc;
+
+/// <summary>
+/// The one JSON configuration of the protocol: a source-generated context (AOT-friendly), used by the
+/// server and by every test client.
+/// </summary>
+internal static class LspJson
+{
+    /// <summary>Options for our wire types: nullable annotations respected, unknown LSP fields tolerated.</summary>
+    public static JsonSerializerOptions Options { get; } = new(LspJsonContext.Default.Options);
+
+    /// <summary>A new formatter (StreamJsonRpc wants one per connection) over the source-generated context.</summary>
+    public static SystemTextJsonFormatter CreateFormatter() => new()
+    {
+        JsonSerializerOptions = new JsonSerializerOptions(LspJsonContext.Default.Options),
+    };
+
+    public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+}
+
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    AllowOutOfOrderMetadataProperties = true)]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonElement?))]
+[JsonSerializable(typeof(InitializeParams))]
+[JsonSerializable(typeof(InitializeResult))]
+[JsonSerializable(typeof(SetTraceParams))]
+[JsonSerializable(typeof(LogTraceParams))]
+[JsonSerializable(typeof(DidOpenTextDocumentParams))]
+[JsonSerializable(typeof(DidChangeTextDocumentParams))]
+[JsonSerializable(typeof(DidCloseTextDocumentParams))]
+[JsonSerializable(typeof(LogMessageParams))]
+[JsonSerializable(typeof(ShowMessageParams))]
+[JsonSerializable(typeof(DidChangeConfigurationParams))]
+[JsonSerializable(typeof(ExecuteCommandParams))]
+[JsonSerializable(typeof(NoParams))]
+[JsonSerializable(typeof(DocumentStateParams))]
+[JsonSerializable(typeof(DocumentState))]
+internal sealed partial class LspJsonContext : JsonSerializerContext;

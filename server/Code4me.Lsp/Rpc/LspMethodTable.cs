@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Code4me.Lsp.Handlers.Diagnostics;
+using Code4me.Lsp.Handlers.Lifecycle;
+using Code4me.Lsp.Handlers.TextSync;
+using Code4me.Lsp.Handlers.Workspace;
+using Code4me.Lsp.Protocol;
+using StreamJsonRpc;
+
+namespace Code4me.Lsp.Rpc;
+
+/// <summary>Every method the server serves, in one list. No assembly scanning.</summary>
+internal static class LspMethodTable
+{
+    public static void Register(RequestGate gate, JsonRpc rpc)
+    {
+        // Lifecycle
+        gate.AddRequest<InitializeParams, InitializeResult, InitializeHandler>(rpc, LspMethods.Initialize, MethodKind.Initialize);
+        gate.AddNotification<NoParams, InitializedHandler>(rpc, LspMethods.Initialized);
+        gate.AddRequest<NoParams, JsonElement?, ShutdownHandler>(rpc, LspMethods.Shutdown);
+        gate.AddNotification<NoParams, ExitHandler>(rpc, LspMethods.Exit, MethodKind.Exit);
+        gate.AddNotification<SetTraceParams, SetTraceHandler>(rpc, LspMethods.SetTrace);
+
+        // Text synchronisation
+        gate.AddNotification<DidOpenTextDocumentParams, DidOpenHandler>(rpc, LspMethods.TextDocumentDidOpen);
+        gate.AddNotification<DidChangeTextDocumentParams, DidChangeHandler>(rpc, LspMethods.TextDocumentDidChange);
+        gate.AddNotification<DidCloseTextDocumentParams, DidCloseHandler>(rpc, LspMethods.TextDocumentDidClose);
+
+        // Diagnostics
+        gate.AddRequest<DocumentStateParams, DocumentState, DocumentStateHandler>(rpc, LspMethods.Code4meDocumentState);
+
+        // Workspace
+        gate.AddNotification<DidChangeConfigurationParams, DidChangeConfigurationHandler>(rpc, LspMethods.WorkspaceDidChangeConfiguration);
+    }
+
+}

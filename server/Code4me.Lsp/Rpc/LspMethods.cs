@@ -1,0 +1,27 @@
+namespace Code4me.Lsp.Rpc;
+
+/// <summary>Every method name the server knows, standard and <c>code4me/*</c>.</summary>
+internal static class LspMethods
+{
+    public const string Initialize = "initialize";
+    public const string Initialized = "initialized";
+    public const string Shutdown = "shutdown";
+    public const string Exit = "exit";
+    public const string SetTrace = "$/setTrace";
+    public const string LogTrace = "$/logTrace";
+    public const string CancelRequest = "$/cancelRequest";
+    public const string Progress = "$/progress";
+
+    public const string TextDocumentDidOpen = "textDocument/didOpen";
+    public const string TextDocumentDidChange = "textDocument/didChange";
+    public const string TextDocumentDidClose = "textDocument/didClose";
+    public const string TextDocumentInlineCompletion = "textDocument/inlineCompletion";
+
+    public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
+    public const string WorkspaceExecuteCommand = "workspace/executeCommand";
+
+    public const string WindowLogMessage = "window/logMessage";
+    public const string WindowShowMessage = "window/showMessage";
+
+    public const string Code4meDocumentState = "code4me/documentState";
+}
