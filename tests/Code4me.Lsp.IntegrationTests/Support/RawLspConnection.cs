@@ -1,24 +1,26 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Code4me.Lsp.Rpc;
-using StreamJsonRpc;
-using StreamJsonRpc.Protocol;
 
 namespace Code4me.Lsp.IntegrationTests.Support;
 
 /// <summary>
-/// Frame-level access for bad-input tests: write arbitrary bytes, read whole messages back with
-/// StreamJsonRpc's own header reader.
+/// Frame-level access for bad-input and stdout-hygiene tests: write arbitrary bytes; read the server's
+/// output with a strict, independent reader of the LSP base protocol (exact Content-Length, CRLF
+/// headers, JSON bodies), so a framing mistake on the server fails the test.
 /// </summary>
 internal sealed class RawLspConnection(Stream output, Stream input)
 {
-    private readonly HeaderDelimitedMessageHandler _handler = new(output, input, LspJson.CreateFormatter());
-    private readonly Stream _output = output;
+    private readonly List<JsonElement> _notifications = [];
+    private readonly byte[] _one = new byte[1];
 
-    public async Task WriteRawAsync(string bytes)
+    /// <summary>Server notifications seen while reading responses.</summary>
+    public IReadOnlyList<JsonElement> Notifications => _notifications;
+
+    public async Task WriteRawAsync(string text)
     {
-        await _output.WriteAsync(Encoding.UTF8.GetBytes(bytes));
-        await _output.FlushAsync();
+        await output.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await output.FlushAsync();
     }
 
     /// <summary>A correctly framed message with an arbitrary body.</summary>
@@ -30,58 +32,115 @@ internal sealed class RawLspConnection(Stream output, Stream input)
     public Task NotifyAsync(string method, object? parameters) =>
         WriteFrameAsync(JsonSerializer.Serialize(new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters }));
 
-    private readonly List<JsonRpcRequest> _notifications = [];
-
-    /// <summary>Server notifications seen while reading responses.</summary>
-    public IReadOnlyList<JsonRpcRequest> Notifications => _notifications;
-
-    /// <summary>Reads until a notification of <paramref name="method"/> arrives; returns its params as JSON text.</summary>
-    public async Task<string> ReadNotificationAsync(string method)
+    /// <summary>The next whole message, or null at the end of the stream (only between messages).</summary>
+    public async Task<JsonElement?> ReadMessageAsync(CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(TestTimeout.Value);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TestTimeout.Value);
+        int? length = null;
         while (true)
         {
-            var message = await _handler.ReadAsync(timeout.Token) ?? throw new EndOfStreamException("The server closed the connection.");
-            if (message is JsonRpcRequest request && request.Method == method)
+            var line = await ReadHeaderLineAsync(timeout.Token);
+            if (line is null)
             {
-                Assert.True(request.TryGetArgumentByNameOrIndex(null, -1, typeof(JsonElement), out var arguments));
-                return ((JsonElement)arguments!).GetRawText();
+                Assert.Null(length);
+                return null;
+            }
+
+            if (line.Length == 0)
+            {
+                break;
+            }
+
+            var colon = line.IndexOf(": ", StringComparison.Ordinal);
+            Assert.True(colon > 0, $"Malformed header line from the server: '{line}'");
+            if (line[..colon] == "Content-Length")
+            {
+                length = int.Parse(line[(colon + 2)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.NotNull(length);
+        var body = new byte[length.Value];
+        await input.ReadExactlyAsync(body, timeout.Token);
+        using var document = JsonDocument.Parse(body);
+        Assert.Equal("2.0", document.RootElement.GetProperty("jsonrpc").GetString());
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Reads until a notification of <paramref name="method"/> arrives; returns its params.</summary>
+    public async Task<JsonElement> ReadNotificationAsync(string method)
+    {
+        while (true)
+        {
+            var message = await ReadMessageAsync() ?? throw new EndOfStreamException("The server closed the connection.");
+            if (message.TryGetProperty("method", out var m) && m.GetString() == method && !message.TryGetProperty("id", out _))
+            {
+                return message.GetProperty("params");
             }
         }
     }
 
-    /// <summary>The next response or error (notifications from the server are kept in <see cref="Notifications"/>).</summary>
-    public async Task<JsonRpcMessage> ReadResponseAsync()
+    /// <summary>The next response (notifications from the server are kept in <see cref="Notifications"/>).</summary>
+    public async Task<JsonElement> ReadResponseAsync()
     {
-        using var timeout = new CancellationTokenSource(TestTimeout.Value);
         while (true)
         {
-            var message = await _handler.ReadAsync(timeout.Token) ?? throw new EndOfStreamException("The server closed the connection.");
-            if (message is JsonRpcResult or JsonRpcError)
+            var message = await ReadMessageAsync() ?? throw new EndOfStreamException("The server closed the connection.");
+            if (message.TryGetProperty("method", out _))
             {
-                return message;
+                _notifications.Add(message);
+                continue;
             }
 
-            if (message is JsonRpcRequest notification)
-            {
-                _notifications.Add(notification);
-            }
+            return message;
         }
     }
 
-    public async Task<JsonRpcError.ErrorDetail> ReadErrorAsync(RequestId expectedId)
+    /// <summary>The next response must be an error for <paramref name="id"/> (null: the null id); returns (code, message).</summary>
+    public async Task<(int Code, string Message)> ReadErrorAsync(int? id)
     {
-        var message = await ReadResponseAsync();
-        var error = Assert.IsAssignableFrom<JsonRpcError>(message);
-        Assert.Equal(expectedId, error.RequestId);
-        return error.Error!;
+        var response = await ReadResponseAsync();
+        Assert.True(response.TryGetProperty("error", out var error), $"Expected an error, got {response}");
+        var actualId = response.GetProperty("id");
+        if (id is null)
+        {
+            Assert.Equal(JsonValueKind.Null, actualId.ValueKind);
+        }
+        else
+        {
+            Assert.Equal(id.Value, actualId.GetInt32());
+        }
+
+        return (error.GetProperty("code").GetInt32(), error.GetProperty("message").GetString()!);
     }
 
-    public async Task<JsonRpcResult> ReadResultAsync(int expectedId)
+    public async Task<JsonElement> ReadResultAsync(int id)
     {
-        var message = await ReadResponseAsync();
-        var result = Assert.IsAssignableFrom<JsonRpcResult>(message);
-        Assert.Equal(new RequestId(expectedId), result.RequestId);
+        var response = await ReadResponseAsync();
+        Assert.True(response.TryGetProperty("result", out var result), $"Expected a result, got {response}");
+        Assert.Equal(id, response.GetProperty("id").GetInt32());
         return result;
+    }
+
+    private async Task<string?> ReadHeaderLineAsync(CancellationToken cancellationToken)
+    {
+        var bytes = new List<byte>();
+        while (true)
+        {
+            if (await input.ReadAsync(_one, cancellationToken) == 0)
+            {
+                Assert.Empty(bytes);
+                return null;
+            }
+
+            if (_one[0] == (byte)'\n')
+            {
+                Assert.True(bytes.Count > 0 && bytes[^1] == (byte)'\r', "A header line from the server does not end with CRLF.");
+                return Encoding.ASCII.GetString([.. bytes[..^1]]);
+            }
+
+            bytes.Add(_one[0]);
+        }
     }
 }
