@@ -51,8 +51,11 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
             catch (Exception e) when (IsBadBody(e))
             {
                 // The body was consumed (the base advances past it even when deserialization throws).
-                var parseError = e is JsonException { BytePositionInLine: not null };
-                LogBadBody(parseError ? "not valid JSON" : "not a JSON-RPC message", e.Message);
+                // Never echo the body: STJ's messages quote the offending text, which may be code.
+                var json = e as JsonException;
+                var parseError = json is { BytePositionInLine: not null };
+                var where = parseError ? $"at line {json!.LineNumber + 1}, byte {json.BytePositionInLine + 1}" : e.GetType().Name;
+                LogBadBody(parseError ? "not valid JSON" : "not a JSON-RPC message", where);
                 await WriteAsync(
                     new JsonRpcError
                     {
@@ -61,8 +64,8 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
                         {
                             Code = parseError ? JsonRpcErrorCode.ParseError : JsonRpcErrorCode.InvalidRequest,
                             Message = parseError
-                                ? $"Parse error: the message body is not valid JSON ({e.Message})."
-                                : $"Invalid request: the message body is JSON but not a JSON-RPC 2.0 message ({e.Message}).",
+                                ? $"Parse error: the message body is not valid JSON ({where})."
+                                : "Invalid request: the message body is JSON but not a JSON-RPC 2.0 message (it needs \"jsonrpc\": \"2.0\" and a method, or a result or error with an id).",
                         },
                     },
                     cancellationToken);
@@ -79,6 +82,6 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
     [LoggerMessage(Level = LogLevel.Error, Message = "Input ended while looking for the next message header after a broken one; closing the connection")]
     private partial void LogEndAfterBadHeader();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a message whose body is {What}: {Reason}")]
-    private partial void LogBadBody(string what, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a message whose body is {What} ({Where})")]
+    private partial void LogBadBody(string what, string where);
 }

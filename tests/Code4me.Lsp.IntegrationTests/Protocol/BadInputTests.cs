@@ -21,6 +21,8 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var error = await raw.ReadErrorAsync(null);
         Assert.Equal(LspErrorCodes.ParseError, error.Code);
         Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("this is {", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Logs.Lines, line => line.Contains("this is {", StringComparison.Ordinal));
         await AssertStillServingAsync(raw, 100);
     }
 
