@@ -1,6 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
 namespace Code4me.Lsp.Benchmarks;
 
+/// <summary>
+/// The bench command: prints figures for the targets in the issues (never asserted in tests).
+/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|all] [--exe PATH]</c>.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var exeIndex = Array.IndexOf(args, "--exe");
+        var exe = exeIndex >= 0 && exeIndex + 1 < args.Length ? args[exeIndex + 1] : Path.Combine(AppContext.BaseDirectory, "code4me-lsp");
+        if (!File.Exists(exe))
+        {
+            await Console.Error.WriteLineAsync($"bench: no executable at {exe}; publish it (dotnet publish server/Code4me.Lsp -c Release -o OUT) and pass --exe OUT/code4me-lsp");
+            return 2;
+        }
+
+        Report($"executable: {exe}");
+        if (what is "startup" or "all")
+        {
+            await StartupAsync(exe);
+        }
+
+        if (what is "edits" or "all")
+        {
+            await EditsAsync(exe);
+        }
+
+        return 0;
+    }
+
+    private static void Report(string line) => Console.Error.WriteLine(line);
+
+    private static async Task StartupAsync(string exe)
+    {
+        const int Runs = 10;
+        var times = new List<double>();
+        var memory = new List<double>();
+        for (var run = 0; run < Runs + 1; run++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var client = LspProcessClient.Start(exe);
+            await client.SendAsync(LspProcessClient.Request(1, "initialize", new { processId = Environment.ProcessId, capabilities = new { } }));
+            await client.ReadResponseAsync(1);
+            var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+            await client.SendAsync(LspProcessClient.Notification("initialized", new { }));
+            await Task.Delay(2000);
+            if (run > 0)
+            {
+                // The first run warms the disk cache; it is not counted.
+                times.Add(elapsed);
+                memory.Add(client.ResidentMiB());
+            }
+        }
+
+        times.Sort();
+        memory.Sort();
+        Report(string.Create(CultureInfo.InvariantCulture, $"startup: process start -> initialize response: median {times[Runs / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms ({Runs} runs; target <= 300 ms)"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"startup: resident memory idle 2 s after initialized: median {memory[Runs / 2]:F1} MiB (target <= 80 MB)"));
+    }
+
+    private static async Task EditsAsync(string exe)
+    {
+        foreach (var size in new[] { 50_000, 500_000, 5_000_000 })
+        {
+            foreach (var edits in new[] { 1_000, 10_000 })
+            {
+                var ms = await TimeEditsAsync(exe, size, edits);
+                Report(string.Create(CultureInfo.InvariantCulture, $"edits: {edits,6} single-character didChange on a {size / 1000,5} KB document: {ms,7:F0} ms total, {ms * 1000 / edits,6:F1} us/edit"));
+            }
+        }
+    }
+
+    private static async Task<double> TimeEditsAsync(string exe, int size, int edits)
+    {
+        using var client = LspProcessClient.Start(exe);
+        await client.SendAsync(LspProcessClient.Request(1, "initialize", new { processId = Environment.ProcessId, capabilities = new { } }));
+        await client.ReadResponseAsync(1);
+        await client.SendAsync(LspProcessClient.Notification("initialized", new { }));
+
+        var line = new string('x', 79) + "\n";
+        var text = new StringBuilder(size + line.Length);
+        while (text.Length < size)
+        {
+            text.Append(line);
+        }
+
+        const string Uri = "file:///bench/big.txt";
+        await client.SendAsync(LspProcessClient.Notification("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "plaintext", version = 1, text = text.ToString() } }));
+        await client.SendAsync(LspProcessClient.Request(2, "code4me/documentState", new { textDocument = new { uri = Uri } }));
+        await client.ReadResponseAsync(2);
+
+        var lines = text.Length / line.Length;
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < edits; i++)
+        {
+            // Typing in the middle of the document, moving down a line every 40 characters.
+            var at = new { line = (lines / 2) + (i / 40), character = i % 40 };
+            await client.SendAsync(
+                LspProcessClient.Notification("textDocument/didChange", new { textDocument = new { uri = Uri, version = i + 2 }, contentChanges = new[] { new { range = new { start = at, end = at }, text = "y" } } }),
+                flush: i % 100 == 99);
+        }
+
+        await client.SendAsync(LspProcessClient.Request(3, "code4me/documentState", new { textDocument = new { uri = Uri } }));
+        var state = await client.ReadResponseAsync(3);
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        var length = state.GetProperty("result").GetProperty("length").GetInt32();
+        if (length != text.Length + edits)
+        {
+            throw new InvalidOperationException($"The server's document has {length} characters, expected {text.Length + edits}.");
+        }
+
+        return elapsed;
+    }
 }

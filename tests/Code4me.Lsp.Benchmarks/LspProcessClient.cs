@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Code4me.Lsp.Benchmarks;
+
+/// <summary>Drives the real executable over stdio with LSP framing, for measurements.</summary>
+internal sealed class LspProcessClient : IDisposable
+{
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly byte[] _one = new byte[1];
+
+    private LspProcessClient(Process process)
+    {
+        Process = process;
+        _input = process.StandardInput.BaseStream;
+        _output = process.StandardOutput.BaseStream;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+
+    public static LspProcessClient Start(string executable, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return new LspProcessClient(Process.Start(info)!);
+    }
+
+    public async Task SendAsync(object message, bool flush = true)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(message);
+        await _input.WriteAsync(Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"));
+        await _input.WriteAsync(body);
+        if (flush)
+        {
+            await _input.FlushAsync();
+        }
+    }
+
+    /// <summary>Reads messages until the response with <paramref name="id"/>.</summary>
+    public async Task<JsonElement> ReadResponseAsync(int id)
+    {
+        while (true)
+        {
+            var length = 0;
+            string line;
+            while ((line = await ReadLineAsync()).Length > 0)
+            {
+                if (line.StartsWith("Content-Length: ", StringComparison.Ordinal))
+                {
+                    length = int.Parse(line[16..], CultureInfo.InvariantCulture);
+                }
+            }
+
+            var body = new byte[length];
+            await _output.ReadExactlyAsync(body);
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("id", out var responseId) && responseId.ValueKind == JsonValueKind.Number && responseId.GetInt32() == id)
+            {
+                return document.RootElement.Clone();
+            }
+        }
+    }
+
+    public static object Request(int id, string method, object? parameters) => new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
+
+    public static object Notification(string method, object? parameters) => new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters };
+
+    /// <summary>Resident memory of the process (VmRSS), in MiB.</summary>
+    public double ResidentMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
+
+        Process.Dispose();
+    }
+
+    private async Task<string> ReadLineAsync()
+    {
+        var builder = new StringBuilder();
+        while (await _output.ReadAsync(_one) == 1)
+        {
+            if (_one[0] == '\n')
+            {
+                return builder.ToString().TrimEnd('\r');
+            }
+
+            builder.Append((char)_one[0]);
+        }
+
+        throw new EndOfStreamException("The server closed stdout.");
+    }
+}
