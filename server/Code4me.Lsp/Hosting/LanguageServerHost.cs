@@ -32,7 +32,16 @@ internal sealed partial class LanguageServerHost(
                 LogDisconnected(e.Reason, e.Description);
             }
 
-            lifecycle.Exit();
+            // Messages read before the end of input are already queued on the dispatch context (it runs them
+            // in arrival order): end the session behind them, so nothing the client sent is dropped.
+            if (rpc.SynchronizationContext is { } dispatch)
+            {
+                dispatch.Post(static state => ((Rpc.Lifecycle)state!).Exit(), lifecycle);
+            }
+            else
+            {
+                lifecycle.Exit();
+            }
         };
 
         LspMethodTable.Register(gate, rpc);
