@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Code4me.Lsp.Core.Completion.PostProcessing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Core.Completion;
+
+/// <summary>
+/// Answers completion queries: typed-ahead cache, then every configured model concurrently under the
+/// deadline, post-processing of each answer, and the policy's choice. Never throws for a model failure;
+/// throws <see cref="OperationCanceledException"/> only when the caller's token is cancelled.
+/// </summary>
+public sealed class CompletionService
+{
+    private readonly IReadOnlyList<ICompletionModel> _models;
+    private readonly IOptionsMonitor<CompletionOptions> _options;
+    private readonly TypedAheadCache _cache;
+    private readonly ILogger<CompletionService> _logger;
+    private readonly TimeProvider _time;
+    private long _lastFailureLogTicks = long.MinValue;
+
+    public CompletionService(IEnumerable<ICompletionModel> models, IOptionsMonitor<CompletionOptions> options, TypedAheadCache cache, ILogger<CompletionService> logger, TimeProvider? time = null)
+    {
+        _models = [.. models];
+        _options = options;
+        _cache = cache;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Names of the models asked per query, in configuration order.</summary>
+    public IReadOnlyList<string> ModelNames => [.. _models.Select(m => m.Name)];
+
+    /// <summary>The typed-ahead cache (the handler forgets documents on didClose).</summary>
+    public TypedAheadCache Cache => _cache;
+
+    /// <summary>Runs one query. See the type remarks for failure behaviour.</summary>
+    public async Task<CompletionOutcome> CompleteAsync(CompletionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = _options.CurrentValue;
+        if (options.ManualOnly && context.TriggerKind == CompletionTriggerKind.Automatic)
+        {
+            return CompletionOutcome.Empty();
+        }
+
+        if (_cache.TryServe(context, out var cached))
+        {
+            return cached;
+        }
+
+        var multiLine = LineMode.IsMultiLine(context.Prefix, context.Suffix, context.LanguageId);
+        var request = new ModelRequest(context, multiLine);
+        var queryId = Guid.CreateVersion7();
+        var started = _time.GetTimestamp();
+        var names = ModelNames;
+
+        // Models keep running after an early FirstToAnswer return, until the deadline or the caller cancels.
+        var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, options.DeadlineMs)), _time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var arrived = new List<ModelGeneration>();
+        var gate = new Lock();
+        var returned = false;
+        var firstUsable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        async Task RunAsync(ICompletionModel model)
+        {
+            var generation = await GenerateOneAsync(model, request, options, started, linked.Token, deadline.Token).ConfigureAwait(false);
+            lock (gate)
+            {
+                generation = returned ? generation with { Late = true } : generation;
+                arrived.Add(generation);
+            }
+
+            if (generation.IsUsable)
+            {
+                firstUsable.TrySetResult();
+            }
+        }
+
+        var all = Task.WhenAll(_models.Select(m => Task.Run(() => RunAsync(m), CancellationToken.None)));
+        var waitForAll = options.Policy != SelectionPolicy.FirstToAnswer;
+        try
+        {
+            // A model that ignores its token cannot hold the query past the deadline.
+            var target = waitForAll ? all : Task.WhenAny(all, firstUsable.Task);
+            await Task.WhenAny(target, Task.Delay(Timeout.Infinite, deadline.Token)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        ModelGeneration[] snapshot;
+        lock (gate)
+        {
+            returned = true;
+            snapshot = [.. arrived];
+        }
+
+        var chosen = GenerationSelector.Choose(snapshot, options.Policy, names, context.UserId);
+        LogFailures(snapshot);
+        var allGenerations = FinishAsync(all, arrived, gate, deadline, linked);
+        var outcome = new CompletionOutcome
+        {
+            QueryId = queryId,
+            Generations = snapshot,
+            Chosen = chosen,
+            MultiLine = multiLine,
+            AllGenerations = allGenerations,
+        };
+        _cache.Remember(context, outcome);
+        return outcome;
+    }
+
+    private static async Task<IReadOnlyList<ModelGeneration>> FinishAsync(Task all, List<ModelGeneration> arrived, Lock gate, CancellationTokenSource deadline, CancellationTokenSource linked)
+    {
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // a caller cancellation: what arrived stays recorded
+        }
+        finally
+        {
+            linked.Dispose();
+            deadline.Dispose();
+        }
+
+        lock (gate)
+        {
+            return [.. arrived];
+        }
+    }
+
+    private async Task<ModelGeneration> GenerateOneAsync(ICompletionModel model, ModelRequest request, CompletionOptions options, long started, CancellationToken token, CancellationToken deadline)
+    {
+        RawGeneration raw;
+        try
+        {
+            raw = await model.GenerateAsync(request, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            raw = RawGeneration.Failed(deadline.IsCancellationRequested ? "deadline exceeded" : "cancelled");
+        }
+#pragma warning disable CA1031 // a model must never take the query down
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            raw = RawGeneration.Failed($"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
+        var context = request.Context;
+        var stops = options.StopSequences.Concat(ModelStops(model.Name, options));
+        var text = raw.Error is null ? CompletionPostProcessor.Process(raw.Text, context.Prefix, context.Suffix, request.MultiLine, stops) : "";
+        return new ModelGeneration
+        {
+            ModelName = model.Name,
+            Completion = text,
+            RawCompletion = raw.Text,
+            GenerationTimeMs = elapsed,
+            Confidence = ModelGeneration.ConfidenceOf(raw.Logprobs),
+            Logprobs = raw.Logprobs,
+            Error = raw.Error,
+        };
+    }
+
+    private static List<string> ModelStops(string name, CompletionOptions options)
+        => options.EffectiveModels().FirstOrDefault(m => m.Name == name)?.StopSequences ?? [];
+
+    private void LogFailures(ModelGeneration[] generations)
+    {
+        var failed = generations.Where(g => g.Error is not null).ToArray();
+        if (failed.Length == 0)
+        {
+            return;
+        }
+
+        // Once per burst: at most one warning every 30 s, however many queries fail.
+        var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFailureLogTicks);
+        if (last != long.MinValue && Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromSeconds(30))
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastFailureLogTicks, now, last) == last)
+        {
+            _logger.LogWarning("Completion model failure: {Failures}", string.Join("; ", failed.Select(g => $"{g.ModelName}: {g.Error}")));
+        }
+    }
+}
