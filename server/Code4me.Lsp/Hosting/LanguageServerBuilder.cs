@@ -1,4 +1,6 @@
+using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Logging;
 using Code4me.Lsp.Rpc;
@@ -44,6 +46,13 @@ internal static class LanguageServerBuilder
 
         AddOptions<ServerOptions, ServerOptionsValidator>(services, builder.Configuration, ServerOptions.Section);
         AddOptions<LoggingOptions, LoggingOptionsValidator>(services, builder.Configuration, LoggingOptions.Section);
+
+        services.AddCode4meCompletion(builder.Configuration);
+        services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
+        services.AddSingleton<DocumentActivity>();
+        services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
+        services.AddSingleton<CompletionScheduler>();
+        services.AddSingleton<CompletionContextBuilder>();
 
         services.AddSingleton<Rpc.Lifecycle>();
         services.AddSingleton<EditorSession>();

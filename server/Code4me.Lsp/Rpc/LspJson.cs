@@ -46,4 +46,10 @@ internal static class LspJson
 [JsonSerializable(typeof(NoParams))]
 [JsonSerializable(typeof(DocumentStateParams))]
 [JsonSerializable(typeof(DocumentState))]
+[JsonSerializable(typeof(InlineCompletionParams))]
+[JsonSerializable(typeof(InlineCompletionList))]
+[JsonSerializable(typeof(AcceptCompletionArguments))]
+[JsonSerializable(typeof(DidShowCompletionParams))]
+[JsonSerializable(typeof(DidPartiallyAcceptCompletionParams))]
+[JsonSerializable(typeof(CompletionRejectedParams))]
 internal sealed partial class LspJsonContext : JsonSerializerContext;

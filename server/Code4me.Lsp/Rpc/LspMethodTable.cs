@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Code4me.Lsp.Handlers.Diagnostics;
+using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Handlers.Lifecycle;
 using Code4me.Lsp.Handlers.TextSync;
 using Code4me.Lsp.Handlers.Workspace;
@@ -24,6 +25,9 @@ internal static class LspMethodTable
         gate.AddNotification<DidOpenTextDocumentParams, DidOpenHandler>(rpc, LspMethods.TextDocumentDidOpen);
         gate.AddNotification<DidChangeTextDocumentParams, DidChangeHandler>(rpc, LspMethods.TextDocumentDidChange);
         gate.AddNotification<DidCloseTextDocumentParams, DidCloseHandler>(rpc, LspMethods.TextDocumentDidClose);
+
+        // Inline completion
+        gate.AddRequest<InlineCompletionParams, InlineCompletionList, InlineCompletionHandler>(rpc, LspMethods.TextDocumentInlineCompletion);
 
         // Diagnostics
         gate.AddRequest<DocumentStateParams, DocumentState, DocumentStateHandler>(rpc, LspMethods.Code4meDocumentState);

@@ -42,6 +42,7 @@ internal sealed class InitializeHandler(
             {
                 PositionEncoding = encodingName,
                 TextDocumentSync = new TextDocumentSyncOptions { OpenClose = true, Change = TextDocumentSyncKind.Incremental },
+                InlineCompletionProvider = true,
             },
         });
     }

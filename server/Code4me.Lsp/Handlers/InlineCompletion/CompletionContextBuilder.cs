@@ -1,0 +1,46 @@
+using Code4me.Lsp.Core.Completion;
+using Code4me.Lsp.Core.Documents;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Handlers.InlineCompletion;
+
+/// <summary>
+/// Cuts the prompt context out of a snapshot: prefix and suffix windows by character budget, and
+/// snippets from other open documents of the same language, most recently edited first, within the
+/// cross-file budget. Reads only the windows from the rope, never the whole document.
+/// </summary>
+internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options)
+{
+    public CompletionContext Build(TextDocument document, int offset, CompletionTriggerKind trigger)
+    {
+        var budget = options.CurrentValue;
+        var text = document.Text;
+        var prefixStart = Math.Max(0, offset - budget.PrefixCharBudget);
+        var suffixLength = Math.Min(text.Length - offset, budget.SuffixCharBudget);
+
+        var snippets = new List<ContextSnippet>();
+        var remaining = budget.OtherDocumentsCharBudget;
+        foreach (var other in activity.RecentDocuments(document.LanguageId, document.Uri))
+        {
+            if (remaining <= 0)
+            {
+                break;
+            }
+
+            var take = Math.Min(remaining, other.Text.Length);
+            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)));
+            remaining -= take;
+        }
+
+        return new CompletionContext
+        {
+            DocumentKey = document.Uri,
+            Prefix = text.GetText(prefixStart, offset - prefixStart),
+            Suffix = text.GetText(offset, suffixLength),
+            LanguageId = document.LanguageId,
+            FilePath = ProtocolConversions.ToPath(document.Uri),
+            TriggerKind = trigger,
+            OtherDocuments = snippets,
+        };
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Code4me.Lsp.Core.Completion;
+using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Protocol;
+using Code4me.Lsp.Rpc;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Handlers.InlineCompletion;
+
+/// <summary>
+/// <c>textDocument/inlineCompletion</c>: invoked triggers are answered at once; automatic ones wait for
+/// the user's typing rhythm (adaptive debounce) and give way to a newer request for the same document.
+/// Each item carries the <c>code4me.acceptCompletion</c> command with its query and model.
+/// </summary>
+internal sealed class InlineCompletionHandler(
+    DocumentStore documents,
+    Rpc.Lifecycle lifecycle,
+    CompletionService completions,
+    DocumentActivity activity,
+    CompletionScheduler scheduler,
+    CompletionContextBuilder contextBuilder,
+    IOptionsMonitor<CompletionOptions> options,
+    TimeProvider time) : IRequestHandler<InlineCompletionParams, InlineCompletionList>
+{
+    public const string AcceptCommand = "code4me.acceptCompletion";
+
+    private static readonly InlineCompletionList s_empty = new() { Items = [] };
+
+    public async Task<InlineCompletionList> HandleAsync(InlineCompletionParams request, CancellationToken cancellationToken)
+    {
+        // Snapshot before the first await: later edits do not move this request's position.
+        var document = documents.Get(request.TextDocument.Uri);
+        var offset = ProtocolConversions.ToOffset(document, request.Position, lifecycle.PositionEncoding);
+        var trigger = request.Context.TriggerKind == InlineCompletionTriggerKind.Invoked ? CompletionTriggerKind.Invoked : CompletionTriggerKind.Automatic;
+        if (trigger == CompletionTriggerKind.Automatic && options.CurrentValue.ManualOnly)
+        {
+            return s_empty;
+        }
+
+        using var scope = scheduler.Begin(document.Uri, cancellationToken);
+        try
+        {
+            if (trigger == CompletionTriggerKind.Automatic)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(activity.DebounceMs(document.Uri)), time, scope.Token);
+            }
+
+            var context = contextBuilder.Build(document, offset, trigger);
+            var outcome = await completions.CompleteAsync(context, scope.Token);
+            if (outcome.Chosen is not { IsUsable: true } chosen)
+            {
+                return s_empty;
+            }
+
+            var caret = ProtocolConversions.ToPosition(document, offset, lifecycle.PositionEncoding);
+            return new InlineCompletionList
+            {
+                Items =
+                [
+                    new InlineCompletionItem
+                    {
+                        InsertText = chosen.Completion,
+                        Range = new Protocol.Range { Start = caret, End = caret },
+                        Command = new Command
+                        {
+                            Title = "Accept Code4me completion",
+                            CommandIdentifier = AcceptCommand,
+                            Arguments =
+                            [
+                                JsonSerializer.SerializeToElement(
+                                    new AcceptCompletionArguments { QueryId = outcome.QueryId.ToString(), Model = chosen.ModelName },
+                                    LspJson.TypeInfo<AcceptCompletionArguments>()),
+                            ],
+                        },
+                    },
+                ],
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Superseded by a newer request for this document: nothing to show for the old position.
+            return s_empty;
+        }
+    }
+}
