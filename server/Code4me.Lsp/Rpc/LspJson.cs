@@ -18,7 +18,13 @@ internal static class LspJson
     /// <summary>A new formatter (StreamJsonRpc wants one per connection) over the source-generated context.</summary>
     public static SystemTextJsonFormatter CreateFormatter() => new()
     {
-        JsonSerializerOptions = new JsonSerializerOptions(LspJsonContext.Default.Options),
+        JsonSerializerOptions = new JsonSerializerOptions(LspJsonContext.Default.Options)
+        {
+            // Our wire types come from the source-generated context. StreamJsonRpc also deserializes a few
+            // types of its own (the RequestId of $/cancelRequest, error data); without a resolver for those,
+            // it silently drops cancellations. They fall back to reflection.
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(LspJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        },
     };
 
     public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));

@@ -30,6 +30,7 @@ internal sealed partial class RequestGate(
         Add(rpc, method, async (raw, cancellationToken) =>
         {
             CheckLifecycleForRequest(method, kind);
+            LogReceived(method);
             var parameters = Bind(method, raw, paramsInfo);
             var started = Stopwatch.GetTimestamp();
             try
@@ -178,6 +179,9 @@ internal sealed partial class RequestGate(
                 LspJson.TypeInfo<LogTraceParams>());
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "{Method} received")]
+    private partial void LogReceived(string method);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} handled in {ElapsedMs:F2} ms")]
     private partial void LogHandled(string method, double elapsedMs);

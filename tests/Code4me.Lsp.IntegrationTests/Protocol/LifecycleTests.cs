@@ -89,7 +89,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await server.Client.NotifyAsync(LspMethods.SetTrace, new { value = "messages" });
         await server.Client.OpenAsync("file:///t.py", "x = 1\n");
 
-        var trace = await ReadUntilAsync(server.Client.Notifications(LspMethods.LogTrace), e => e.GetProperty("message").GetString()!.Contains("textDocument/didOpen", StringComparison.Ordinal));
+        var trace = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.LogTrace), e => e.GetProperty("message").GetString()!.Contains("textDocument/didOpen", StringComparison.Ordinal));
         Assert.Contains("ms", trace.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
@@ -112,13 +112,13 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await server.Client.InitializedAsync(initializationOptions: new { logging = new { clientLevel = "Information" } });
 
         await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { server = new { parentProcessPollMs = 1 } } } });
-        var warning = await ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("ParentProcessPollMs", StringComparison.Ordinal));
+        var warning = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("ParentProcessPollMs", StringComparison.Ordinal));
         Assert.Equal(2, warning.GetProperty("type").GetInt32());
         Assert.Contains("between 50 and 600000", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         // The old settings stayed: the Information level still reaches the client.
         await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { logging = new { clientLevel = "Information" }, server = new { parentProcessPollMs = 500 } } } });
-        await ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("workspace/didChangeConfiguration applied", StringComparison.Ordinal));
+        await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("workspace/didChangeConfiguration applied", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,19 +127,5 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await using var server = InProcServer.Start(output);
         var message = await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => server.Client.InitializeAsync(initializationOptions: new { logging = new { level = "Loud" } }));
         Assert.Contains("Code4me:Logging:Level", message, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static async Task<JsonElement> ReadUntilAsync(System.Threading.Channels.ChannelReader<JsonElement> reader, Func<JsonElement, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeout.Value);
-        await foreach (var item in reader.ReadAllAsync(timeout.Token))
-        {
-            if (match(item))
-            {
-                return item;
-            }
-        }
-
-        throw new InvalidOperationException("The channel completed without a matching message.");
     }
 }

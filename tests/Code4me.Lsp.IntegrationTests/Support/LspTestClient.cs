@@ -80,6 +80,21 @@ internal sealed class LspTestClient : IAsyncDisposable
         await NotifyAsync(LspMethods.Exit, null);
     }
 
+    /// <summary>Waits (bounded) for a server message that matches.</summary>
+    public static async Task<JsonElement> ReadUntilAsync(System.Threading.Channels.ChannelReader<JsonElement> reader, Func<JsonElement, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeout.Value);
+        await foreach (var item in reader.ReadAllAsync(timeout.Token))
+        {
+            if (match(item))
+            {
+                return item;
+            }
+        }
+
+        throw new InvalidOperationException("The channel completed without a matching message.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         _rpc.Dispose();

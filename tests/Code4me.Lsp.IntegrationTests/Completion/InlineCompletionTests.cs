@@ -1,0 +1,105 @@
+using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Protocol;
+using Code4me.Lsp.Rpc;
+
+namespace Code4me.Lsp.IntegrationTests.Completion;
+
+public sealed class InlineCompletionTests(ITestOutputHelper output)
+{
+    private const string Library = """
+        import numpy as np
+
+        def load(path):
+            data = np.loadtxt(path, delimiter=',')
+            return data
+
+        def load_all(paths):
+            return [np.loadtxt(p, delimiter=',') for p in paths]
+        """;
+
+    [Fact]
+    public async Task OfflineModel_LearnsFromOneFile_SuggestsInAnother()
+    {
+        await using var server = InProcServer.Start(output);
+        var init = await server.Client.InitializedAsync();
+        Assert.True(init.Capabilities.InlineCompletionProvider);
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "import numpy as np\n\ndef read(path):\n    table = np.loadtxt(");
+
+        var list = await CompleteAsync(server.Client, "file:///w/main.py", 3, 22, InlineCompletionTriggerKind.Invoked);
+
+        var item = Assert.Single(list.Items);
+        Assert.StartsWith("path, delimiter=','", item.InsertText, StringComparison.Ordinal);
+        Assert.Equal(new Position { Line = 3, Character = 22 }.Line, item.Range!.Start.Line);
+        Assert.Equal(22, item.Range.Start.Character);
+        Assert.Equal(22, item.Range.End.Character);
+
+        // The acceptance command names the query and the model.
+        Assert.Equal("code4me.acceptCompletion", item.Command!.CommandIdentifier);
+        var arguments = Assert.Single(item.Command.Arguments!);
+        Assert.True(Guid.TryParse(arguments.GetProperty("queryId").GetString(), out var queryId));
+        Assert.Equal(7, queryId.Version);
+        Assert.Equal("ngram", arguments.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task ManualOnly_AutomaticTriggerGetsNothing_InvokedIsAnswered()
+    {
+        await using var server = InProcServer.Start(output, ["Code4me:Completion:ManualOnly=true"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(");
+
+        Assert.Empty((await CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Automatic)).Items);
+        Assert.NotEmpty((await CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Invoked)).Items);
+    }
+
+    [Fact]
+    public async Task CancelRequest_StopsAWaitingRequest_WithRequestCancelled()
+    {
+        // A long debounce keeps the automatic request waiting until the client cancels it.
+        await using var server = InProcServer.Start(output, ["Code4me:Completion:DebounceMinMs=60000", "Code4me:Completion:DebounceMaxMs=60000", "Code4me:Logging:ClientLevel=Trace"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = 1\n");
+
+        using var cancel = new CancellationTokenSource();
+        var pending = CompleteAsync(server.Client, "file:///w/main.py", 1, 0, InlineCompletionTriggerKind.Automatic, cancel.Token);
+        await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("textDocument/inlineCompletion received", StringComparison.Ordinal));
+        await cancel.CancelAsync();
+
+        // StreamJsonRpc sends $/cancelRequest; the server answers -32800, the client surfaces a cancellation.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        Assert.Contains(server.Logs.Lines, line => line.Contains("textDocument/inlineCompletion handled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NewerRequestForTheSameDocument_SupersedesTheOlder()
+    {
+        await using var server = InProcServer.Start(output, ["Code4me:Completion:DebounceMinMs=60000", "Code4me:Completion:DebounceMaxMs=60000"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(");
+
+        var older = CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Automatic);
+        var newer = CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Invoked);
+
+        Assert.Empty((await older).Items);
+        Assert.NotEmpty((await newer).Items);
+    }
+
+    [Fact]
+    public async Task PositionPastTheEnd_IsInvalidParams()
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = 1\n");
+        var message = await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => CompleteAsync(server.Client, "file:///w/main.py", 0, 99, InlineCompletionTriggerKind.Invoked));
+        Assert.Contains("Character 99 is past the end of line 0", message, StringComparison.Ordinal);
+    }
+
+    internal static Task<InlineCompletionList> CompleteAsync(LspTestClient client, string uri, int line, int character, int triggerKind, CancellationToken cancellationToken = default) =>
+        client.RequestAsync<InlineCompletionList>(
+            LspMethods.TextDocumentInlineCompletion,
+            new { textDocument = new { uri }, position = new { line, character }, context = new { triggerKind } },
+            cancellationToken);
+}
