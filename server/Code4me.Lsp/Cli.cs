@@ -14,7 +14,7 @@ internal static class Cli
         var root = new RootCommand("Code4me language server: AI inline completion, chat and research telemetry over LSP.");
         ServeCommand.Configure(root, context);
         // One line per command; each class owns its options and its action.
-        // root.Subcommands.Add(MigrateCommand.Create(context));
+        root.Subcommands.Add(MigrateCommand.Create(context));
 
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
         return root.Parse(args).InvokeAsync(configuration);

@@ -1,0 +1,20 @@
+-- Reverts 0001: drops the Code4me V2 core schema, children before parents.
+DROP TABLE ground_truth;
+DROP TABLE had_generation;
+DROP TABLE chat_query;
+DROP TABLE completion_query;
+DROP TABLE meta_query;
+DROP TABLE behavioral_telemetry;
+DROP TABLE contextual_telemetry;
+DROP TABLE context;
+DROP TABLE programming_language;
+DROP TABLE trigger_type;
+DROP TABLE plugin_version;
+DROP TABLE model_name;
+DROP TABLE chat;
+DROP TABLE session_projects;
+DROP TABLE session;
+DROP TABLE project_users;
+DROP TABLE project;
+DROP TABLE "user";
+DROP TABLE config;

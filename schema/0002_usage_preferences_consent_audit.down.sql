@@ -1,0 +1,10 @@
+-- Reverts 0002.
+DROP TABLE audit_log;
+DROP TABLE user_consent;
+DROP TABLE user_preferences;
+ALTER TABLE had_generation
+    DROP CONSTRAINT had_generation_mistake_note_check,
+    DROP COLUMN mistake_note,
+    DROP COLUMN is_mistake,
+    DROP COLUMN completion_tokens,
+    DROP COLUMN prompt_tokens;

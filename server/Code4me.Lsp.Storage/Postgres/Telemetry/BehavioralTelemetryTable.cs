@@ -1,0 +1,34 @@
+using Dapper;
+using Npgsql;
+
+namespace Code4me.Lsp.Storage.Postgres.Telemetry;
+
+/// <summary>
+/// The batch shape the telemetry writer follows for every table: one statement per table per batch,
+/// the rows as parallel arrays through <c>unnest</c>, idempotent on the client's ids with a bare
+/// <c>ON CONFLICT DO NOTHING</c> (naming the conflict column would need SELECT, which code4me_writer
+/// does not have). Never Dapper's <c>Execute(sql, IEnumerable)</c>, which runs once per row.
+/// </summary>
+internal static class BehavioralTelemetryTable
+{
+    private const string InsertSql = """
+        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed)
+        SELECT * FROM unnest(@Ids::uuid[], @Shown::bigint[], @Accepted::bigint[], @TypingSpeed::double precision[])
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>Inserts the rows in one round trip; returns how many were new (a replayed row counts 0).</summary>
+    public static Task<int> InsertAsync(
+        NpgsqlConnection connection, IReadOnlyList<BehavioralTelemetryRow> rows, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        // Materialised arrays: Dapper passes arrays natively only on a real NpgsqlConnection.
+        var parameters = new
+        {
+            Ids = rows.Select(r => r.Id).ToArray(),
+            Shown = rows.Select(r => r.TimeSinceLastShownMs).ToArray(),
+            Accepted = rows.Select(r => r.TimeSinceLastAcceptedMs).ToArray(),
+            TypingSpeed = rows.Select(r => r.TypingSpeed).ToArray(),
+        };
+        return connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,83 @@
+using Dapper;
+using Npgsql;
+
+namespace Code4me.Lsp.Storage.Postgres.Users;
+
+/// <summary>
+/// The user aggregate: accounts with Argon2id password hashes and auth tokens. Plain passwords are
+/// validated, hashed and dropped here; they are never stored, logged or put in an exception message.
+/// Needs a role that may read and write "user" (the owner), not code4me_writer.
+/// </summary>
+internal sealed class UserRepository(NpgsqlDataSource dataSource)
+{
+    private const string InsertUserSql = """
+        INSERT INTO "user" (user_id, email, name, password, auth_token)
+        VALUES (@UserId, @Email, @Name, @PasswordHash, @AuthToken)
+        """;
+
+    private const string InsertAuditSql = """
+        INSERT INTO audit_log (user_id, event_type, action, detail)
+        VALUES (@UserId, 'credential', @Action, '{}')
+        """;
+
+    private const string SelectCredentialsSql = """
+        SELECT user_id AS UserId, password AS PasswordHash
+        FROM "user"
+        WHERE lower(email) = lower(@Email)
+        """;
+
+    private const string SelectByAuthTokenSql = """
+        SELECT user_id FROM "user" WHERE auth_token = @AuthToken
+        """;
+
+    /// <summary>A hash to verify against when the e-mail is unknown, so both cases take as long.</summary>
+    private static readonly Lazy<string> s_dummyHash = new(() => PasswordHasher.Hash("Dummy-password-1"));
+
+    /// <summary>Creates an account; <see cref="ArgumentException"/> for a broken rule or an e-mail already in use.</summary>
+    public async Task<CreatedUser> CreateAsync(string email, string name, string password, CancellationToken cancellationToken)
+    {
+        UserRules.Validate(email, name, password);
+        var user = new CreatedUser(Guid.CreateVersion7(), Guid.NewGuid());
+        var passwordHash = PasswordHasher.Hash(password);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                InsertUserSql,
+                new { user.UserId, Email = email, Name = name, PasswordHash = passwordHash, user.AuthToken },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "user_email_key")
+        {
+            throw new ArgumentException($"A user with the e-mail address '{email}' already exists.", nameof(email), e);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertAuditSql, new { user.UserId, Action = "user_created" }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return user;
+    }
+
+    /// <summary>The user whose e-mail and password match, or null.</summary>
+    public async Task<Guid?> VerifyPasswordAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Credentials>(new CommandDefinition(
+            SelectCredentialsSql, new { Email = email }, cancellationToken: cancellationToken));
+        var matches = PasswordHasher.Verify(password, row?.PasswordHash ?? s_dummyHash.Value);
+        return row is not null && matches ? row.UserId : null;
+    }
+
+    /// <summary>The user an auth token belongs to, or null.</summary>
+    public async Task<Guid?> FindByAuthTokenAsync(Guid authToken, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            SelectByAuthTokenSql, new { AuthToken = authToken }, cancellationToken: cancellationToken));
+    }
+
+    private sealed record Credentials(Guid UserId, string PasswordHash);
+}

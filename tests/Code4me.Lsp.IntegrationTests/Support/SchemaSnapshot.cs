@@ -1,0 +1,52 @@
+using Dapper;
+using Npgsql;
+
+namespace Code4me.Lsp.IntegrationTests.Support;
+
+/// <summary>
+/// The schema of a database as sorted text lines: tables, columns, constraints, indexes, functions,
+/// and the privileges on tables and columns. Two equal snapshots mean the same schema. A table's
+/// default privileges and the same privileges written out (what REVOKE leaves) read alike.
+/// </summary>
+internal static class SchemaSnapshot
+{
+    private const string Sql = """
+        SELECT 'table ' || c.relname
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v')
+        UNION ALL
+        SELECT format('column %s.%s %s %s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+                      CASE WHEN a.attnotnull THEN 'not null' ELSE 'null' END, pg_get_expr(d.adbin, d.adrelid))
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT format('constraint %s %s %s', c.relname, k.conname, pg_get_constraintdef(k.oid))
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public'
+        UNION ALL
+        SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL
+        SELECT format('function %s(%s) security definer=%s acl=%s', p.proname, pg_get_function_identity_arguments(p.oid), p.prosecdef, p.proacl)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public'
+        UNION ALL
+        SELECT format('acl %s %s', c.relname, coalesce(c.relacl, acldefault('r', c.relowner)))
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v')
+        UNION ALL
+        SELECT format('column acl %s.%s %s', c.relname, a.attname, a.attacl)
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND a.attacl IS NOT NULL AND cardinality(a.attacl) > 0
+        UNION ALL
+        SELECT format('schema acl %s', nspacl) FROM pg_namespace WHERE nspname = 'public'
+        """;
+
+    public static async Task<IReadOnlyList<string>> TakeAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(TimeoutToken.Create());
+        var lines = await connection.QueryAsync<string>(new CommandDefinition(Sql, cancellationToken: TimeoutToken.Create()));
+        return [.. lines.Order(StringComparer.Ordinal)];
+    }
+}

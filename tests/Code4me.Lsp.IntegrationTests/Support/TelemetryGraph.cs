@@ -1,0 +1,87 @@
+using Dapper;
+using Npgsql;
+
+namespace Code4me.Lsp.IntegrationTests.Support;
+
+/// <summary>
+/// One row in every table, linked through every foreign key: a user with a config, project,
+/// two sessions, a chat, a completion query (context, telemetry, generation, ground truth) and a
+/// chat query, preferences and consent. Ids are fixed so that test data can name them in SQL.
+/// </summary>
+internal static class TelemetryGraph
+{
+    public static readonly Guid UserId = new("00000000-0000-7000-8000-000000000001");
+    public static readonly Guid ProjectId = new("00000000-0000-7000-8000-000000000002");
+    public static readonly Guid SessionId = new("00000000-0000-7000-8000-000000000003");
+    public static readonly Guid Session2Id = new("00000000-0000-7000-8000-000000000004");
+    public static readonly Guid ChatId = new("00000000-0000-7000-8000-000000000005");
+    public static readonly Guid ContextId = new("00000000-0000-7000-8000-000000000006");
+    public static readonly Guid ContextualId = new("00000000-0000-7000-8000-000000000007");
+    public static readonly Guid BehavioralId = new("00000000-0000-7000-8000-000000000008");
+    public static readonly Guid CompletionQueryId = new("00000000-0000-7000-8000-000000000009");
+    public static readonly Guid ChatQueryId = new("00000000-0000-7000-8000-00000000000a");
+
+    /// <summary>The parameters every SQL text of a test may use: @UserId, @ProjectId, …, @ConfigId, @ModelId, …</summary>
+    public sealed record Ids(long ConfigId, long VersionId, long TriggerTypeId, long LanguageId, long ModelId, long Model2Id)
+    {
+        public Guid UserId { get; } = TelemetryGraph.UserId;
+        public Guid ProjectId { get; } = TelemetryGraph.ProjectId;
+        public Guid SessionId { get; } = TelemetryGraph.SessionId;
+        public Guid Session2Id { get; } = TelemetryGraph.Session2Id;
+        public Guid ChatId { get; } = TelemetryGraph.ChatId;
+        public Guid ContextId { get; } = TelemetryGraph.ContextId;
+        public Guid ContextualId { get; } = TelemetryGraph.ContextualId;
+        public Guid BehavioralId { get; } = TelemetryGraph.BehavioralId;
+        public Guid CompletionQueryId { get; } = TelemetryGraph.CompletionQueryId;
+        public Guid ChatQueryId { get; } = TelemetryGraph.ChatQueryId;
+    }
+
+    private const string ReferenceSql = """
+        INSERT INTO config (config_data) VALUES ('{"graph": true}') RETURNING config_id;
+        INSERT INTO plugin_version (version_name, ide_type) VALUES ('graph-1.0', 'graph-ide') RETURNING version_id;
+        SELECT trigger_type_id FROM trigger_type WHERE trigger_type_name = 'manual';
+        INSERT INTO programming_language (language_name) VALUES ('graph-lang') RETURNING language_id;
+        INSERT INTO model_name (model_name) VALUES ('graph-model') RETURNING model_id;
+        INSERT INTO model_name (model_name) VALUES ('graph-model-2') RETURNING model_id;
+        """;
+
+    private const string RowsSql = """
+        INSERT INTO "user" (user_id, email, name, password, config_id, auth_token)
+        VALUES (@UserId, 'graph@example.org', 'Graph', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', @ConfigId, gen_random_uuid());
+        INSERT INTO project (project_id, project_name) VALUES (@ProjectId, 'graph');
+        INSERT INTO project_users (project_id, user_id) VALUES (@ProjectId, @UserId);
+        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, @UserId, now()), (@Session2Id, @UserId, now());
+        INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId), (@Session2Id, @ProjectId);
+        INSERT INTO chat (chat_id, project_id, user_id, title) VALUES (@ChatId, @ProjectId, @UserId, 'a chat');
+        INSERT INTO context (context_id, prefix, suffix, file_name) VALUES (@ContextId, 'def f(', ')', 'a.py');
+        INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id, caret_line, relative_document_position)
+        VALUES (@ContextualId, @VersionId, @TriggerTypeId, @LanguageId, 0, 0.5);
+        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, typing_speed) VALUES (@BehavioralId, 3.5);
+        INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp", query_type)
+        VALUES (@CompletionQueryId, @UserId, @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, now(), 'completion'),
+               (@ChatQueryId, @UserId, @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, now(), 'chat');
+        INSERT INTO completion_query (meta_query_id) VALUES (@CompletionQueryId);
+        INSERT INTO chat_query (meta_query_id, chat_id) VALUES (@ChatQueryId, @ChatId);
+        INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)
+        VALUES (@CompletionQueryId, @ModelId, 'x):', 12, 0.9, '{-0.1,-0.2}');
+        INSERT INTO ground_truth (completion_query_id, truth_timestamp, ground_truth) VALUES (@CompletionQueryId, now(), 'x):');
+        INSERT INTO user_preferences (user_id, model_id, temperature, max_tokens) VALUES (@UserId, @Model2Id, 0.2, 64);
+        INSERT INTO user_consent (user_id, anonymous_telemetry_opt_in) VALUES (@UserId, true);
+        INSERT INTO audit_log (user_id, event_type, action) VALUES (@UserId, 'consent', 'granted');
+        """;
+
+    /// <summary>Inserts the graph inside <paramref name="transaction"/> (roll it back to remove it again).</summary>
+    public static async Task<Ids> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        using var reader = await connection.QueryMultipleAsync(new CommandDefinition(ReferenceSql, transaction: transaction, cancellationToken: TimeoutToken.Create()));
+        var ids = new Ids(
+            await reader.ReadSingleAsync<long>(),
+            await reader.ReadSingleAsync<long>(),
+            await reader.ReadSingleAsync<long>(),
+            await reader.ReadSingleAsync<long>(),
+            await reader.ReadSingleAsync<long>(),
+            await reader.ReadSingleAsync<long>());
+        await connection.ExecuteAsync(new CommandDefinition(RowsSql, ids, transaction, cancellationToken: TimeoutToken.Create()));
+        return ids;
+    }
+}

@@ -1,0 +1,38 @@
+using Code4me.Lsp.Storage.Postgres.Migrations;
+
+namespace Code4me.Lsp.Tests.Storage;
+
+public sealed class MigrationCatalogTests
+{
+    [Fact]
+    public void Embedded_SchemaFiles_AreVersionedWithoutGapsEachWithUpAndDown()
+    {
+        var catalog = MigrationCatalog.Embedded;
+
+        Assert.Equal(["0001_code4me_v2", "0002_usage_preferences_consent_audit", "0003_roles"], catalog.Migrations.Select(m => m.FullName));
+        Assert.All(catalog.Migrations, m =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(m.UpSql));
+            Assert.False(string.IsNullOrWhiteSpace(m.DownSql));
+            Assert.Equal(MigrationCatalog.ComputeChecksum(m.UpSql), m.Checksum);
+        });
+    }
+
+    [Fact]
+    public void Constructor_GapInVersions_Throws()
+    {
+        var migrations = new[] { Make(1), Make(3) };
+
+        var error = Assert.Throws<InvalidOperationException>(() => new MigrationCatalog(migrations));
+
+        Assert.Contains("without gaps", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ComputeChecksum_Script_IsLowerHexSha256()
+    {
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", MigrationCatalog.ComputeChecksum("abc"));
+    }
+
+    private static Migration Make(int version) => new(version, "m", "SELECT 1;", "SELECT 1;", MigrationCatalog.ComputeChecksum("SELECT 1;"));
+}
