@@ -52,6 +52,7 @@ internal static class LanguageServerBuilder
         services.AddSingleton<DocumentActivity>();
         services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
         services.AddSingleton<CompletionScheduler>();
+        services.AddSingleton<CompletionLedger>();
         services.AddSingleton<CompletionContextBuilder>();
 
         services.AddSingleton<Rpc.Lifecycle>();

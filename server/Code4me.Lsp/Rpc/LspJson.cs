@@ -58,4 +58,6 @@ internal static class LspJson
 [JsonSerializable(typeof(DidShowCompletionParams))]
 [JsonSerializable(typeof(DidPartiallyAcceptCompletionParams))]
 [JsonSerializable(typeof(CompletionRejectedParams))]
+[JsonSerializable(typeof(QueryStateParams))]
+[JsonSerializable(typeof(QueryState))]
 internal sealed partial class LspJsonContext : JsonSerializerContext;

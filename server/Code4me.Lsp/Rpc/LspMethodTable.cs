@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Code4me.Lsp.Handlers.Diagnostics;
+using Code4me.Lsp.Handlers.Feedback;
 using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Handlers.Lifecycle;
 using Code4me.Lsp.Handlers.TextSync;
@@ -29,7 +30,14 @@ internal static class LspMethodTable
         // Inline completion
         gate.AddRequest<InlineCompletionParams, InlineCompletionList, InlineCompletionHandler>(rpc, LspMethods.TextDocumentInlineCompletion);
 
+        // What the editor reports about suggestions
+        gate.AddRequest<ExecuteCommandParams, JsonElement?, ExecuteCommandHandler>(rpc, LspMethods.WorkspaceExecuteCommand);
+        gate.AddNotification<DidShowCompletionParams, DidShowCompletionHandler>(rpc, LspMethods.TextDocumentDidShowCompletion);
+        gate.AddNotification<DidPartiallyAcceptCompletionParams, DidPartiallyAcceptCompletionHandler>(rpc, LspMethods.TextDocumentDidPartiallyAcceptCompletion);
+        gate.AddNotification<CompletionRejectedParams, CompletionRejectedHandler>(rpc, LspMethods.Code4meCompletionRejected);
+
         // Diagnostics
+        gate.AddRequest<QueryStateParams, QueryState, QueryStateHandler>(rpc, LspMethods.Code4meQueryState);
         gate.AddRequest<DocumentStateParams, DocumentState, DocumentStateHandler>(rpc, LspMethods.Code4meDocumentState);
 
         // Workspace

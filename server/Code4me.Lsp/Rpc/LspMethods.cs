@@ -23,5 +23,10 @@ internal static class LspMethods
     public const string WindowLogMessage = "window/logMessage";
     public const string WindowShowMessage = "window/showMessage";
 
+    public const string TextDocumentDidShowCompletion = "textDocument/didShowCompletion";
+    public const string TextDocumentDidPartiallyAcceptCompletion = "textDocument/didPartiallyAcceptCompletion";
+
     public const string Code4meDocumentState = "code4me/documentState";
+    public const string Code4meCompletionRejected = "code4me/completionRejected";
+    public const string Code4meQueryState = "code4me/queryState";
 }

@@ -19,6 +19,7 @@ internal sealed class InlineCompletionHandler(
     DocumentActivity activity,
     CompletionScheduler scheduler,
     CompletionContextBuilder contextBuilder,
+    CompletionLedger ledger,
     IOptionsMonitor<CompletionOptions> options,
     TimeProvider time) : IRequestHandler<InlineCompletionParams, InlineCompletionList>
 {
@@ -47,6 +48,7 @@ internal sealed class InlineCompletionHandler(
 
             var context = contextBuilder.Build(document, offset, trigger);
             var outcome = await completions.CompleteAsync(context, scope.Token);
+            ledger.Add(document.Uri, offset, context, outcome);
             if (outcome.Chosen is not { IsUsable: true } chosen)
             {
                 return s_empty;

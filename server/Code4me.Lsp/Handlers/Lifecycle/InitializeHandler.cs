@@ -43,6 +43,7 @@ internal sealed class InitializeHandler(
                 PositionEncoding = encodingName,
                 TextDocumentSync = new TextDocumentSyncOptions { OpenClose = true, Change = TextDocumentSyncKind.Incremental },
                 InlineCompletionProvider = true,
+                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = Feedback.ExecuteCommandHandler.Commands },
             },
         });
     }
