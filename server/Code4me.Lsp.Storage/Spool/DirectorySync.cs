@@ -11,11 +11,17 @@ internal static partial class DirectorySync
 {
     private static bool s_unavailable;
 
-    public static void Flush(string directory)
+    /// <summary>True when the directory was fsync'd (or need not be, on Windows).</summary>
+    public static bool Flush(string directory)
     {
-        if (OperatingSystem.IsWindows() || s_unavailable)
+        if (OperatingSystem.IsWindows())
         {
-            return;
+            return true;
+        }
+
+        if (s_unavailable)
+        {
+            return false;
         }
 
         try
@@ -23,15 +29,17 @@ internal static partial class DirectorySync
             var fd = Open(directory, 0 /* O_RDONLY */);
             if (fd < 0)
             {
-                return;
+                return false;
             }
 
-            _ = FSync(fd);
+            var synced = FSync(fd) == 0;
             _ = Close(fd);
+            return synced;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             s_unavailable = true;
+            return false;
         }
     }
 

@@ -168,6 +168,9 @@ public sealed class DurableSpoolTests(ITestOutputHelper output) : SpoolTestBase(
         Assert.Equal(Path.Combine(Dir.Path, "instance-1"), second.Directory);
     }
 
+    [Fact]
+    public void DirectorySync_OnThisPlatform_FsyncsTheDirectory() => Assert.True(DirectorySync.Flush(Dir.Path));
+
     private DurableSpool Open(long segmentBytes = 1 << 20) => DurableSpool.Open(Dir.Path, segmentBytes, 1L << 30, 80, Logger());
 
     private ILogger Logger() => Logs.CreateLogger("spool");
