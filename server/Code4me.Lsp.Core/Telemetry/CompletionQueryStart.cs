@@ -1,0 +1,14 @@
+namespace Code4me.Lsp.Core.Telemetry;
+
+/// <summary>
+/// What <see cref="CompletionTracker.BeginQuery"/> measured when the request arrived; hand it back to
+/// <see cref="CompletionTracker.CompleteQuery"/>. <see cref="QueryId"/> goes into each item's accept command.
+/// </summary>
+public sealed record CompletionQueryStart(
+    Guid QueryId,
+    DateTimeOffset At,
+    string Uri,
+    int Offset,
+    string? ProjectFolder,
+    ContextualTelemetry Contextual,
+    BehavioralTelemetry Behavioral);

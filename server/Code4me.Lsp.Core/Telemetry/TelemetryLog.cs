@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Code4me.Lsp.Core.Telemetry;
+
+/// <summary>Log lines of telemetry derivation. None carries code text: ids, models and numbers only.</summary>
+internal static partial class TelemetryLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId} is unknown, expired or already completed; no telemetry recorded for it.")]
+    public static partial void QueryNotCompletable(ILogger logger, Guid queryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} event for completion query {QueryId}: unknown or expired.")]
+    public static partial void UnknownQuery(ILogger logger, string what, Guid queryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} event for completion query {QueryId}: it has no generation from model {Model}.")]
+    public static partial void UnknownModel(ILogger logger, string what, Guid queryId, string model);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId}: model {Model} accepted after model {First}; retention follows the first.")]
+    public static partial void SecondModelAccepted(ILogger logger, Guid queryId, string model, string first);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId}: the accepted text was never found in the document; no retention after {Seconds} s.")]
+    public static partial void AcceptedTextNotFound(ILogger logger, Guid queryId, int seconds);
+}

@@ -1,0 +1,31 @@
+using Code4me.Lsp.Core.Documents;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Core.Telemetry;
+
+/// <summary>DI registration of telemetry derivation (the sink itself comes from Storage: <c>AddCode4meSpool</c>).</summary>
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="TelemetryOptions"/> (bound to <c>Code4me:Telemetry</c>, validated),
+    /// <see cref="TypingSpeedMeter"/>, <see cref="BehaviorClock"/>, <see cref="TelemetrySession"/> and
+    /// <see cref="CompletionTracker"/>, the latter also as an <see cref="IDocumentObserver"/>.
+    /// Needs <see cref="TimeProvider"/>, <c>EditorSession</c>, logging and an <see cref="ITelemetrySink"/>.
+    /// </summary>
+    public static IServiceCollection AddCode4meTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section));
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TypingSpeedMeter>();
+        services.AddSingleton<BehaviorClock>();
+        services.AddSingleton<TelemetrySession>();
+        services.AddSingleton<CompletionTracker>();
+        services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<CompletionTracker>());
+        return services;
+    }
+}

@@ -1,0 +1,569 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Microsoft.Extensions.Logging;
+
+namespace Code4me.Lsp.Storage.Spool;
+
+/// <summary>
+/// The durable local spool: append-only segment files of checksummed records, an atomically replaced
+/// acknowledgement watermark, replay of everything not acknowledged. Thread-safe; every call is short local I/O.
+/// </summary>
+/// <remarks>
+/// <para>Layout: <c>{firstSequence:D20}.seg</c> files, each starting with the 8-byte magic <c>C4MSPL01</c> and
+/// then frames <c>[u32 payload length][u32 CRC-32 of (sequence, payload)][u64 sequence][payload]</c>, little endian;
+/// sequences rise by one per record across segments and restarts. <c>ack</c> holds the highest acknowledged
+/// sequence (u64 + its CRC-32), replaced by write-temp, fsync, rename, fsync directory. <c>lock</c> is held
+/// exclusively while the spool is open, so two servers never share one directory.</para>
+/// <para>Guarantees: a record whose <see cref="Append"/> returned is on disk (fsync'd per batch) and is replayed by
+/// every later open until acknowledged; an acknowledged record is never replayed; a torn or corrupt frame (a crash
+/// mid-write, a flipped bit) and everything after it in that segment is cut off at open with a warning, never an
+/// exception. Segments whose records are all acknowledged are deleted. Past <c>maxBytes</c> records are refused and
+/// counted as dropped.</para>
+/// </remarks>
+internal sealed class DurableSpool : IDisposable
+{
+    public const int HeaderLength = 16;
+    public const int MaxPayloadBytes = 64 * 1024 * 1024;
+    private const string SegmentExtension = ".seg";
+    private const string AckFile = "ack";
+    private const string LockFile = "lock";
+    private static readonly byte[] s_magic = "C4MSPL01"u8.ToArray();
+
+    private readonly string _directory;
+    private readonly long _segmentBytes;
+    private readonly long _maxBytes;
+    private readonly long _warnBytes;
+    private readonly ILogger _logger;
+    private readonly ITelemetrySpoolAlerts? _alerts;
+    private readonly Lock _gate = new();
+    private readonly List<Segment> _segments = [];
+    private readonly FileStream _lock;
+    private FileStream? _active;
+    private long _nextSequence;
+    private long _ackedSequence;
+    private long _droppedCount;
+    private bool _nearBound;
+    private bool _dropping;
+    private (Segment Segment, long AfterSequence, long Offset)? _readCursor;
+
+    private DurableSpool(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts, FileStream lockStream)
+    {
+        _directory = directory;
+        _segmentBytes = segmentBytes;
+        _maxBytes = maxBytes;
+        _warnBytes = maxBytes / 100 * warnAtPercent;
+        _logger = logger;
+        _alerts = alerts;
+        _lock = lockStream;
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Bytes of all segment files on disk.</summary>
+    public long TotalBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Sum(s => s.Length);
+            }
+        }
+    }
+
+    /// <summary>True when every appended record has been acknowledged.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return LastSequenceLocked <= _ackedSequence;
+            }
+        }
+    }
+
+    public long AcknowledgedSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ackedSequence;
+            }
+        }
+    }
+
+    public long LastSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return LastSequenceLocked;
+            }
+        }
+    }
+
+    /// <summary>Records refused since open because the spool was at its bound.</summary>
+    public long DroppedCount => Interlocked.Read(ref _droppedCount);
+
+    private long LastSequenceLocked => _nextSequence - 1;
+
+    /// <summary>
+    /// Opens the spool in <paramref name="directory"/>, or, if another process holds it, in the first free
+    /// <c>instance-N</c> subdirectory (its records are replayed by whichever server opens it next). Scans every
+    /// segment, cutting off torn or corrupt tails.
+    /// </summary>
+    public static DurableSpool Open(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts = null)
+    {
+        for (var instance = 0; ; instance++)
+        {
+            var candidate = instance == 0 ? directory : Path.Combine(directory, $"instance-{instance}");
+            System.IO.Directory.CreateDirectory(candidate);
+            FileStream lockStream;
+            try
+            {
+                lockStream = new FileStream(Path.Combine(candidate, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (instance < 16)
+            {
+                continue; // held by another server
+            }
+
+            var spool = new DurableSpool(candidate, segmentBytes, maxBytes, warnAtPercent, logger, alerts, lockStream);
+            try
+            {
+                spool.Recover();
+                return spool;
+            }
+            catch
+            {
+                spool.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the payloads as one batch and fsyncs it. Returns the sequence of each payload, or 0 for one refused
+    /// because the spool is at its bound (counted in <see cref="DroppedCount"/>, logged and alerted).
+    /// </summary>
+    public long[] Append(IReadOnlyList<byte[]> payloads)
+    {
+        var sequences = new long[payloads.Count];
+        var dropped = 0;
+        lock (_gate)
+        {
+            var total = _segments.Sum(s => s.Length);
+            var startSequence = _nextSequence;
+            var touched = new List<(Segment Segment, long LengthBefore)>();
+            try
+            {
+                for (var i = 0; i < payloads.Count; i++)
+                {
+                    var payload = payloads[i];
+                    var frameLength = HeaderLength + payload.Length;
+                    var needsSegment = _active is null || _segments[^1].PendingLength >= _segmentBytes;
+                    if (payload.Length > MaxPayloadBytes || total + frameLength + (needsSegment ? s_magic.Length : 0) > _maxBytes)
+                    {
+                        dropped++;
+                        continue;
+                    }
+
+                    if (needsSegment)
+                    {
+                        total += StartSegment();
+                    }
+
+                    var segment = _segments[^1];
+                    if (touched.Count == 0 || !ReferenceEquals(touched[^1].Segment, segment))
+                    {
+                        touched.Add((segment, segment.PendingLength));
+                    }
+
+                    var sequence = _nextSequence++;
+                    WriteFrame(_active!, sequence, payload);
+                    segment.PendingLength += frameLength;
+                    segment.PendingLast = sequence;
+                    total += frameLength;
+                    sequences[i] = sequence;
+                }
+
+                _active?.Flush(flushToDisk: true);
+            }
+            catch (IOException e)
+            {
+                // Disk full or failing: undo the whole batch so the files hold only complete, counted records.
+                SpoolLog.AppendFailed(_logger, e, _directory, payloads.Count);
+                foreach (var (segment, lengthBefore) in touched)
+                {
+                    segment.PendingLength = lengthBefore;
+                    segment.PendingLast = segment.LastSequence;
+                }
+
+                RollBack();
+                _nextSequence = startSequence;
+                Array.Clear(sequences);
+                dropped = payloads.Count;
+            }
+
+            foreach (var (segment, _) in touched)
+            {
+                segment.Length = segment.PendingLength;
+                segment.LastSequence = segment.PendingLast;
+            }
+
+            Alert(total, dropped);
+        }
+
+        return sequences;
+    }
+
+    /// <summary>Up to <paramref name="max"/> records with sequences after <paramref name="afterSequence"/>, in order.</summary>
+    public IReadOnlyList<(long Sequence, byte[] Payload)> ReadAfter(long afterSequence, int max)
+    {
+        var result = new List<(long, byte[])>();
+        lock (_gate)
+        {
+            foreach (var segment in _segments)
+            {
+                if (segment.LastSequence <= afterSequence)
+                {
+                    continue;
+                }
+
+                var offset = _readCursor is var (cursorSegment, cursorAfter, cursorOffset) && ReferenceEquals(cursorSegment, segment) && cursorAfter == afterSequence
+                    ? cursorOffset
+                    : s_magic.Length;
+                using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                stream.Position = offset;
+                var header = new byte[HeaderLength];
+                while (offset < segment.Length && result.Count < max)
+                {
+                    stream.ReadExactly(header);
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                    var sequence = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(8));
+                    offset += HeaderLength + length;
+                    if (sequence <= afterSequence)
+                    {
+                        stream.Seek(length, SeekOrigin.Current);
+                        continue;
+                    }
+
+                    var payload = new byte[length];
+                    stream.ReadExactly(payload);
+                    result.Add((sequence, payload));
+                    afterSequence = sequence;
+                }
+
+                _readCursor = (segment, afterSequence, offset);
+                if (result.Count >= max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Durably records that every record up to <paramref name="sequence"/> is in the database, and deletes fully acknowledged segments.</summary>
+    public void Acknowledge(long sequence)
+    {
+        lock (_gate)
+        {
+            if (sequence <= _ackedSequence)
+            {
+                return;
+            }
+
+            sequence = Math.Min(sequence, LastSequenceLocked);
+            var temp = Path.Combine(_directory, AckFile + ".tmp");
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                var buffer = new byte[12];
+                BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
+                BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(8), Crc32.HashToUInt32(buffer.AsSpan(0, 8)));
+                stream.Write(buffer);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, Path.Combine(_directory, AckFile), overwrite: true);
+            _ackedSequence = sequence;
+            var deleted = false;
+            for (var i = _segments.Count - 1; i >= 0; i--)
+            {
+                var segment = _segments[i];
+                if (segment.LastSequence > sequence)
+                {
+                    continue;
+                }
+
+                if (i == _segments.Count - 1 && _active is not null)
+                {
+                    _active.Dispose();
+                    _active = null;
+                }
+
+                File.Delete(segment.Path);
+                _segments.RemoveAt(i);
+                deleted = true;
+            }
+
+            if (deleted)
+            {
+                _readCursor = null;
+            }
+
+            DirectorySync.Flush(_directory);
+            Alert(_segments.Sum(s => s.Length), 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _active?.Dispose();
+            _active = null;
+            _lock.Dispose();
+        }
+    }
+
+    private void Recover()
+    {
+        File.Delete(Path.Combine(_directory, AckFile + ".tmp"));
+        _ackedSequence = ReadAck();
+        var last = _ackedSequence;
+        long scanned = 0;
+        var files = System.IO.Directory.GetFiles(_directory, "*" + SegmentExtension)
+            .Select(path => (Path: path, First: long.TryParse(Path.GetFileNameWithoutExtension(path), out var first) ? first : -1))
+            .Where(f => f.First > 0)
+            .OrderBy(f => f.First);
+        foreach (var (path, _) in files)
+        {
+            var segment = Scan(path, scanned);
+            scanned = Math.Max(scanned, segment.LastSequence);
+            last = Math.Max(last, segment.LastSequence);
+            if (segment.LastSequence == 0 || segment.LastSequence <= _ackedSequence)
+            {
+                File.Delete(path);
+                continue;
+            }
+
+            _segments.Add(segment);
+        }
+
+        _nextSequence = last + 1;
+        DirectorySync.Flush(_directory);
+        var bytes = _segments.Sum(s => s.Length);
+        SpoolLog.Opened(_logger, _directory, _segments.Count, LastSequenceLocked - _ackedSequence, bytes);
+    }
+
+    private long ReadAck()
+    {
+        var path = Path.Combine(_directory, AckFile);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 12 && Crc32.HashToUInt32(bytes.AsSpan(0, 8)) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)))
+        {
+            return BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        }
+
+        // Cannot happen short of disk corruption (the file is replaced by rename); replaying is the safe side.
+        SpoolLog.AckUnreadable(_logger, path);
+        return 0;
+    }
+
+    /// <summary>Validates every frame of a segment; truncates at the first bad one.</summary>
+    private Segment Scan(string path, long previousSequence)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite); // the directory lock gives exclusivity
+        var fileLength = stream.Length;
+        var magic = new byte[s_magic.Length];
+        long valid = 0;
+        long lastSequence = 0;
+        var records = 0;
+        string? problem = null;
+        if (fileLength < s_magic.Length || stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(s_magic))
+        {
+            problem = "no segment header";
+        }
+        else
+        {
+            valid = s_magic.Length;
+            var header = new byte[HeaderLength];
+            while (valid < fileLength)
+            {
+                if (fileLength - valid < HeaderLength)
+                {
+                    problem = "a torn frame header";
+                    break;
+                }
+
+                stream.ReadExactly(header);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                var crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+                var sequence = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(8));
+                if (length < 0 || length > MaxPayloadBytes || valid + HeaderLength + length > fileLength)
+                {
+                    problem = "a torn or oversized frame";
+                    break;
+                }
+
+                var payload = new byte[length];
+                stream.ReadExactly(payload);
+                var hash = new Crc32();
+                hash.Append(header.AsSpan(8, 8));
+                hash.Append(payload);
+                if (hash.GetCurrentHashAsUInt32() != crc)
+                {
+                    problem = "a checksum mismatch";
+                    break;
+                }
+
+                if (sequence <= previousSequence)
+                {
+                    problem = "a sequence out of order";
+                    break;
+                }
+
+                previousSequence = lastSequence = sequence;
+                valid += HeaderLength + length;
+                records++;
+            }
+        }
+
+        if (problem is not null)
+        {
+            SpoolLog.Truncated(_logger, Path.GetFileName(path), problem, valid, fileLength - valid, records);
+            stream.SetLength(valid);
+            stream.Flush(flushToDisk: true);
+        }
+
+        return new Segment(path) { Length = valid, PendingLength = valid, LastSequence = lastSequence, PendingLast = lastSequence };
+    }
+
+    /// <summary>Closes the active segment and starts a new one; returns the bytes it adds (its header).</summary>
+    private long StartSegment()
+    {
+        if (_active is not null)
+        {
+            _active.Flush(flushToDisk: true);
+            _active.Dispose();
+            _active = null;
+        }
+
+        if (_segments.Count > 0 && _segments[^1].PendingLength < _segmentBytes && _segments[^1].Length == _segments[^1].PendingLength && _segments[^1].Length > 0)
+        {
+            // Reopen the last segment after a restart.
+            var last = _segments[^1];
+            _active = new FileStream(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            _active.Seek(last.Length, SeekOrigin.Begin);
+            return 0;
+        }
+
+        var path = Path.Combine(_directory, $"{_nextSequence:D20}{SegmentExtension}");
+        _active = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _active.Write(s_magic);
+        var segment = new Segment(path) { Length = 0, PendingLength = s_magic.Length, LastSequence = 0, PendingLast = 0 };
+        _segments.Add(segment);
+        _active.Flush(flushToDisk: true);
+        DirectorySync.Flush(_directory);
+        return s_magic.Length;
+    }
+
+    private void RollBack()
+    {
+        try
+        {
+            _active?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The buffered tail is being discarded anyway.
+        }
+
+        _active = null;
+        for (var i = _segments.Count - 1; i >= 0; i--)
+        {
+            var segment = _segments[i];
+            if (segment.Length == 0)
+            {
+                File.Delete(segment.Path);
+                _segments.RemoveAt(i);
+                continue;
+            }
+
+            using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            if (stream.Length > segment.Length)
+            {
+                stream.SetLength(segment.Length);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+    }
+
+    private static void WriteFrame(FileStream stream, long sequence, byte[] payload)
+    {
+        Span<byte> header = stackalloc byte[HeaderLength];
+        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
+        var hash = new Crc32();
+        hash.Append(header[8..]);
+        hash.Append(payload);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], hash.GetCurrentHashAsUInt32());
+        stream.Write(header);
+        stream.Write(payload);
+    }
+
+    private void Alert(long total, int dropped)
+    {
+        if (total >= _warnBytes && !_nearBound)
+        {
+            _nearBound = true;
+            SpoolLog.NearBound(_logger, _directory, total, _maxBytes);
+            _alerts?.NearBound(total, _maxBytes);
+        }
+        else if (total < _warnBytes * 9 / 10)
+        {
+            _nearBound = false;
+        }
+
+        if (dropped > 0)
+        {
+            var all = Interlocked.Add(ref _droppedCount, dropped);
+            if (!_dropping)
+            {
+                SpoolLog.Dropping(_logger, _directory, _maxBytes, all);
+            }
+
+            _dropping = true;
+            _alerts?.Dropped(all);
+        }
+        else if (total < _maxBytes)
+        {
+            _dropping = false;
+        }
+    }
+
+    private sealed class Segment(string path)
+    {
+        public string Path { get; } = path;
+
+        /// <summary>Bytes fsync'd (what readers may read).</summary>
+        public long Length { get; set; }
+
+        public long LastSequence { get; set; }
+
+        /// <summary>Bytes written by the batch in progress.</summary>
+        public long PendingLength { get; set; }
+
+        public long PendingLast { get; set; }
+    }
+}

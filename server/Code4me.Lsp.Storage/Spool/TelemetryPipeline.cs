@@ -1,0 +1,336 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Code4me.Lsp.Core.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace Code4me.Lsp.Storage.Spool;
+
+/// <summary>
+/// The telemetry write path: bounded in-memory queue → batcher (by size and by time) → <see cref="DurableSpool"/>
+/// (fsync'd) → <see cref="ITelemetryBatchWriter"/> (serially, in order, through a Polly retry + circuit breaker)
+/// → acknowledgement. <see cref="Enqueue"/> never blocks: a full queue drops and counts. Spooling never waits for
+/// the writer, so a database that is away only makes the spool grow. At start, unacknowledged records are
+/// offered to the writer first; with no writer registered, events are only spooled.
+/// </summary>
+internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsyncDisposable
+{
+    private readonly SpoolOptions _options;
+    private readonly ITelemetryBatchWriter? _writer;
+    private readonly ITelemetrySpoolAlerts? _alerts;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TelemetryPipeline> _logger;
+    private readonly Channel<TelemetryEvent> _queue;
+    private readonly Channel<bool> _spooledSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ResiliencePipeline _resilience;
+    private readonly Lock _progressGate = new();
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DurableSpool? _spool;
+    private Task _spoolTask = Task.CompletedTask;
+    private Task _writeTask = Task.CompletedTask;
+    private Task? _stopTask;
+    private long _enqueued;
+    private long _handled;
+    private long _queueDropped;
+    private long _undecodable;
+    private bool _queueFullLogged;
+
+    public TelemetryPipeline(
+        IOptions<SpoolOptions> options,
+        IEnumerable<ITelemetryBatchWriter> writers,
+        IEnumerable<ITelemetrySpoolAlerts> alerts,
+        TimeProvider time,
+        ILogger<TelemetryPipeline> logger)
+    {
+        _options = options.Value;
+        _writer = writers.LastOrDefault();
+        _alerts = alerts.LastOrDefault();
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<TelemetryEvent>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuses instead of waiting, so drops are counted
+            SingleReader = true,
+        });
+        _resilience = BuildResilience();
+    }
+
+    /// <summary>The open spool (after <see cref="StartAsync"/>).</summary>
+    public DurableSpool Spool => _spool ?? throw new InvalidOperationException("The telemetry pipeline has not started.");
+
+    /// <summary>Events refused by a full queue, by a full spool, or unreadable on replay.</summary>
+    public long DroppedCount => Interlocked.Read(ref _queueDropped) + (_spool?.DroppedCount ?? 0) + Interlocked.Read(ref _undecodable);
+
+    public void Enqueue(TelemetryEvent telemetryEvent)
+    {
+        ArgumentNullException.ThrowIfNull(telemetryEvent);
+        if (_queue.Writer.TryWrite(telemetryEvent))
+        {
+            Interlocked.Increment(ref _enqueued);
+            return;
+        }
+
+        var dropped = Interlocked.Increment(ref _queueDropped);
+        if (!_queueFullLogged)
+        {
+            _queueFullLogged = true;
+            SpoolLog.QueueFull(_logger, _options.QueueCapacity, dropped);
+        }
+
+        _alerts?.Dropped(DroppedCount);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
+        _spoolTask = Task.Run(SpoolLoopAsync, CancellationToken.None);
+        if (_writer is not null)
+        {
+            _writeTask = Task.Run(() => WriteLoopAsync(_writer, _stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Waits until every event enqueued before the call is in the spool and, with a writer, acknowledged by it.
+    /// True when all of it reached the writer; false when there is no writer (it stays spooled).
+    /// </summary>
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        await SpoolQueuedAsync(cancellationToken);
+        if (_writer is null)
+        {
+            return Spool.IsEmpty;
+        }
+
+        var last = Spool.LastSequence;
+        await WaitForAsync(() => Spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, cancellationToken);
+        return Spool.AcknowledgedSequence >= last;
+    }
+
+    /// <summary>Waits until every event enqueued before the call has been appended to the spool (or dropped at its bound).</summary>
+    public Task SpoolQueuedAsync(CancellationToken cancellationToken)
+    {
+        var target = Interlocked.Read(ref _enqueued);
+        return WaitForAsync(() => Interlocked.Read(ref _handled) >= target || _spoolTask.IsCompleted, cancellationToken);
+    }
+
+    /// <summary>Stops taking events, spools what is queued, gives the writer up to <c>ShutdownUploadMs</c>, and closes the spool.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_progressGate)
+        {
+            return _stopTask ??= StopCoreAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _spoolTask.WaitAsync(cancellationToken);
+            if (_writer is not null && _spool is not null)
+            {
+                using var upload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                upload.CancelAfter(TimeSpan.FromMilliseconds(_options.ShutdownUploadMs));
+                var last = _spool.LastSequence;
+                await WaitForAsync(() => _spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, upload.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: what is spooled stays for the next start.
+        }
+        finally
+        {
+            await _stopping.CancelAsync();
+            await Task.WhenAll(_writeTask, _spoolTask).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _spool?.Dispose();
+            _stopping.Dispose();
+        }
+    }
+
+    private async Task SpoolLoopAsync()
+    {
+        var batch = new List<TelemetryEvent>(_options.BatchSize);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                if (_options.BatchWindowMs > 0 && reader.Count < _options.BatchSize && !reader.Completion.IsCompleted)
+                {
+                    // Let a batch fill for a moment: one fsync for many events.
+                    await Task.WhenAny(reader.Completion, Task.Delay(TimeSpan.FromMilliseconds(_options.BatchWindowMs), _time));
+                }
+
+                while (batch.Count < _options.BatchSize && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                var payloads = batch.Select(e => JsonSerializer.SerializeToUtf8Bytes(e, TelemetryJsonContext.Default.TelemetryEvent)).ToList();
+                _spool!.Append(payloads);
+                Interlocked.Add(ref _handled, batch.Count);
+                batch.Clear();
+                _spooledSignal.Writer.TryWrite(true);
+                Progress();
+            }
+        }
+        catch (Exception e)
+        {
+            SpoolLog.PipelineFailed(_logger, e);
+        }
+        finally
+        {
+            Progress();
+        }
+    }
+
+    private async Task WriteLoopAsync(ITelemetryBatchWriter writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var after = _spool!.AcknowledgedSequence;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var raw = _spool.ReadAfter(after, _options.WriteBatchSize);
+                if (raw.Count == 0)
+                {
+                    await _spooledSignal.Reader.ReadAsync(cancellationToken);
+                    continue;
+                }
+
+                var records = new List<SpooledRecord>(raw.Count);
+                foreach (var (sequence, payload) in raw)
+                {
+                    if (Decode(sequence, payload) is { } e)
+                    {
+                        records.Add(new SpooledRecord(sequence, e));
+                    }
+                }
+
+                if (records.Count > 0)
+                {
+                    await _resilience.ExecuteAsync(static (state, ct) => new ValueTask(state.writer.WriteAsync(state.records, ct)), (writer, records), cancellationToken);
+                }
+
+                after = raw[^1].Sequence;
+                _spool.Acknowledge(after);
+                Progress();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: unacknowledged records stay spooled.
+        }
+        catch (Exception e)
+        {
+            SpoolLog.PipelineFailed(_logger, e);
+        }
+        finally
+        {
+            Progress();
+        }
+    }
+
+    private TelemetryEvent? Decode(long sequence, byte[] payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, TelemetryJsonContext.Default.TelemetryEvent)
+                ?? throw new JsonException("null event");
+        }
+        catch (JsonException e)
+        {
+            // A record this version cannot read (written by a newer one, or hand-edited): never block the rest on it.
+            Interlocked.Increment(ref _undecodable);
+            SpoolLog.Undecodable(_logger, sequence, e.Message);
+            return null;
+        }
+    }
+
+    private ResiliencePipeline BuildResilience()
+    {
+        static ValueTask<bool> Handle(Outcome<object> outcome, ResilienceContext context) =>
+            ValueTask.FromResult(outcome.Exception is not null && !context.CancellationToken.IsCancellationRequested);
+
+        return new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => Handle(args.Outcome, args.Context),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs),
+                MaxDelay = TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs),
+                OnRetry = args =>
+                {
+                    SpoolLog.WriteRetry(_logger, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = args => Handle(args.Outcome, args.Context),
+                FailureRatio = 1.0,
+                MinimumThroughput = 3,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromMilliseconds(_options.BreakDurationMs),
+                OnOpened = args =>
+                {
+                    SpoolLog.CircuitOpened(_logger, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    SpoolLog.CircuitClosed(_logger);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    private void Progress()
+    {
+        TaskCompletionSource done;
+        lock (_progressGate)
+        {
+            done = _progress;
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
+    }
+
+    private async Task WaitForAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_progressGate)
+            {
+                next = _progress.Task;
+            }
+
+            if (condition())
+            {
+                return;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+}

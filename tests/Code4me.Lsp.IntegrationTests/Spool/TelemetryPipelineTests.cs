@@ -1,0 +1,171 @@
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Storage.Spool;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.IntegrationTests.Spool;
+
+/// <summary>Queue → batcher → spool → writer with real files and a scripted writer.</summary>
+public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTestBase(output)
+{
+    [Fact]
+    public async Task Writer_FailingThenSucceeding_ReceivesEveryEventExactlyOnceInOrder()
+    {
+        var writer = new ScriptedBatchWriter(failures: 4);
+        var pipeline = Create(writer);
+        await pipeline.StartAsync(TestTimeout.Token());
+        var events = Events(50);
+        foreach (var e in events)
+        {
+            pipeline.Enqueue(e);
+        }
+
+        Assert.True(await pipeline.FlushAsync(TestTimeout.Token()));
+        Assert.True(writer.Calls > 4);
+        Assert.Equal(events.Select(e => e.EventId), writer.Written.Select(r => r.Event.EventId));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), writer.Written.Select(r => r.Sequence));
+        Assert.True(pipeline.Spool.IsEmpty);
+        await pipeline.StopAsync(TestTimeout.Token());
+        Assert.Empty(Dir.Segments());
+        Assert.Contains(Logs.Lines, l => l.Contains("retrying in", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Restart_WithUnacknowledgedEvents_ReplaysThemToTheWriterOnce()
+    {
+        var events = Events(20);
+        var offline = Create(writer: null);
+        await offline.StartAsync(TestTimeout.Token());
+        foreach (var e in events)
+        {
+            offline.Enqueue(e);
+        }
+
+        Assert.False(await offline.FlushAsync(TestTimeout.Token()));   // no database: it stays spooled
+        await offline.StopAsync(TestTimeout.Token());
+        Assert.NotEmpty(Dir.Segments());
+
+        var writer = new ScriptedBatchWriter();
+        var online = Create(writer);
+        await online.StartAsync(TestTimeout.Token());
+        Assert.True(await online.FlushAsync(TestTimeout.Token()));
+        await online.StopAsync(TestTimeout.Token());
+        Assert.Equal(events.Select(e => e.EventId), writer.Written.Select(r => r.Event.EventId));
+        Assert.All(writer.Written, r => Assert.Equal(events[(int)r.Sequence - 1], r.Event));
+
+        var again = new ScriptedBatchWriter();
+        var third = Create(again);
+        await third.StartAsync(TestTimeout.Token());
+        Assert.True(await third.FlushAsync(TestTimeout.Token()));
+        await third.StopAsync(TestTimeout.Token());
+        Assert.Empty(again.Written);
+        Assert.Equal(0, again.Calls);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhileTheWriterKeepsFailing_StillSpoolsEveryEvent()
+    {
+        var writer = new ScriptedBatchWriter { AlwaysFail = true };
+        var pipeline = Create(writer);
+        await pipeline.StartAsync(TestTimeout.Token());
+        foreach (var e in Events(100))
+        {
+            pipeline.Enqueue(e);
+        }
+
+        await pipeline.SpoolQueuedAsync(TestTimeout.Token());
+        Assert.Equal(100, pipeline.Spool.LastSequence);
+        Assert.Equal(0, pipeline.Spool.AcknowledgedSequence);
+        await pipeline.StopAsync(TestTimeout.Token());   // gives up uploading after ShutdownUploadMs; keeps the spool
+
+        var writer2 = new ScriptedBatchWriter();
+        var next = Create(writer2);
+        await next.StartAsync(TestTimeout.Token());
+        Assert.True(await next.FlushAsync(TestTimeout.Token()));
+        await next.StopAsync(TestTimeout.Token());
+        Assert.Equal(100, writer2.Written.Count);
+    }
+
+    [Fact]
+    public void Enqueue_QueueFull_DropsAndCountsWithoutBlocking()
+    {
+        var alerts = new RecordingAlerts();
+        var pipeline = Create(writer: null, queueCapacity: 1, alerts: alerts);   // not started: nothing drains the queue
+        foreach (var e in Events(5))
+        {
+            pipeline.Enqueue(e);
+        }
+
+        Assert.Equal(4, pipeline.DroppedCount);
+        Assert.Equal(4, alerts.LastDropped);
+        Assert.Single(Logs.Lines, l => l.Contains("Telemetry queue is full", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartStop_NothingEnqueued_LeavesZeroSpoolBytes()
+    {
+        var pipeline = Create(new ScriptedBatchWriter());
+        await pipeline.StartAsync(TestTimeout.Token());
+        Assert.True(await pipeline.FlushAsync(TestTimeout.Token()));
+        Assert.Equal(0, pipeline.Spool.TotalBytes);
+        Assert.True(pipeline.Spool.IsEmpty);
+        await pipeline.StopAsync(TestTimeout.Token());
+        Assert.Empty(Dir.Segments());
+    }
+
+    [Fact]
+    public async Task AddCode4meSpool_WithTelemetry_ResolvesThePipelineAsSinkAndHostedService()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Code4me:Telemetry:Spool:Directory"] = Dir.Path,
+            ["Code4me:Telemetry:Spool:BatchWindowMs"] = "0",
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(Logs))
+            .AddSingleton<Core.Session.EditorSession>()
+            .AddCode4meTelemetry(configuration)
+            .AddCode4meSpool(configuration);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var pipeline = Assert.IsType<TelemetryPipeline>(provider.GetRequiredService<ITelemetrySink>());
+        Assert.Same(pipeline, provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Single());
+        Assert.Equal(Dir.Path, provider.GetRequiredService<IOptions<SpoolOptions>>().Value.EffectiveDirectory);
+
+        await pipeline.StartAsync(TestTimeout.Token());
+        provider.GetRequiredService<TelemetrySession>().Start(new ClientIdentity("Neovim", "1"), []);
+        Assert.False(await pipeline.FlushAsync(TestTimeout.Token()));
+        Assert.Equal(1, pipeline.Spool.LastSequence);
+        await pipeline.StopAsync(TestTimeout.Token());
+    }
+
+    private TelemetryPipeline Create(ScriptedBatchWriter? writer, int queueCapacity = 10_000, RecordingAlerts? alerts = null)
+    {
+        var options = Options.Create(new SpoolOptions
+        {
+            Directory = Dir.Path,
+            QueueCapacity = queueCapacity,
+            BatchSize = 16,
+            BatchWindowMs = 5,
+            WriteBatchSize = 7,
+            RetryBaseDelayMs = 1,
+            RetryMaxDelayMs = 20,
+            BreakDurationMs = 500,
+            ShutdownUploadMs = 100,
+        });
+        return new TelemetryPipeline(
+            options,
+            writer is null ? [] : [writer],
+            alerts is null ? [] : [alerts],
+            TimeProvider.System,
+            new LoggerFactory([Logs]).CreateLogger<TelemetryPipeline>());
+    }
+
+    private static List<TelemetryEvent> Events(int count)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return [.. Enumerable.Range(0, count).Select(i => (TelemetryEvent)new ShownEvent(Guid.CreateVersion7(at), at.AddMilliseconds(i), Guid.CreateVersion7(at), $"m{i}"))];
+    }
+}
