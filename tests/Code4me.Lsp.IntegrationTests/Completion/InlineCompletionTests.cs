@@ -26,13 +26,13 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
         await server.Client.OpenAsync("file:///w/lib.py", Library);
         await server.Client.OpenAsync("file:///w/main.py", "import numpy as np\n\ndef read(path):\n    table = np.loadtxt(");
 
-        var list = await CompleteAsync(server.Client, "file:///w/main.py", 3, 22, InlineCompletionTriggerKind.Invoked);
+        var list = await CompleteAsync(server.Client, "file:///w/main.py", 3, 23, InlineCompletionTriggerKind.Invoked);
 
         var item = Assert.Single(list.Items);
         Assert.StartsWith("path, delimiter=','", item.InsertText, StringComparison.Ordinal);
-        Assert.Equal(new Position { Line = 3, Character = 22 }.Line, item.Range!.Start.Line);
-        Assert.Equal(22, item.Range.Start.Character);
-        Assert.Equal(22, item.Range.End.Character);
+        Assert.Equal(3, item.Range!.Start.Line);
+        Assert.Equal(23, item.Range.Start.Character);
+        Assert.Equal(23, item.Range.End.Character);
 
         // The acceptance command names the query and the model.
         Assert.Equal("code4me.acceptCompletion", item.Command!.CommandIdentifier);
