@@ -72,6 +72,7 @@ internal static class LanguageServerBuilder
         services.AddSingleton<RequestGate>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<ParentProcessWatcher>();
+        services.AddSingleton<WorkspaceIndexing>();
         services.AddHostedService<LanguageServerHost>();
 
         ConfigureLogging(builder, configureLogging);

@@ -34,7 +34,7 @@ internal sealed class InitializeHandler(
         session.Initialize(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId, time.GetUtcNow());
         telemetry.Start(ClientIdentity.From(session, telemetryOptions.CurrentValue.PluginVersion), folders);
         lifecycle.Trace = request.Trace ?? "off";
-        lifecycle.Initializing(encoding);
+        lifecycle.Initializing(encoding, request.Capabilities.Window?.WorkDoneProgress == true);
         if (request.ProcessId is { } processId)
         {
             parentWatcher.Watch(processId);
