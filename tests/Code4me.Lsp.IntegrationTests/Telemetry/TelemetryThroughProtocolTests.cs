@@ -4,8 +4,6 @@ using Code4me.Lsp.IntegrationTests.Completion;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
-using Code4me.Lsp.Storage.Spool;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Code4me.Lsp.IntegrationTests.Telemetry;
 
@@ -30,7 +28,7 @@ public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
         await server.Client.ShutdownAndExitAsync();
         Assert.Equal(0, await server.ExitCode.WaitAsync(TestTimeout.Value));
 
-        var events = ReadSpool(server.SpoolDirectory);
+        var events = SpoolReader.Read(server.SpoolDirectory);
         var queryId = Guid.Parse(item.Command.Arguments![0].GetProperty("queryId").GetString()!);
 
         var started = Assert.Single(events.OfType<SessionStartedEvent>());
@@ -58,11 +56,5 @@ public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
         Assert.Equal(queryId, Assert.Single(events.OfType<ShownEvent>()).QueryId);
         Assert.Equal(queryId, Assert.Single(events.OfType<AcceptedEvent>()).QueryId);
         Assert.Equal(started.SessionId, Assert.Single(events.OfType<SessionEndedEvent>()).SessionId);
-    }
-
-    private static List<TelemetryEvent> ReadSpool(string directory)
-    {
-        using var spool = DurableSpool.Open(directory, 4 * 1024 * 1024, 256L * 1024 * 1024, 80, NullLogger.Instance);
-        return [.. spool.ReadAfter(0, 10_000).Select(r => JsonSerializer.Deserialize(r.Payload, TelemetryJsonContext.Default.TelemetryEvent)!)];
     }
 }
