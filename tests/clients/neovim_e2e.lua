@@ -212,7 +212,24 @@ local function main()
   check(state2.accepted ~= true and state2.shownCount >= 1, 'diverged query: ' .. vim.inspect(state2))
   type_keys('<Esc>')
 
-  finish(0, ('ghost text %q accepted (server: shownCount=%d accepted=true); diverging keystroke recorded as rejected'):format(first_line, recorded.shownCount))
+  -- Chat: the reply streams into the scratch buffer, or (server without chat) the MethodNotFound notice.
+  local chat_buf = require('code4me').chat('What does np.loadtxt return?')
+  local answer = wait_until('a chat reply or the chat-unavailable notice', function()
+    if next(require('code4me')._state.chat.tokens) ~= nil then
+      return nil
+    end
+    local chat_lines = api.nvim_buf_get_lines(chat_buf, 0, -1, false)
+    for i, l in ipairs(chat_lines) do
+      if l == '## Code4me' and chat_lines[i + 2] and chat_lines[i + 2] ~= '' then
+        return chat_lines[i + 2]
+      end
+    end
+    return nil
+  end)
+  check(not answer:find('^Code4me chat error') and not answer:find('^Code4me: no code4me server'), 'chat failed: ' .. answer)
+  local chat_outcome = answer:find('^Code4me chat is unavailable') and 'chat unavailable (-32601)' or 'chat replied'
+
+  finish(0, ('ghost text %q accepted (server: shownCount=%d accepted=true); diverging keystroke recorded as rejected; %s'):format(first_line, recorded.shownCount, chat_outcome))
 end
 
 co = coroutine.create(function()

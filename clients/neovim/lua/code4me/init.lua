@@ -524,7 +524,7 @@ function M.chat(message)
   end
   local lines = { '## You', '' }
   vim.list_extend(lines, vim.split(message, '\n', true))
-  vim.list_extend(lines, { '', '## Code4me', '' })
+  vim.list_extend(lines, { '', '## Code4me', '', '' })
   if api.nvim_buf_line_count(bufnr) == 1 and get_line(bufnr, 0) == '' then
     api.nvim_buf_set_lines(bufnr, 0, 1, false, lines)
   else
