@@ -32,6 +32,11 @@ internal static class Program
             await EditsAsync(exe);
         }
 
+        if (what is "completion" or "all")
+        {
+            await CompletionBench.RunAsync(exe, Report);
+        }
+
         return 0;
     }
 
