@@ -23,6 +23,9 @@ internal sealed class LspProcessClient : IDisposable
 
     public Process Process { get; }
 
+    /// <summary>Messages of the <c>$/logTrace</c> notifications seen while reading responses.</summary>
+    public List<string> Traces { get; } = [];
+
     public static LspProcessClient Start(string executable, params string[] arguments)
     {
         var info = new ProcessStartInfo(executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -63,6 +66,11 @@ internal sealed class LspProcessClient : IDisposable
             var body = new byte[length];
             await _output.ReadExactlyAsync(body);
             using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("method", out var method) && method.GetString() == "$/logTrace")
+            {
+                Traces.Add(document.RootElement.GetProperty("params").GetProperty("message").GetString()!);
+            }
+
             if (document.RootElement.TryGetProperty("id", out var responseId) && responseId.ValueKind == JsonValueKind.Number && responseId.GetInt32() == id)
             {
                 return document.RootElement.Clone();

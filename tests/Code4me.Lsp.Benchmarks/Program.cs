@@ -6,7 +6,7 @@ namespace Code4me.Lsp.Benchmarks;
 
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
-/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|telemetry|all] [--exe PATH]
+/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|telemetry|all] [--exe PATH]
 /// [--database URL] [--events N] [--naive-events N] [--batch N]</c>. <c>telemetry</c> needs no executable; without
 /// <c>--database</c> (a server where the user may create databases) it starts a throwaway cluster.
 /// </summary>
@@ -37,6 +37,11 @@ internal static class Program
         if (what is "edits" or "all")
         {
             await EditsAsync(exe);
+        }
+
+        if (what is "completion" or "all")
+        {
+            await CompletionBench.RunAsync(exe, Report);
         }
 
         if (what == "all")

@@ -16,9 +16,10 @@ public sealed partial class CompletionLedger(IEnumerable<ICompletionFeedbackObse
     private readonly LinkedList<CompletionRecord> _order = new();
     private readonly Lock _gate = new();
 
-    public CompletionRecord Add(string documentUri, int offset, CompletionContext context, CompletionOutcome outcome)
+    /// <summary>Remembers an answered query under <paramref name="queryId"/> (the id its items carry).</summary>
+    public CompletionRecord Add(Guid queryId, string documentUri, int offset, CompletionContext context, CompletionOutcome outcome)
     {
-        var record = new CompletionRecord(outcome.QueryId, documentUri, offset, context, outcome, time.GetUtcNow());
+        var record = new CompletionRecord(queryId, documentUri, offset, context, outcome, time.GetUtcNow());
         lock (_gate)
         {
             _byId[record.QueryId] = _order.AddLast(record);
@@ -67,7 +68,7 @@ public sealed partial class CompletionLedger(IEnumerable<ICompletionFeedbackObse
         record.Shown(at);
         foreach (var observer in _observers)
         {
-            observer.Shown(record, at);
+            observer.Shown(record, model, at);
         }
     });
 
@@ -76,7 +77,7 @@ public sealed partial class CompletionLedger(IEnumerable<ICompletionFeedbackObse
         record.Accept(model);
         foreach (var observer in _observers)
         {
-            observer.Accepted(record, at);
+            observer.Accepted(record, model, at);
         }
     });
 
@@ -90,7 +91,7 @@ public sealed partial class CompletionLedger(IEnumerable<ICompletionFeedbackObse
         record.AcceptPartially(acceptedLength);
         foreach (var observer in _observers)
         {
-            observer.PartiallyAccepted(record, acceptedLength, at);
+            observer.PartiallyAccepted(record, model, acceptedLength, at);
         }
     });
 
@@ -99,7 +100,7 @@ public sealed partial class CompletionLedger(IEnumerable<ICompletionFeedbackObse
         record.Reject();
         foreach (var observer in _observers)
         {
-            observer.Rejected(record, at);
+            observer.Rejected(record, model, at);
         }
     });
 

@@ -8,11 +8,11 @@ public interface ICompletionFeedbackObserver
 {
     void Answered(CompletionRecord record);
 
-    void Shown(CompletionRecord record, DateTimeOffset at);
+    void Shown(CompletionRecord record, string model, DateTimeOffset at);
 
-    void Accepted(CompletionRecord record, DateTimeOffset at);
+    void Accepted(CompletionRecord record, string model, DateTimeOffset at);
 
-    void PartiallyAccepted(CompletionRecord record, int acceptedLength, DateTimeOffset at);
+    void PartiallyAccepted(CompletionRecord record, string model, int acceptedLength, DateTimeOffset at);
 
-    void Rejected(CompletionRecord record, DateTimeOffset at);
+    void Rejected(CompletionRecord record, string model, DateTimeOffset at);
 }

@@ -2,6 +2,9 @@ using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Core.Session;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Handlers.Lifecycle;
+using Code4me.Lsp.Storage.Spool;
 using Code4me.Lsp.Logging;
 using Code4me.Lsp.Rpc;
 using Microsoft.Extensions.Configuration;
@@ -53,6 +56,13 @@ internal static class LanguageServerBuilder
         services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
         services.AddSingleton<CompletionScheduler>();
         services.AddSingleton<CompletionLedger>();
+
+        services.AddCode4meTelemetry(builder.Configuration);
+        services.AddSingleton<IOptionsCheck, OptionsCheck<TelemetryOptions>>();
+        services.AddSingleton<ICompletionFeedbackObserver, TelemetryFeedback>();
+        services.AddCode4meSpool(builder.Configuration);
+        services.AddSingleton<IOptionsCheck, OptionsCheck<SpoolOptions>>();
+        services.AddSingleton<IShutdownParticipant, TelemetryShutdown>();
         services.AddSingleton<CompletionContextBuilder>();
 
         services.AddSingleton<Rpc.Lifecycle>();
@@ -62,6 +72,7 @@ internal static class LanguageServerBuilder
         services.AddSingleton<RequestGate>();
         services.AddSingleton<SettingsService>();
         services.AddSingleton<ParentProcessWatcher>();
+        services.AddSingleton<WorkspaceIndexing>();
         services.AddHostedService<LanguageServerHost>();
 
         ConfigureLogging(builder, configureLogging);

@@ -18,6 +18,26 @@ internal sealed class ClientChannel
 
     public void Detach() => _rpc = null;
 
+    /// <summary>Sends a request to the client; false when it failed or there is no connection.</summary>
+    public async Task<bool> RequestAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var rpc = _rpc;
+        if (rpc is null || rpc.IsDisposed)
+        {
+            return false;
+        }
+
+        try
+        {
+            await rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, JsonSerializer.SerializeToElement(parameters, typeInfo), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is RemoteRpcException or ConnectionLostException or ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends a notification; never throws (a lost connection only drops the message).</summary>
     public async Task NotifyAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo)
     {

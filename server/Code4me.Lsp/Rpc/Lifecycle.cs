@@ -22,9 +22,13 @@ internal sealed class Lifecycle
     /// <summary>Completes with the process exit code when the session is over.</summary>
     public Task<int> Exited => _exited.Task;
 
-    public void Initializing(PositionEncoding encoding)
+    /// <summary>The client accepts server-initiated work-done progress (<c>window.workDoneProgress</c>).</summary>
+    public bool ClientSupportsWorkDoneProgress { get; private set; }
+
+    public void Initializing(PositionEncoding encoding, bool workDoneProgress)
     {
         PositionEncoding = encoding;
+        ClientSupportsWorkDoneProgress = workDoneProgress;
         _state = LifecycleState.Initializing;
     }
 

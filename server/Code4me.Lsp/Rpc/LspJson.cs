@@ -60,4 +60,6 @@ internal static class LspJson
 [JsonSerializable(typeof(CompletionRejectedParams))]
 [JsonSerializable(typeof(QueryStateParams))]
 [JsonSerializable(typeof(QueryState))]
+[JsonSerializable(typeof(WorkDoneProgressCreateParams))]
+[JsonSerializable(typeof(ProgressParams))]
 internal sealed partial class LspJsonContext : JsonSerializerContext;

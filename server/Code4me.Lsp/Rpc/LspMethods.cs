@@ -22,6 +22,7 @@ internal static class LspMethods
 
     public const string WindowLogMessage = "window/logMessage";
     public const string WindowShowMessage = "window/showMessage";
+    public const string WindowWorkDoneProgressCreate = "window/workDoneProgress/create";
 
     public const string TextDocumentDidShowCompletion = "textDocument/didShowCompletion";
     public const string TextDocumentDidPartiallyAcceptCompletion = "textDocument/didPartiallyAcceptCompletion";

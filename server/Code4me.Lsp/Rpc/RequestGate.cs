@@ -102,13 +102,14 @@ internal sealed partial class RequestGate(
 
     private static T Bind<T>(string method, JsonElement? raw, JsonTypeInfo<T> typeInfo)
     {
+        // A method without parameters ignores whatever a client sends there (some send [null] or {}).
+        if (typeof(T) == typeof(NoParams))
+        {
+            return (T)(object)NoParams.Instance;
+        }
+
         if (raw is not { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } element)
         {
-            if (typeof(T) == typeof(NoParams))
-            {
-                return (T)(object)NoParams.Instance;
-            }
-
             throw new LocalRpcException($"{method} needs a params object; none was sent.") { ErrorCode = LspErrorCodes.InvalidParams };
         }
 

@@ -43,6 +43,24 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TypingTheStartOfTheSuggestion_ServesTheRestFromTheCache()
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(");
+        var first = Assert.Single((await CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Automatic)).Items).InsertText;
+
+        // The user types the first four characters of what is shown.
+        await server.Client.ChangeAsync("file:///w/main.py", 2, LspTestClient.Edit(0, 15, 0, 15, first[..4]));
+        var second = Assert.Single((await CompleteAsync(server.Client, "file:///w/main.py", 0, 19, InlineCompletionTriggerKind.Automatic)).Items);
+
+        Assert.Equal(first[4..], second.InsertText);
+        var state = await server.Client.RequestAsync<QueryState>(LspMethods.Code4meQueryState, new { queryId = second.Command!.Arguments![0].GetProperty("queryId").GetString() });
+        Assert.True(state.FromCache);
+    }
+
+    [Fact]
     public async Task ManualOnly_AutomaticTriggerGetsNothing_InvokedIsAnswered()
     {
         await using var server = InProcServer.Start(output, ["Code4me:Completion:ManualOnly=true"]);

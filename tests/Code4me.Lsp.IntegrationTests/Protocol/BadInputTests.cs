@@ -51,6 +51,18 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Contains(server.Logs.Lines, line => line.Contains("Broken message header", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    public async Task MethodWithoutParams_AcceptsWhatClientsSendThere(string parameters)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        await raw.WriteFrameAsync($$"""{"jsonrpc":"2.0","id":9,"method":"shutdown","params":{{parameters}}}""");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await raw.ReadResultAsync(9)).ValueKind);
+    }
+
     [Fact]
     public async Task UnknownMethod_IsMethodNotFound()
     {

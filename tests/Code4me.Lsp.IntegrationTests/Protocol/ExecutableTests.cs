@@ -83,4 +83,37 @@ public sealed class ExecutableTests
         Assert.Empty(stdout);
         Assert.Contains("Code4me:Server:ParentProcessPollMs", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Complete_PrintsTheSuggestionLearnedFromTheWorkspace()
+    {
+        var workspace = Directory.CreateTempSubdirectory("code4me-complete-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(workspace.FullName, "lib.py"), "def load(path):\n    return np.loadtxt(path, delimiter=',')\n");
+            var target = Path.Combine(workspace.FullName, "main.py");
+            await File.WriteAllTextAsync(target, "rows = np.loadtxt(\n");
+
+            var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("complete", $"{target}:1:19");
+
+            Assert.Equal(0, exitCode);
+            Assert.StartsWith("path, delimiter=','", stdout, StringComparison.Ordinal);
+            Assert.Contains("ngram: confidence", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            workspace.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("nofile.py:1:1", 1, "no such file")]
+    [InlineData("nocolon", 2, "is not FILE:LINE:COL")]
+    public async Task Complete_BadLocation_FailsWithAMessage(string location, int expectedExit, string expected)
+    {
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("complete", location);
+        Assert.Equal(expectedExit, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
 }

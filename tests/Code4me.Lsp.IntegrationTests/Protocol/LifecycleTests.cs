@@ -115,6 +115,8 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         var warning = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("ParentProcessPollMs", StringComparison.Ordinal));
         Assert.Equal(2, warning.GetProperty("type").GetInt32());
         Assert.Contains("between 50 and 600000", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var shown = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowShowMessage), _ => true);
+        Assert.Contains("ParentProcessPollMs", shown.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         // The old settings stayed: the Information level still reaches the client.
         await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { logging = new { clientLevel = "Information" }, server = new { parentProcessPollMs = 500 } } } });

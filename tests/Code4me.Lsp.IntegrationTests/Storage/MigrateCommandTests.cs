@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Code4me.Lsp.IntegrationTests.Support;
 
 namespace Code4me.Lsp.IntegrationTests.Storage;
@@ -147,20 +146,8 @@ public sealed class MigrateCommandTests
 
     private static async Task<CliResult> RunExecutableAsync(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "code4me-lsp.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("CODE4ME_DATABASE_URL");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(TimeoutToken.Create(TimeSpan.FromSeconds(60)));
-        return new CliResult(process.ExitCode, await output, await error);
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(args);
+        return new CliResult(exitCode, stdout, stderr);
     }
 
     private sealed record CliResult(int ExitCode, string Out, string Error);

@@ -15,12 +15,16 @@ internal sealed class InProcServer : IAsyncDisposable
     private readonly Stream _clientStream;
     private readonly CancellationTokenSource _stop = new();
 
-    private InProcServer(Stream clientStream, Task<int> exitCode, XunitLoggerProvider logs)
+    private InProcServer(Stream clientStream, Task<int> exitCode, XunitLoggerProvider logs, string spoolDirectory)
     {
         _clientStream = clientStream;
         ExitCode = exitCode;
         Logs = logs;
+        SpoolDirectory = spoolDirectory;
     }
+
+    /// <summary>This server's own telemetry spool (a fresh temp folder, never the user's).</summary>
+    public string SpoolDirectory { get; }
 
     /// <summary>Completes with the exit code the process would have.</summary>
     public Task<int> ExitCode { get; }
@@ -33,14 +37,16 @@ internal sealed class InProcServer : IAsyncDisposable
     {
         var (clientStream, serverStream) = FullDuplexStream.CreatePair();
         var logs = new XunitLoggerProvider(output);
+        var spool = Directory.CreateTempSubdirectory("code4me-spool-").FullName;
+        string[] settings = [$"Code4me:Telemetry:Spool:Directory={spool}", .. config ?? []];
         var exit = Task.Run(() => ServeCommand.RunAsync(
             new LanguageServerTransport(serverStream, serverStream),
-            config ?? [],
+            settings,
             TextWriter.Null,
             CancellationToken.None,
             logging => logging.AddProvider(logs),
             services));
-        var server = new InProcServer(clientStream, exit, logs);
+        var server = new InProcServer(clientStream, exit, logs, spool);
         if (connectClient)
         {
             server.Client = new LspTestClient(clientStream, clientStream);
@@ -62,5 +68,6 @@ internal sealed class InProcServer : IAsyncDisposable
         _clientStream.Dispose();
         await ExitCode.WaitAsync(TestTimeout.Value);
         _stop.Dispose();
+        Directory.Delete(SpoolDirectory, recursive: true);
     }
 }

@@ -12,7 +12,7 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 /// </summary>
 internal sealed class LspTestClient : IAsyncDisposable
 {
-    private static readonly string[] s_serverNotifications = [LspMethods.WindowLogMessage, LspMethods.WindowShowMessage, LspMethods.LogTrace, LspMethods.Progress];
+    private static readonly string[] s_serverNotifications = [LspMethods.WindowLogMessage, LspMethods.WindowShowMessage, LspMethods.LogTrace, LspMethods.Progress, LspMethods.WindowWorkDoneProgressCreate];
 
     private readonly JsonRpc _rpc;
     private readonly Dictionary<string, Channel<JsonElement>> _notifications = [];
@@ -37,15 +37,18 @@ internal sealed class LspTestClient : IAsyncDisposable
 
     public ChannelReader<JsonElement> Notifications(string method) => _notifications[method].Reader;
 
-    public Task<InitializeResult> InitializeAsync(object? initializationOptions = null, string[]? positionEncodings = null, int? processId = null, string clientName = "test-client") =>
+    public Task<InitializeResult> InitializeAsync(object? initializationOptions = null, string[]? positionEncodings = null, int? processId = null, string clientName = "test-client", string[]? workspaceFolders = null) =>
         RequestAsync<InitializeResult>(LspMethods.Initialize, new
         {
             processId,
             clientInfo = new { name = clientName, version = "1.0" },
-            capabilities = new { general = new { positionEncodings = positionEncodings ?? ["utf-16"] } },
+            capabilities = new { general = new { positionEncodings = positionEncodings ?? ["utf-16"] }, window = new { workDoneProgress = true } },
             initializationOptions,
-            workspaceFolders = Array.Empty<object>(),
+            workspaceFolders = (workspaceFolders ?? []).Select(f => new { uri = new Uri(f).AbsoluteUri, name = Path.GetFileName(f) }).ToArray(),
         });
+
+    /// <summary>Tokens the server created with window/workDoneProgress/create.</summary>
+    public ChannelReader<JsonElement> ProgressTokens => _notifications[LspMethods.WindowWorkDoneProgressCreate].Reader;
 
     public async Task<InitializeResult> InitializedAsync(object? initializationOptions = null, string[]? positionEncodings = null)
     {

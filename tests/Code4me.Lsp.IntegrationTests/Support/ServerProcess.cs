@@ -30,8 +30,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         Connection = new RawLspConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
     }
 
-    public static string ExecutablePath =>
-        Environment.GetEnvironmentVariable("CODE4ME_LSP_EXE") is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "code4me-lsp");
+    /// <summary>
+    /// The executable: <c>CODE4ME_LSP_EXE</c>, else the server project's own build output for this
+    /// configuration (the copy in the test folder resolves against the test's dependencies, not its own).
+    /// </summary>
+    public static string ExecutablePath
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("CODE4ME_LSP_EXE") is { Length: > 0 } path)
+            {
+                return path;
+            }
+
+            // .../tests/Code4me.Lsp.IntegrationTests/bin/<Configuration>/<tfm>/
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var tfm = testOutput.Name;
+            var configuration = testOutput.Parent!.Name;
+            var root = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(root, "server", "Code4me.Lsp", "bin", configuration, tfm, "code4me-lsp");
+        }
+    }
 
     public RawLspConnection Connection { get; }
 
@@ -93,6 +112,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        // Never the user's spool: each process gets its own folder unless the test names one.
+        info.Environment["Code4me__Telemetry__Spool__Directory"] = Directory.CreateTempSubdirectory("code4me-spool-").FullName;
         info.Environment.Remove("CODE4ME_DATABASE_URL");
         return info;
     }

@@ -24,6 +24,7 @@ internal sealed class QueryStateHandler(CompletionLedger ledger) : IRequestHandl
             PartiallyAcceptedLength = r.PartiallyAcceptedLength,
             Rejected = r.Rejected,
             Models = [.. r.Outcome.Generations.Select(g => g.ModelName)],
+            FromCache = r.Outcome.CachedFromQueryId is not null,
         }));
     }
 }

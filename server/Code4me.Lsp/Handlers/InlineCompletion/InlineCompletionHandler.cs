@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal sealed class InlineCompletionHandler(
     CompletionScheduler scheduler,
     CompletionContextBuilder contextBuilder,
     CompletionLedger ledger,
+    CompletionTracker tracker,
     IOptionsMonitor<CompletionOptions> options,
     TimeProvider time) : IRequestHandler<InlineCompletionParams, InlineCompletionList>
 {
@@ -38,6 +40,9 @@ internal sealed class InlineCompletionHandler(
             return s_empty;
         }
 
+        // Contextual and behavioral telemetry are measured as the request arrives.
+        var query = tracker.BeginQuery(document, offset, trigger == CompletionTriggerKind.Invoked ? CompletionTrigger.Manual : CompletionTrigger.Auto);
+        var completed = false;
         using var scope = scheduler.Begin(document.Uri, cancellationToken);
         try
         {
@@ -48,7 +53,9 @@ internal sealed class InlineCompletionHandler(
 
             var context = contextBuilder.Build(document, offset, trigger);
             var outcome = await completions.CompleteAsync(context, scope.Token);
-            ledger.Add(document.Uri, offset, context, outcome);
+            ledger.Add(query.QueryId, document.Uri, offset, context, outcome);
+            tracker.CompleteQuery(query, new CompletionContextText(context.Prefix, context.Suffix, SelectedText: null), [.. outcome.Generations.Select(ToResult)]);
+            completed = true;
             if (outcome.Chosen is not { IsUsable: true } chosen)
             {
                 return s_empty;
@@ -70,7 +77,7 @@ internal sealed class InlineCompletionHandler(
                             Arguments =
                             [
                                 JsonSerializer.SerializeToElement(
-                                    new AcceptCompletionArguments { QueryId = outcome.QueryId.ToString(), Model = chosen.ModelName },
+                                    new AcceptCompletionArguments { QueryId = query.QueryId.ToString(), Model = chosen.ModelName },
                                     LspJson.TypeInfo<AcceptCompletionArguments>()),
                             ],
                         },
@@ -83,5 +90,15 @@ internal sealed class InlineCompletionHandler(
             // Superseded by a newer request for this document: nothing to show for the old position.
             return s_empty;
         }
+        finally
+        {
+            if (!completed)
+            {
+                tracker.CancelQuery(query);
+            }
+        }
     }
+
+    private static GenerationResult ToResult(ModelGeneration generation) =>
+        new(generation.ModelName, generation.Completion, (int)Math.Round(generation.GenerationTimeMs), generation.Confidence, generation.Logprobs);
 }

@@ -1,8 +1,10 @@
 using System.Reflection;
 using Code4me.Lsp.Core.Session;
+using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
+using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Handlers.Lifecycle;
 
@@ -12,6 +14,8 @@ internal sealed class InitializeHandler(
     EditorSession session,
     SettingsService settings,
     ParentProcessWatcher parentWatcher,
+    TelemetrySession telemetry,
+    IOptionsMonitor<TelemetryOptions> telemetryOptions,
     TimeProvider time) : IRequestHandler<InitializeParams, InitializeResult>
 {
     public static readonly string ServerVersion =
@@ -28,8 +32,9 @@ internal sealed class InitializeHandler(
         var folders = request.WorkspaceFolders?.Select(f => ProtocolConversions.ToPath(f.Uri)).ToArray()
             ?? (request.RootUri is { } root ? [ProtocolConversions.ToPath(root)] : request.RootPath is { } path ? [path] : []);
         session.Initialize(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId, time.GetUtcNow());
+        telemetry.Start(ClientIdentity.From(session, telemetryOptions.CurrentValue.PluginVersion), folders);
         lifecycle.Trace = request.Trace ?? "off";
-        lifecycle.Initializing(encoding);
+        lifecycle.Initializing(encoding, request.Capabilities.Window?.WorkDoneProgress == true);
         if (request.ProcessId is { } processId)
         {
             parentWatcher.Watch(processId);

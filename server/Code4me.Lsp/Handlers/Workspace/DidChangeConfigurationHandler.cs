@@ -1,3 +1,4 @@
+using Code4me.Lsp.Core;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
@@ -5,13 +6,24 @@ using Code4me.Lsp.Rpc;
 namespace Code4me.Lsp.Handlers.Workspace;
 
 /// <summary><c>workspace/didChangeConfiguration</c>: applies the <c>code4me</c> section at once, or keeps the old settings and says why.</summary>
-internal sealed class DidChangeConfigurationHandler(SettingsService settings) : INotificationHandler<DidChangeConfigurationParams>
+internal sealed class DidChangeConfigurationHandler(SettingsService settings, ClientChannel client) : INotificationHandler<DidChangeConfigurationParams>
 {
     public void Handle(DidChangeConfigurationParams notification)
     {
-        if (notification.Settings is { } value)
+        if (notification.Settings is not { } value)
+        {
+            return;
+        }
+
+        try
         {
             settings.Apply(value, "workspace/didChangeConfiguration");
+        }
+        catch (InvalidInputException e)
+        {
+            // The user changed a setting and it did not take: say so where they look, not only in the log.
+            _ = client.NotifyAsync(LspMethods.WindowShowMessage, new ShowMessageParams { Type = MessageType.Warning, Message = $"Code4me: {e.Message}" }, LspJson.TypeInfo<ShowMessageParams>());
+            throw;
         }
     }
 }

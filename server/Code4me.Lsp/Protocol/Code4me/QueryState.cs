@@ -33,4 +33,9 @@ internal sealed class QueryState
     [JsonPropertyName("models")]
     [JsonRequired]
     public required string[] Models { get; init; }
+
+    /// <summary>The suggestion was served from the typed-ahead cache, without a model call.</summary>
+    [JsonPropertyName("fromCache")]
+    [JsonRequired]
+    public bool FromCache { get; init; }
 }

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { toServerSettings, toDidChangeConfigurationParams, needsRestart } = require('../out/test-lib/settings.js');
+
+const reader = (values) => (key) => values[key];
+
+test('toServerSettings_AllKeysSet_NestsThemBySection', () => {
+  const settings = toServerSettings(reader({
+    'completion.manualOnly': true,
+    'completion.debounceMinMs': 30,
+    'completion.debounceMaxMs': 300,
+    'completion.deadlineMs': 1500,
+    'logging.clientLevel': 'Information',
+  }));
+  assert.deepEqual(settings, {
+    completion: { manualOnly: true, debounceMinMs: 30, debounceMaxMs: 300, deadlineMs: 1500 },
+    logging: { clientLevel: 'Information' },
+  });
+});
+
+test('toServerSettings_ClientOnlyKeys_AreNotSent', () => {
+  const settings = toServerSettings(reader({ serverPath: '/x', serverArgs: ['--a'], 'trace.server': 'verbose', 'completion.manualOnly': false }));
+  assert.deepEqual(settings, { completion: { manualOnly: false } });
+});
+
+test('toServerSettings_WrongTypes_AreLeftOut', () => {
+  const settings = toServerSettings(reader({
+    'completion.manualOnly': 'yes',
+    'completion.debounceMinMs': Number.NaN,
+    'completion.debounceMaxMs': '400',
+    'logging.clientLevel': 3,
+  }));
+  assert.deepEqual(settings, {});
+});
+
+test('toDidChangeConfigurationParams_Always_WrapsTheSectionUnderCode4me', () => {
+  assert.deepEqual(toDidChangeConfigurationParams(reader({ 'completion.manualOnly': true })),
+    { settings: { code4me: { completion: { manualOnly: true } } } });
+});
+
+test('needsRestart_ServerPathOrArgsChanged_True', () => {
+  assert.equal(needsRestart((key) => key === 'code4me.serverPath'), true);
+  assert.equal(needsRestart((key) => key === 'code4me.serverArgs'), true);
+});
+
+test('needsRestart_CompletionSettingChanged_False', () => {
+  assert.equal(needsRestart((key) => key === 'code4me.completion.manualOnly'), false);
+});

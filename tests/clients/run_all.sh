@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Every editor-client test that can run here, each under `timeout`; one line per client; non-zero
+# exit if any fails. Server: $CODE4ME_LSP_EXE (scripts/test exports it), else published here once.
+# Usage: tests/clients/run_all.sh        (from anywhere; logs of failures are printed in full)
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CODE4ME_LSP_EXE=$(c4_server_exe) || { echo "clients: FAIL could not publish code4me-lsp" >&2; exit 1; }
+export CODE4ME_LSP_EXE
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+failed=0
+
+# run NAME SECONDS COMMAND...: one line "clients: NAME PASS|FAIL (Ns)"; the log of a failure follows it.
+run() {
+  local name=$1 seconds=$2
+  shift 2
+  local start=$SECONDS status=0
+  timeout --kill-after=10 "$seconds" "$@" >"$logs/$name.log" 2>&1 || status=$?
+  local took=$((SECONDS - start))
+  if [ "$status" -eq 0 ]; then
+    echo "clients: $name PASS (${took}s)"
+  else
+    [ "$status" -eq 124 ] && echo "(timed out after ${seconds}s)" >>"$logs/$name.log"
+    echo "clients: $name FAIL (${took}s, exit $status)"
+    sed 's/^/    /' "$logs/$name.log"
+    failed=1
+  fi
+}
+
+run neovim 150 "$c4_repo/tests/clients/neovim_e2e.sh"
+run emacs 150 "$c4_repo/tests/clients/emacs_e2e.sh"
+# npm ci (first run, or when package-lock.json changed), typecheck, unit tests, esbuild, vsce package.
+run vscode-build 480 "$c4_repo/tests/clients/vscode_build.sh"
+if [ -d "$c4_repo/clients/vscode/node_modules/vscode-languageserver-protocol" ]; then
+  run node-client 120 node --test "$c4_repo/tests/clients/node_client.test.mjs"
+  run jetbrains-template 120 node --test "$c4_repo/tests/clients/jetbrains_template.test.mjs"
+else
+  echo "clients: node-client FAIL (clients/vscode/node_modules missing: vscode-build did not install it)"
+  echo "clients: jetbrains-template FAIL (clients/vscode/node_modules missing: vscode-build did not install it)"
+  failed=1
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "clients: FAILED"
+  exit 1
+fi
+echo "clients: all passed"
