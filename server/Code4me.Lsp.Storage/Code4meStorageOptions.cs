@@ -9,6 +9,12 @@ public sealed class Code4meStorageOptions
     /// <summary>An Npgsql connection string or a <c>postgres://user:password@host:port/db?sslmode=…</c> URL; null when none is configured.</summary>
     public string? Database { get; set; }
 
+    /// <summary>
+    /// The user's auth token (<c>Code4me:Database:AuthToken</c>): telemetry rows get the user it belongs to,
+    /// resolved with <c>user_id_for_auth_token</c>. Null: anonymous (no user on the rows).
+    /// </summary>
+    public Guid? AuthToken { get; set; }
+
     /// <summary>Apply pending migrations when the host starts (as the database owner; off by default).</summary>
     public bool MigrateOnStart { get; set; }
 }

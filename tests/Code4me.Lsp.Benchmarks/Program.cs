@@ -6,15 +6,22 @@ namespace Code4me.Lsp.Benchmarks;
 
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
-/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|all] [--exe PATH]</c>.
+/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|telemetry|all] [--exe PATH]
+/// [--database URL] [--events N] [--naive-events N] [--batch N]</c>. <c>telemetry</c> needs no executable; without
+/// <c>--database</c> (a server where the user may create databases) it starts a throwaway cluster.
 /// </summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-        var exeIndex = Array.IndexOf(args, "--exe");
-        var exe = exeIndex >= 0 && exeIndex + 1 < args.Length ? args[exeIndex + 1] : Path.Combine(AppContext.BaseDirectory, "code4me-lsp");
+        var what = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).FirstOrDefault() ?? "all";
+        if (what == "telemetry")
+        {
+            await TelemetryAsync(args);
+            return 0;
+        }
+
+        var exe = Option(args, "--exe") ?? Path.Combine(AppContext.BaseDirectory, "code4me-lsp");
         if (!File.Exists(exe))
         {
             await Console.Error.WriteLineAsync($"bench: no executable at {exe}; publish it (dotnet publish server/Code4me.Lsp -c Release -o OUT) and pass --exe OUT/code4me-lsp");
@@ -37,8 +44,26 @@ internal static class Program
             await CompletionBench.RunAsync(exe, Report);
         }
 
+        if (what == "all")
+        {
+            await TelemetryAsync(args);
+        }
+
         return 0;
     }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static Task TelemetryAsync(string[] args) => TelemetryBenchmark.RunAsync(
+        Option(args, "--database"),
+        int.Parse(Option(args, "--events") ?? "40000", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--naive-events") ?? "2000", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--batch") ?? "2000", CultureInfo.InvariantCulture),
+        Report);
 
     private static void Report(string line) => Console.Error.WriteLine(line);
 

@@ -117,31 +117,45 @@ internal sealed class DurableSpool : IDisposable
     /// </summary>
     public static DurableSpool Open(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts = null)
     {
-        for (var instance = 0; ; instance++)
+        for (var instance = 0; instance <= 16; instance++)
         {
             var candidate = instance == 0 ? directory : Path.Combine(directory, $"instance-{instance}");
-            System.IO.Directory.CreateDirectory(candidate);
-            FileStream lockStream;
-            try
+            if (TryOpenExact(candidate, segmentBytes, maxBytes, warnAtPercent, logger, alerts) is { } spool)
             {
-                lockStream = new FileStream(Path.Combine(candidate, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (instance < 16)
-            {
-                continue; // held by another server
-            }
-
-            var spool = new DurableSpool(candidate, segmentBytes, maxBytes, warnAtPercent, logger, alerts, lockStream);
-            try
-            {
-                spool.Recover();
                 return spool;
             }
-            catch
-            {
-                spool.Dispose();
-                throw;
-            }
+        }
+
+        throw new IOException($"The telemetry spool {directory} and its instance directories are all held by other processes.");
+    }
+
+    /// <summary>
+    /// Opens the spool in exactly <paramref name="directory"/> (no <c>instance-N</c> fallback); null when another
+    /// process holds it (a running server uploads its own spool). Used by <c>code4me-lsp telemetry flush|status</c>.
+    /// </summary>
+    public static DurableSpool? TryOpenExact(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts = null)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        FileStream lockStream;
+        try
+        {
+            lockStream = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null; // held by another server
+        }
+
+        var spool = new DurableSpool(directory, segmentBytes, maxBytes, warnAtPercent, logger, alerts, lockStream);
+        try
+        {
+            spool.Recover();
+            return spool;
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
         }
     }
 

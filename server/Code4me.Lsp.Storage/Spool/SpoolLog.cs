@@ -40,4 +40,7 @@ internal static partial class SpoolLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telemetry pipeline failed unexpectedly; events stay in the spool for the next start.")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No database is configured (Code4me:Database:ConnectionString or CODE4ME_DATABASE_URL): telemetry is kept in the spool {Directory} (at most {MaxBytes} bytes, then new events are dropped). Upload it with `code4me-lsp telemetry flush --database …`.")]
+    public static partial void NoDatabase(ILogger logger, string directory, long maxBytes);
 }

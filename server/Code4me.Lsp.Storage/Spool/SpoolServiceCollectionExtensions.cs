@@ -1,4 +1,5 @@
 using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,10 +10,18 @@ namespace Code4me.Lsp.Storage.Spool;
 /// <summary>DI registration of the telemetry write path.</summary>
 public static class SpoolServiceCollectionExtensions
 {
+    /// <summary>The database the telemetry goes to (else <see cref="Code4meStorageOptions.DatabaseEnvironmentVariable"/>).</summary>
+    public const string DatabaseKey = "Code4me:Database:ConnectionString";
+
+    /// <summary>The user's auth token (a UUID); without it telemetry is anonymous.</summary>
+    public const string AuthTokenKey = "Code4me:Database:AuthToken";
+
     /// <summary>
     /// Registers <see cref="SpoolOptions"/> (bound to <c>Code4me:Telemetry:Spool</c>, validated) and the pipeline
-    /// as the <see cref="ITelemetrySink"/> and a hosted service. Register an <see cref="ITelemetryBatchWriter"/>
-    /// (the PostgreSQL writer) to upload; without one, events are only spooled.
+    /// as the <see cref="ITelemetrySink"/> and a hosted service. When a database is configured
+    /// (<see cref="DatabaseKey"/> or <c>CODE4ME_DATABASE_URL</c>), also the storage layer
+    /// (<see cref="StorageServiceCollectionExtensions.AddCode4meStorage"/>) and the PostgreSQL writer, so the
+    /// pipeline uploads; without one, events are only spooled (bounded) and the pipeline says so once at start.
     /// </summary>
     public static IServiceCollection AddCode4meSpool(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +32,29 @@ public static class SpoolServiceCollectionExtensions
         services.AddSingleton<TelemetryPipeline>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryPipeline>());
+
+        var database = configuration[DatabaseKey];
+        if (string.IsNullOrWhiteSpace(database))
+        {
+            database = Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
+        }
+
+        if (!string.IsNullOrWhiteSpace(database))
+        {
+            var authToken = ParseAuthToken(configuration[AuthTokenKey]);
+            services.AddCode4meStorage(o =>
+            {
+                o.Database ??= database;
+                o.AuthToken ??= authToken;
+            });
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ITelemetryBatchWriter, PostgresTelemetryWriter>());
+        }
+
         return services;
     }
+
+    internal static Guid? ParseAuthToken(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : Guid.TryParse(value, out var token) ? token
+        : throw new FormatException($"{AuthTokenKey} must be a UUID (the auth token of your Code4me account), not '{value}'.");
 }

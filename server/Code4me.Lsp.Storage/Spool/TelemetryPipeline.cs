@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Code4me.Lsp.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -93,6 +92,10 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         {
             _writeTask = Task.Run(() => WriteLoopAsync(_writer, _stopping.Token), CancellationToken.None);
         }
+        else
+        {
+            SpoolLog.NoDatabase(_logger, _spool.Directory, _options.MaxBytes);
+        }
 
         return Task.CompletedTask;
     }
@@ -181,7 +184,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                     batch.Add(item);
                 }
 
-                var payloads = batch.Select(e => JsonSerializer.SerializeToUtf8Bytes(e, TelemetryJsonContext.Default.TelemetryEvent)).ToList();
+                var payloads = batch.Select(SpoolCodec.Encode).ToList();
                 _spool!.Append(payloads);
                 Interlocked.Add(ref _handled, batch.Count);
                 batch.Clear();
@@ -248,18 +251,13 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
 
     private TelemetryEvent? Decode(long sequence, byte[] payload)
     {
-        try
+        var e = SpoolCodec.Decode(sequence, payload, _logger);
+        if (e is null)
         {
-            return JsonSerializer.Deserialize(payload, TelemetryJsonContext.Default.TelemetryEvent)
-                ?? throw new JsonException("null event");
-        }
-        catch (JsonException e)
-        {
-            // A record this version cannot read (written by a newer one, or hand-edited): never block the rest on it.
             Interlocked.Increment(ref _undecodable);
-            SpoolLog.Undecodable(_logger, sequence, e.Message);
-            return null;
         }
+
+        return e;
     }
 
     private ResiliencePipeline BuildResilience()

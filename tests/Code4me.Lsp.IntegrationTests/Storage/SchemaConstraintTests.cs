@@ -41,6 +41,8 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "ground_truth_completion_query_id_fkey", "DELETE FROM completion_query WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM ground_truth WHERE completion_query_id = @CompletionQueryId", "0" },
         { "user_preferences_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM user_preferences WHERE user_id = @UserId", "0" },
         { "user_preferences_model_id_fkey", "DELETE FROM model_name WHERE model_id = @Model2Id", "SELECT count(*) FROM user_preferences WHERE user_id = @UserId AND model_id IS NULL", "1" },
+        { "generation_feedback_generation_fkey", "DELETE FROM had_generation WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM generation_feedback WHERE meta_query_id = @CompletionQueryId", "0" },
+        { "completion_retention_generation_fkey", "DELETE FROM had_generation WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM completion_retention WHERE meta_query_id = @CompletionQueryId", "0" },
         { "user_consent_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM user_consent WHERE user_id = @UserId", "0" },
     };
 
@@ -95,6 +97,9 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
     [InlineData("UPDATE had_generation SET mistake_note = 'wrong' WHERE meta_query_id = @CompletionQueryId", "had_generation_mistake_note_check")]
     [InlineData("UPDATE contextual_telemetry SET relative_document_position = 1.5 WHERE contextual_telemetry_id = @ContextualId", "contextual_telemetry_relative_document_position_check")]
     [InlineData("INSERT INTO audit_log (event_type, action) VALUES ('login', 'x')", "audit_log_event_type_check")]
+    [InlineData("INSERT INTO generation_feedback (event_id, meta_query_id, model_id, kind, occurred_at) VALUES (gen_random_uuid(), @CompletionQueryId, @ModelId, 'partially_accepted', now())", "generation_feedback_accepted_length_check")]
+    [InlineData("INSERT INTO generation_feedback (event_id, meta_query_id, model_id, kind, occurred_at) VALUES (gen_random_uuid(), @CompletionQueryId, @ModelId, 'shown', now())", "generation_feedback_kind_check")]
+    [InlineData("UPDATE completion_retention SET retained_chars = 4 WHERE meta_query_id = @CompletionQueryId", "completion_retention_retained_chars_check")]
     public async Task Check_ValueOutsideTheRule_IsRejected(string sql, string constraint)
     {
         var error = await Assert.ThrowsAsync<PostgresException>(() => InGraphAsync(sql, observeSql: null));

@@ -27,14 +27,32 @@ internal sealed class PostgresServer
     private readonly SemaphoreSlim _createDatabase = new(1, 1);
     private readonly string _adminConnectionString;
     private readonly string _templateName;
+    private readonly LocalCluster.Handle? _cluster;
 
-    private PostgresServer(string adminConnectionString, string templateName)
+    private PostgresServer(string adminConnectionString, string templateName, LocalCluster.Handle? cluster = null)
     {
         _adminConnectionString = adminConnectionString;
         _templateName = templateName;
+        _cluster = cluster;
     }
 
     public static Task<PostgresServer> SharedAsync() => s_shared.Value;
+
+    /// <summary>
+    /// A server of its own (a new throwaway cluster, migrated template) that the test may stop and start with
+    /// <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>; never the shared one. Needs local PostgreSQL binaries.
+    /// </summary>
+    public static async Task<PostgresServer> StartPrivateAsync()
+    {
+        var cluster = await LocalCluster.StartAsync(InstallHint);
+        return await CreateAsync(cluster.ConnectionString, isShared: false, cluster);
+    }
+
+    /// <summary>Stops this private server (<c>pg_ctl stop -m fast</c>): clients see their connections fail.</summary>
+    public Task StopAsync() => LocalCluster.ControlAsync(_cluster ?? throw new InvalidOperationException("Only a private server can be stopped."), "stop");
+
+    /// <summary>Starts this private server again after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => LocalCluster.ControlAsync(_cluster ?? throw new InvalidOperationException("Only a private server can be started."), "start");
 
     /// <summary>A connection string to <paramref name="database"/>, as the admin or as another login role.</summary>
     public string ConnectionString(string database, string? username = null, string? password = null)
@@ -84,12 +102,14 @@ internal sealed class PostgresServer
     private static async Task<PostgresServer> StartAsync()
     {
         var url = Environment.GetEnvironmentVariable(UrlEnvironmentVariable);
-        var admin = string.IsNullOrWhiteSpace(url)
-            ? await LocalCluster.StartAsync(InstallHint)
-            : DatabaseUrl.ToConnectionString(url);
+        var cluster = string.IsNullOrWhiteSpace(url) ? await LocalCluster.StartAsync(InstallHint) : null;
+        return await CreateAsync(cluster?.ConnectionString ?? DatabaseUrl.ToConnectionString(url!), isShared: !string.IsNullOrWhiteSpace(url), cluster);
+    }
 
+    private static async Task<PostgresServer> CreateAsync(string admin, bool isShared, LocalCluster.Handle? cluster)
+    {
         // Unique per run, so that runs against a shared server do not collide.
-        var server = new PostgresServer(admin, "c4m_template_" + Guid.NewGuid().ToString("N")[..12]);
+        var server = new PostgresServer(admin, "c4m_template_" + Guid.NewGuid().ToString("N")[..12], cluster);
         try
         {
             await server.ExecuteAdminAsync($"CREATE DATABASE {server._templateName}");
@@ -106,7 +126,7 @@ internal sealed class PostgresServer
         }
 
         NpgsqlConnection.ClearAllPools();
-        if (!string.IsNullOrWhiteSpace(url))
+        if (isShared)
         {
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DropTemplateAtExit();
         }
@@ -129,6 +149,18 @@ internal sealed class PostgresServer
     /// <summary>A private cluster in a temp directory.</summary>
     private static class LocalCluster
     {
+        /// <summary>What <c>pg_ctl</c> needs to stop and start the cluster again.</summary>
+        public sealed record Handle(string Bin, string Data, string Log, string Options, bool AsRoot, string ConnectionString);
+
+        public static async Task ControlAsync(Handle cluster, string action)
+        {
+            NpgsqlConnection.ClearAllPools();
+            string[] args = action == "stop"
+                ? ["-D", cluster.Data, "-m", "fast", "-w", "stop"]
+                : ["-D", cluster.Data, "-l", cluster.Log, "-w", "-t", "120", "-o", cluster.Options, "start"];
+            await RunAsync(Path.Combine(cluster.Bin, "pg_ctl"), args, cluster.AsRoot, InstallHint);
+        }
+
         private const string DirectoryPrefix = "code4me-pg-";
 
         /// <summary>
@@ -157,7 +189,7 @@ internal sealed class PostgresServer
             }
         }
 
-        public static async Task<string> StartAsync(string installHint)
+        public static async Task<Handle> StartAsync(string installHint)
         {
             var bin = FindBinDirectory()
                 ?? throw new InvalidOperationException(
@@ -194,14 +226,14 @@ internal sealed class PostgresServer
             }
 
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, data, root, asRoot);
-            return new NpgsqlConnectionStringBuilder
+            return new Handle(bin, data, log, options, asRoot, new NpgsqlConnectionStringBuilder
             {
                 Host = root,
                 Port = Port,
                 Username = "postgres",
                 Database = "postgres",
                 MaxPoolSize = 20,
-            }.ConnectionString;
+            }.ConnectionString);
         }
 
         private static void Stop(string bin, string data, string root, bool asRoot)

@@ -65,6 +65,8 @@ internal static class TelemetryGraph
         INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)
         VALUES (@CompletionQueryId, @ModelId, 'x):', 12, 0.9, '{-0.1,-0.2}');
         INSERT INTO ground_truth (completion_query_id, truth_timestamp, ground_truth) VALUES (@CompletionQueryId, now(), 'x):');
+        INSERT INTO generation_feedback (event_id, meta_query_id, model_id, kind, occurred_at) VALUES (gen_random_uuid(), @CompletionQueryId, @ModelId, 'accepted', now());
+        INSERT INTO completion_retention (meta_query_id, model_id, after_seconds, measured_at, accepted_chars, retained_chars) VALUES (@CompletionQueryId, @ModelId, 15, now(), 3, 2);
         INSERT INTO user_preferences (user_id, model_id, temperature, max_tokens) VALUES (@UserId, @Model2Id, 0.2, 64);
         INSERT INTO user_consent (user_id, anonymous_telemetry_opt_in) VALUES (@UserId, true);
         INSERT INTO audit_log (user_id, event_type, action) VALUES (@UserId, 'consent', 'granted');

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Spool;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Code4me.Lsp.Storage.Postgres.Telemetry;
+
+/// <summary>
+/// Puts spooled telemetry into the Code4me V2 tables: one transaction per batch, one statement per table
+/// (<see cref="TelemetryBatch"/>), all sent in one round trip, idempotent on the client's UUIDs so a replayed
+/// batch changes nothing. Works as a member of <c>code4me_writer</c> (INSERT only, plus the SECURITY DEFINER
+/// functions <c>session_end</c>, <c>user_id_for_auth_token</c> and <c>record_generation_feedback</c>).
+/// </summary>
+/// <remarks>
+/// A batch PostgreSQL refuses for its data (SQL state class 22 or 23: a foreign key, a CHECK) is written again
+/// event by event, and only the events it refuses are skipped, with an Error log line: a bad event never blocks
+/// the spool. Any other failure (the database is away, a privilege is missing) is thrown, so the pipeline retries
+/// the whole batch later.
+/// </remarks>
+internal sealed class PostgresTelemetryWriter(
+    NpgsqlDataSource dataSource,
+    ReferenceData references,
+    IOptions<Code4meStorageOptions> options,
+    ILogger<PostgresTelemetryWriter> logger) : ITelemetryBatchWriter
+{
+    private const string UserForTokenSql = "SELECT user_id_for_auth_token($1)";
+
+    private StrongBox<Guid?>? _user;
+    private long _skipped;
+
+    /// <summary>The machine name that, with the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
+    public string Machine { get; init; } = Environment.MachineName;
+
+    /// <summary>Events skipped because PostgreSQL refused them for good.</summary>
+    public long SkippedCount => Interlocked.Read(ref _skipped);
+
+    public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var events = records.Select(r => r.Event).ToList();
+        var userId = await UserIdAsync(cancellationToken);
+        try
+        {
+            await WriteEventsAsync(events, userId, cancellationToken);
+        }
+        catch (PostgresException e) when (IsRefusedData(e) && events.Count > 1)
+        {
+            TelemetryWriterLog.BatchRefused(logger, events.Count, e.SqlState, e.MessageText);
+            foreach (var single in events)
+            {
+                try
+                {
+                    await WriteEventsAsync([single], userId, cancellationToken);
+                }
+                catch (PostgresException refused) when (IsRefusedData(refused))
+                {
+                    Skip(single, refused);
+                }
+            }
+        }
+        catch (PostgresException e) when (IsRefusedData(e))
+        {
+            Skip(events[0], e);
+        }
+    }
+
+    private static bool IsRefusedData(PostgresException e) =>
+        e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    private void Skip(TelemetryEvent e, PostgresException refused)
+    {
+        Interlocked.Increment(ref _skipped);
+        TelemetryWriterLog.EventSkipped(logger, e.EventId, e.GetType().Name, refused.SqlState, refused.MessageText);
+    }
+
+    private async Task WriteEventsAsync(IReadOnlyList<TelemetryEvent> events, Guid? userId, CancellationToken cancellationToken)
+    {
+        var rows = await TelemetryBatch.CreateAsync(events, references, userId, Machine, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var batch = rows.ToNpgsqlBatch(connection, transaction))
+        {
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        TelemetryWriterLog.Wrote(logger, rows.EventCount);
+    }
+
+    /// <summary>The user of the configured auth token (resolved once per process), or null: anonymous.</summary>
+    private async ValueTask<Guid?> UserIdAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _user) is { } resolved)
+        {
+            return resolved.Value;
+        }
+
+        // Batches come one at a time (the pipeline is serial), and resolving twice would be harmless anyway.
+        Guid? userId = null;
+        if (options.Value.AuthToken is { } token)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(UserForTokenSql, connection) { Parameters = { new() { Value = token } } };
+            userId = await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+            if (userId is null)
+            {
+                TelemetryWriterLog.UnknownAuthToken(logger);
+            }
+        }
+
+        Volatile.Write(ref _user, new StrongBox<Guid?>(userId));
+        return userId;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Code4me.Lsp.Storage.Postgres.Telemetry;
+
+/// <summary>Log lines of the PostgreSQL telemetry writer: ids, counts and SQL states, never code text.</summary>
+internal static partial class TelemetryWriterLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Count} telemetry event(s) to PostgreSQL.")]
+    public static partial void Wrote(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A telemetry batch of {Count} event(s) was refused by PostgreSQL ({SqlState}: {Reason}); writing its events one by one to find the one(s) at fault.")]
+    public static partial void BatchRefused(ILogger logger, int count, string sqlState, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telemetry event {EventId} ({Type}) can never be stored and is skipped: PostgreSQL refused it ({SqlState}: {Reason}).")]
+    public static partial void EventSkipped(ILogger logger, Guid eventId, string type, string sqlState, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The configured auth token (Code4me:Database:AuthToken) belongs to no user in the database; telemetry is written without a user.")]
+    public static partial void UnknownAuthToken(ILogger logger);
+}

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Globalization;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Storage;
+using Code4me.Lsp.Storage.Postgres;
+using Code4me.Lsp.Storage.Postgres.Migrations;
+using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Postgres.Telemetry;
+using Code4me.Lsp.Storage.Spool;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Code4me.Lsp.Benchmarks;
+
+/// <summary>
+/// Completion events per second into PostgreSQL, three ways in one run, each into its own freshly migrated
+/// database with the real foreign keys and indexes: the <see cref="PostgresTelemetryWriter"/> (batches of <c>--batch</c>, default 2000 as the pipeline's WriteBatchSize),
+/// the naive way (one transaction and one INSERT per row per event), and the ceiling (the same rows generated
+/// inside PostgreSQL by INSERT … SELECT … generate_series, no client). One event = context (1.5 KB prefix +
+/// 0.5 KB suffix of incompressible text) + contextual + behavioral + meta_query + completion_query + one
+/// had_generation with 16 logprobs. Also bytes per event on disk (pg_total_relation_size deltas).
+/// </summary>
+internal static class TelemetryBenchmark
+{
+    private const int PrefixChars = 1536;
+    private const int SuffixChars = 512;
+    private const int CompletionChars = 40;
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.,:;()[]{}<>=+-*/%!?&|^~#@$'\"\\\n\t";
+    private static readonly double[] s_logprobs = [-0.01, -0.2, -0.05, -1.3, -0.4, -0.02, -0.7, -0.11, -0.03, -2.1, -0.06, -0.5, -0.09, -0.31, -0.8, -0.04];
+
+    private const string TableBytesSql = """
+        SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
+        """;
+
+    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, Action<string> report)
+    {
+        await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
+        var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
+        report(cluster is null
+            ? "telemetry: database given with --database"
+            : "telemetry: throwaway PostgreSQL cluster (fsync and synchronous_commit on, as PostgreSQL ships)");
+        var random = new Random(4);
+        var created = new List<string>();
+        try
+        {
+            var writerDb = await CreateDatabaseAsync(admin, "writer", created);
+            var naiveDb = await CreateDatabaseAsync(admin, "naive", created);
+            var ceilingDb = await CreateDatabaseAsync(admin, "ceiling", created);
+            var idempotentCeilingDb = await CreateDatabaseAsync(admin, "ceiling_oc", created);
+
+            var (writerRate, writerBytes) = await WriterAsync(writerDb, events, batchSize, random);
+            report(Line($"telemetry: writer  (unnest per table, {batchSize} per batch, one transaction): {events,6} events in {events / writerRate,6:F2} s = {writerRate,7:F0} events/s, {writerBytes,5:F0} bytes/event on disk"));
+            var naiveRate = await NaiveAsync(naiveDb, naiveEvents, random);
+            report(Line($"telemetry: naive   (one transaction + one INSERT per row per event):        {naiveEvents,6} events in {naiveEvents / naiveRate,6:F2} s = {naiveRate,7:F0} events/s"));
+            var (ceilingRate, ceilingBytes) = await CeilingAsync(ceilingDb, events, onConflict: false);
+            var (idempotentRate, _) = await CeilingAsync(idempotentCeilingDb, events, onConflict: true);
+            report(Line($"telemetry: ceiling (INSERT ... SELECT ... generate_series in PostgreSQL):    {events,6} events in {events / ceilingRate,6:F2} s = {ceilingRate,7:F0} events/s, {ceilingBytes,5:F0} bytes/event on disk"));
+            report(Line($"telemetry: ceiling with ON CONFLICT DO NOTHING on every insert (the writer's idempotency):  {idempotentRate,7:F0} events/s"));
+            report(Line($"telemetry: writer = {writerRate / ceilingRate * 100:F0} % of the ceiling (target >= 80 %), {writerRate / naiveRate:F1}x the naive way (target >= 10x); {writerRate / idempotentRate * 100:F0} % of the idempotent ceiling"));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (cluster is null)
+            {
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                foreach (var name in created)
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+                    await drop.ExecuteNonQueryAsync();
+                }
+            }
+        }
+    }
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<string> CreateDatabaseAsync(string admin, string purpose, List<string> created)
+    {
+        var name = $"c4m_bench_{purpose}_{Guid.NewGuid().ToString("N")[..8]}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        created.Add(name);
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new Migrator(dataSource, MigrationCatalog.Embedded).UpAsync(CancellationToken.None);
+        return connectionString;
+    }
+
+    private static async Task<(double EventsPerSecond, double BytesPerEvent)> WriterAsync(string connectionString, int count, int batchSize, Random random)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var writer = new PostgresTelemetryWriter(
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), NullLogger<PostgresTelemetryWriter>.Instance);
+        var sessionId = Guid.CreateVersion7();
+        var sequence = 0L;
+        // Warm up (connections, reference ids, plans): not timed, not counted.
+        await writer.WriteAsync([new SpooledRecord(++sequence, Session(sessionId)), .. Events(sessionId, 200, random).Select(e => new SpooledRecord(++sequence, e))], CancellationToken.None);
+        var records = Events(sessionId, count, random).Select(e => new SpooledRecord(++sequence, e)).ToList();
+        var before = await ScalarAsync<long>(dataSource, TableBytesSql);
+
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var batch in records.Chunk(batchSize))
+        {
+            await writer.WriteAsync(batch, CancellationToken.None);
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var after = await ScalarAsync<long>(dataSource, TableBytesSql);
+        await Check(dataSource, count + 200);
+        return (count / seconds, (after - before) / (double)count);
+    }
+
+    private static async Task<double> NaiveAsync(string connectionString, int count, Random random)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var references = new ReferenceData(dataSource);
+        var version = await references.GetPluginVersionIdAsync("1.0.0", "bench-ide", null, CancellationToken.None);
+        var trigger = await references.GetTriggerTypeIdAsync("auto", CancellationToken.None);
+        var language = await references.GetLanguageIdAsync("python", CancellationToken.None);
+        var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
+        var sessionId = Guid.CreateVersion7();
+        var projectId = Guid.CreateVersion7();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await ExecuteAsync(connection, "INSERT INTO session (session_id, start_time) VALUES ($1, now())", sessionId);
+            await ExecuteAsync(connection, "INSERT INTO project (project_id, project_name) VALUES ($1, 'bench')", projectId);
+        }
+
+        var events = Events(sessionId, count, random);
+        var stopwatch = Stopwatch.StartNew();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            foreach (var e in events)
+            {
+                var context = e.Context!;
+                var contextual = e.Contextual!;
+                var behavioral = e.Behavioral!;
+                var generation = e.Generations[0];
+                await using var transaction = await connection.BeginTransactionAsync();
+                await ExecuteAsync(connection, "INSERT INTO context (context_id, prefix, suffix, file_name, selected_text) VALUES ($1, $2, $3, $4, $5)",
+                    context.ContextId, context.Prefix!, context.Suffix!, context.FileName!, DBNull.Value);
+                await ExecuteAsync(connection,
+                    "INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id, file_path, caret_line, document_char_length, relative_document_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    contextual.ContextualTelemetryId, version, trigger, language, contextual.FilePath!, contextual.CaretLine, contextual.DocumentCharLength, contextual.RelativeDocumentPosition);
+                await ExecuteAsync(connection, "INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed) VALUES ($1, $2, $3, $4)",
+                    behavioral.BehavioralTelemetryId, behavioral.TimeSinceLastShownMs!, behavioral.TimeSinceLastAcceptedMs!, behavioral.TypingSpeed!);
+                await ExecuteAsync(connection,
+                    "INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, \"timestamp\", total_serving_time, server_version, query_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'completion')",
+                    e.QueryId, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, sessionId, projectId, e.OccurredAt.UtcDateTime, e.TotalServingTimeMs, e.ServerVersion);
+                await ExecuteAsync(connection, "INSERT INTO completion_query (meta_query_id) VALUES ($1)", e.QueryId);
+                await ExecuteAsync(connection,
+                    "INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs) VALUES ($1, $2, $3, $4, $5, $6)",
+                    e.QueryId, model, generation.Completion, generation.GenerationTimeMs, generation.Confidence, generation.Logprobs.ToArray());
+                await transaction.CommitAsync();
+            }
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        await Check(dataSource, count);
+        return count / seconds;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value switch
+            {
+                DateTime at => new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                _ => new NpgsqlParameter { Value = value },
+            });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<(double EventsPerSecond, double BytesPerEvent)> CeilingAsync(string connectionString, int count, bool onConflict)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var references = new ReferenceData(dataSource);
+        var version = await references.GetPluginVersionIdAsync("1.0.0", "bench-ide", null, CancellationToken.None);
+        var trigger = await references.GetTriggerTypeIdAsync("auto", CancellationToken.None);
+        var language = await references.GetLanguageIdAsync("python", CancellationToken.None);
+        var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        // Incompressible text, made before the clock starts: 1000 distinct values, each row takes one by i % 1000
+        // (TOAST compresses every value on its own, so reuse does not make the data smaller).
+        await using (var setup = new NpgsqlCommand(
+            $"""
+            INSERT INTO session (session_id, start_time) VALUES ('01900000-0000-7000-8000-000000000000', now());
+            INSERT INTO project (project_id, project_name) VALUES ('01900000-0000-7000-8000-000000000001', 'bench');
+            CREATE TEMP TABLE pool AS
+            SELECT k,
+                   (SELECT string_agg(chr(32 + (random() * 94)::int), '') FROM generate_series(1, {PrefixChars} + 0 * k)) AS prefix,
+                   (SELECT string_agg(chr(32 + (random() * 94)::int), '') FROM generate_series(1, {SuffixChars} + 0 * k)) AS suffix,
+                   (SELECT string_agg(chr(32 + (random() * 94)::int), '') FROM generate_series(1, {CompletionChars} + 0 * k)) AS completion
+            FROM generate_series(0, 999) AS k;
+            ANALYZE pool;
+            """, connection))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var conflict = onConflict ? "ON CONFLICT DO NOTHING" : "";
+        static string Id(int table) => $"('01900000-{table:D4}-7000-8000-' || lpad(to_hex(i), 12, '0'))::uuid";
+        var logprobs = string.Join(", ", s_logprobs.Select(l => l.ToString(CultureInfo.InvariantCulture)));
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            BEGIN;
+            INSERT INTO context (context_id, prefix, suffix, file_name, selected_text)
+            SELECT {Id(1)}, p.prefix, p.suffix, 'bench.py', NULL FROM generate_series(1, {count}) AS i JOIN pool p ON p.k = i % 1000 {conflict};
+            INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id, file_path, caret_line, document_char_length, relative_document_position)
+            SELECT {Id(2)}, {version}, {trigger}, {language}, '/bench/project/bench.py', 40, 2048, 0.75 FROM generate_series(1, {count}) AS i {conflict};
+            INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed)
+            SELECT {Id(3)}, 1200, 30000, 3.2 FROM generate_series(1, {count}) AS i {conflict};
+            INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp", total_serving_time, server_version, query_type)
+            SELECT {Id(4)}, {Id(2)}, {Id(3)}, {Id(1)}, '01900000-0000-7000-8000-000000000000', '01900000-0000-7000-8000-000000000001', now(), 120, 'bench', 'completion'
+            FROM generate_series(1, {count}) AS i {conflict};
+            INSERT INTO completion_query (meta_query_id) SELECT {Id(4)} FROM generate_series(1, {count}) AS i {conflict};
+            INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)
+            SELECT {Id(4)}, {model}, p.completion, 85, 0.8, ARRAY[{logprobs}]::double precision[] FROM generate_series(1, {count}) AS i JOIN pool p ON p.k = i % 1000 {conflict};
+            COMMIT;
+            """);
+        var before = await ScalarAsync<long>(dataSource, TableBytesSql);
+        var stopwatch = Stopwatch.StartNew();
+        await using (var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 })
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var after = await ScalarAsync<long>(dataSource, TableBytesSql);
+        await Check(dataSource, count);
+        return (count / seconds, (after - before) / (double)count);
+    }
+
+    private static SessionStartedEvent Session(Guid sessionId) =>
+        new(Guid.CreateVersion7(), DateTimeOffset.UtcNow, sessionId, "bench-ide", "1.0.0", ["/bench/project"]);
+
+    private static List<CompletionQueryEvent> Events(Guid sessionId, int count, Random random)
+    {
+        var events = new List<CompletionQueryEvent>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var at = DateTimeOffset.UtcNow;
+            events.Add(new CompletionQueryEvent(
+                Guid.CreateVersion7(at), at, Guid.CreateVersion7(at), sessionId, "/bench/project",
+                new ContextRecord(Guid.CreateVersion7(at), Text(random, PrefixChars), Text(random, SuffixChars), "bench.py", null),
+                new ContextualTelemetry(Guid.CreateVersion7(at), "1.0.0", "bench-ide", CompletionTrigger.Auto, "python", "/bench/project/bench.py", 40, 2048, 0.75),
+                new BehavioralTelemetry(Guid.CreateVersion7(at), 1200, 30_000, 3.2),
+                [new GenerationRecord("bench-model", Text(random, CompletionChars), 85, 0.8, s_logprobs, [], false)],
+                120,
+                "bench"));
+        }
+
+        return events;
+    }
+
+    private static string Text(Random random, int length) => string.Create(length, random, static (span, r) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            span[i] = Alphabet[r.Next(Alphabet.Length)];
+        }
+    });
+
+    private static async Task Check(NpgsqlDataSource dataSource, int expected)
+    {
+        var stored = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM had_generation");
+        if (stored != expected)
+        {
+            throw new InvalidOperationException($"Expected {expected} had_generation rows, found {stored}.");
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace Code4me.Lsp.Benchmarks;
+
+/// <summary>
+/// A private PostgreSQL for the telemetry benchmark: <c>initdb</c> + <c>pg_ctl</c> in a temp directory, unix
+/// socket only, trust. Unlike the test cluster it keeps PostgreSQL's durability defaults (fsync on,
+/// synchronous_commit on), so the naive one-transaction-per-event way pays its real commit cost.
+/// Run as the <c>postgres</c> system user when the benchmark runs as root.
+/// </summary>
+internal sealed class ThrowawayCluster : IAsyncDisposable
+{
+    private readonly string _bin;
+    private readonly string _root;
+    private readonly bool _asRoot;
+
+    private ThrowawayCluster(string bin, string root, bool asRoot)
+    {
+        _bin = bin;
+        _root = root;
+        _asRoot = asRoot;
+    }
+
+    public string AdminConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = _root, Port = 5432, Username = "postgres", Database = "postgres", MaxPoolSize = 20,
+    }.ConnectionString;
+
+    public static async Task<ThrowawayCluster> StartAsync()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => double.TryParse(Path.GetFileName(d), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin"))
+                .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            : null;
+        if (bin is null)
+        {
+            throw new InvalidOperationException("PostgreSQL's initdb was not found under /usr/lib/postgresql: apt-get install postgresql, or pass --database URL.");
+        }
+
+        var root = Directory.CreateTempSubdirectory("code4me-bench-pg-").FullName;
+        var asRoot = Environment.UserName == "root";
+        var cluster = new ThrowawayCluster(bin, root, asRoot);
+        if (asRoot)
+        {
+            await RunAsync("chown", asRoot: false, "postgres:postgres", root);
+        }
+
+        var data = Path.Combine(root, "data");
+        await RunAsync(Path.Combine(bin, "initdb"), asRoot, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C");
+        await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), "local all all trust\n");
+        await RunAsync(Path.Combine(bin, "pg_ctl"), asRoot, "-D", data, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "120",
+            "-o", $"-k {root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB", "start");
+        return cluster;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(Path.Combine(_bin, "pg_ctl"), _asRoot, "-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop");
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static async Task RunAsync(string file, bool asRoot, params string[] args)
+    {
+        var start = new ProcessStartInfo(asRoot ? "runuser" : file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in asRoot ? ["-u", "postgres", "--", file, .. args] : args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {await stdout}{await stderr}");
+        }
+    }
+}
