@@ -79,7 +79,7 @@ internal static class ProtocolConversions
             }
 
             var others = documents.All.Where(d => d.Uri != document.Uri).Select(d => (ToPath(d.Uri), d.Text.ToString())).ToList();
-            code = new ChatCodeContext(ToPath(document.Uri), document.Text.ToString(), selected, others);
+            code = new ChatCodeContext(ToPath(document.Uri), document.LanguageId, document.Text.ToString(), selected, others);
         }
 
         return new ChatRequest(request.ChatId is { } id ? ToChatId(id) : null, request.Message, code, request.WebEnabled ?? false);

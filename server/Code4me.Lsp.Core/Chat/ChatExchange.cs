@@ -20,4 +20,5 @@ public sealed record ChatExchange(
     string? FileName,
     string? SelectedText,
     bool IsMistake = false,
-    string? MistakeNote = null);
+    string? MistakeNote = null,
+    string? LanguageId = null);

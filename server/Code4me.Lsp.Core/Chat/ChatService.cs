@@ -87,7 +87,7 @@ public sealed partial class ChatService(
                 queryId, chat.ChatId, UserId, now, request.Message, reply.ToString(), model, outcome,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, promptTokens, completionTokens, estimated,
                 Cost(settings, promptTokens, completionTokens), prompt.DroppedTurns, request.WebEnabled,
-                request.Code?.FileName, request.Code?.SelectedText);
+                request.Code?.FileName, request.Code?.SelectedText, LanguageId: request.Code?.LanguageId);
         }
 
         try

@@ -37,7 +37,7 @@ public sealed class ChatPromptBuilderTests
     public void Build_CodeContext_SelectionCurrentFileAndOtherFilesWithinBudget()
     {
         var options = new Code4me.Lsp.Core.Chat.ChatOptions { OtherFilesCharBudget = 5 };
-        var code = new ChatCodeContext("/w/a.py", "def f(): pass", "f()", [("/w/b.py", "0123456789"), ("/w/c.py", "never")]);
+        var code = new ChatCodeContext("/w/a.py", "python", "def f(): pass", "f()", [("/w/b.py", "0123456789"), ("/w/c.py", "never")]);
 
         var system = ChatPromptBuilder.Build(options, "sys", code, [], "q").Messages[0].Text;
 
