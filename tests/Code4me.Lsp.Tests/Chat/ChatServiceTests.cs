@@ -137,6 +137,28 @@ public sealed class ChatServiceTests
         Assert.Null(second.NextPage);
     }
 
+    [Fact]
+    public async Task Send_PricesConfigured_ReplyCarriesItsCost()
+    {
+        _client.Pieces.Add("a");
+        _client.Usage = new UsageDetails { InputTokenCount = 2000, OutputTokenCount = 500 };
+        var options = new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", PricePer1kPromptTokens = 0.5m, PricePer1kCompletionTokens = 2m };
+
+        var reply = await Service(options).SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(2m, reply.Cost);
+    }
+
+    [Fact]
+    public async Task Feedback_NoteWithoutMistake_IsInvalidInput()
+    {
+        _client.Pieces.Add("a");
+        var service = Service();
+        var reply = await service.SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => service.FeedbackAsync(reply.ChatId, reply.QueryId, false, "note", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("  \n  Explain   this\tcode \nmore", "Explain this code")]
     [InlineData("", "New chat")]
