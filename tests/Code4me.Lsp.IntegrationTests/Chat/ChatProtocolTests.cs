@@ -188,4 +188,15 @@ public sealed class ChatProtocolTests(ITestOutputHelper output) : IAsyncLifetime
         await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => server.Client.RequestAsync<ChatHistory>(LspMethods.Code4meChatHistory, new { chatId = "nope" }));
         Assert.Equal(0, _model.RequestCount);
     }
+
+    [Fact]
+    public async Task Chat_UnknownMemberOrNoMessage_InvalidParams()
+    {
+        await using var server = await StartAsync();
+
+        await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => ChatAsync(server, new { message = "q", temperature = 2 }));
+        await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => ChatAsync(server, new { chatId = Guid.NewGuid().ToString() }));
+        await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => ChatAsync(server, new { message = "  " }));
+        Assert.Equal(0, _model.RequestCount);
+    }
 }

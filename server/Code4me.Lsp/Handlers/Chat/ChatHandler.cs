@@ -25,14 +25,15 @@ internal sealed class ChatHandler(DocumentStore documents, Rpc.Lifecycle lifecyc
             : _ => { };
         try
         {
-            var reply = await chat.SendAsync(core, onDelta, cancellationToken);
-            await sent; // every piece goes out before the result
-            return ProtocolConversions.ToChatResult(reply);
+            return ProtocolConversions.ToChatResult(await chat.SendAsync(core, onDelta, cancellationToken));
         }
         catch (ChatProviderException e)
         {
-            await sent;
             throw new LocalRpcException(e.Message) { ErrorCode = LspErrorCodes.RequestFailed };
+        }
+        finally
+        {
+            await sent; // every piece goes out before the response, whatever it is
         }
     }
 
