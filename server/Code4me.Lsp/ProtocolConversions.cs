@@ -1,4 +1,5 @@
 using Code4me.Lsp.Core;
+using Code4me.Lsp.Core.Chat;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Protocol;
 
@@ -53,4 +54,72 @@ internal static class ProtocolConversions
 
         return uri;
     }
+    /// <summary>A chat or query id from the wire; anything that is not a UUID is InvalidParams.</summary>
+    public static Guid ToChatId(string id) =>
+        Guid.TryParse(id, out var guid) ? guid : throw new InvalidInputException($"'{id}' is not a chat or query id (a UUID).");
+
+    /// <summary>The chat request with its code context, read from the document snapshot (call before any await).</summary>
+    public static ChatRequest ToChatRequest(ChatParams request, DocumentStore documents, PositionEncoding encoding)
+    {
+        ChatCodeContext? code = null;
+        if (request.TextDocument is { } identifier)
+        {
+            var document = documents.Get(identifier.Uri);
+            string? selected = null;
+            if (request.Range is { } range)
+            {
+                var start = ToOffset(document, range.Start, encoding);
+                var end = ToOffset(document, range.End, encoding);
+                if (end < start)
+                {
+                    throw new InvalidInputException("range.end is before range.start.");
+                }
+
+                selected = document.Text.GetText(start, end - start);
+            }
+
+            var others = documents.All.Where(d => d.Uri != document.Uri).Select(d => (ToPath(d.Uri), d.Text.ToString())).ToList();
+            code = new ChatCodeContext(ToPath(document.Uri), document.LanguageId, document.Text.ToString(), selected, others);
+        }
+
+        return new ChatRequest(request.ChatId is { } id ? ToChatId(id) : null, request.Message, code, request.WebEnabled ?? false);
+    }
+
+    public static ChatResult ToChatResult(ChatReply reply) => new()
+    {
+        ChatId = reply.ChatId.ToString(),
+        QueryId = reply.QueryId.ToString(),
+        Reply = reply.Reply,
+        Model = reply.Model,
+        Usage = new ChatUsage { PromptTokens = reply.PromptTokens, CompletionTokens = reply.CompletionTokens, Estimated = reply.UsageEstimated, Cost = reply.Cost },
+        TruncatedTurns = reply.DroppedTurns,
+    };
+
+    public static ChatList ToChatList(ChatPage page) => new()
+    {
+        Chats = [.. page.Chats.Select(c => new ChatSummary { ChatId = c.ChatId.ToString(), Title = c.Title, CreatedAt = c.CreatedAt })],
+        NextPage = page.NextPage,
+    };
+
+    public static ChatHistory ToChatHistory(ChatRecord chat, IReadOnlyList<ChatExchange> exchanges) => new()
+    {
+        ChatId = chat.ChatId.ToString(),
+        Title = chat.Title,
+        CreatedAt = chat.CreatedAt,
+        Model = chat.Model,
+        Messages = [.. exchanges.SelectMany(e => new[]
+        {
+            new ChatHistoryMessage { QueryId = e.QueryId.ToString(), Role = "user", Content = e.Message, Timestamp = e.Timestamp },
+            new ChatHistoryMessage
+            {
+                QueryId = e.QueryId.ToString(),
+                Role = "assistant",
+                Content = e.Reply,
+                Timestamp = e.Timestamp,
+                Outcome = e.Outcome.ToString().ToLowerInvariant(),
+                IsMistake = e.IsMistake,
+                MistakeNote = e.MistakeNote,
+            },
+        })],
+    };
 }

@@ -64,6 +64,8 @@ internal static class LanguageServerBuilder
         services.AddSingleton<IOptionsCheck, OptionsCheck<SpoolOptions>>();
         services.AddSingleton<IShutdownParticipant, TelemetryShutdown>();
         services.AddSingleton<CompletionContextBuilder>();
+        services.AddCode4meChat(builder.Configuration);
+        services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Chat.ChatOptions>>();
 
         services.AddSingleton<Rpc.Lifecycle>();
         services.AddSingleton<EditorSession>();

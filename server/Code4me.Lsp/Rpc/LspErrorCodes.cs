@@ -18,6 +18,9 @@ internal static class LspErrorCodes
     /// <summary>The server cancelled the request (e.g. a newer one superseded it).</summary>
     public const int ServerCancelled = -32802;
 
+    /// <summary>The request was valid but failed (e.g. the chat provider answered with an error). Since LSP 3.17.</summary>
+    public const int RequestFailed = -32803;
+
     /// <summary>The client cancelled the request.</summary>
     public const int RequestCancelled = -32800;
 }

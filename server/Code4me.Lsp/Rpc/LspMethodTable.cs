@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Code4me.Lsp.Handlers.Chat;
 using Code4me.Lsp.Handlers.Diagnostics;
 using Code4me.Lsp.Handlers.Feedback;
 using Code4me.Lsp.Handlers.InlineCompletion;
@@ -39,6 +40,14 @@ internal static class LspMethodTable
         // Diagnostics
         gate.AddRequest<QueryStateParams, QueryState, QueryStateHandler>(rpc, LspMethods.Code4meQueryState);
         gate.AddRequest<DocumentStateParams, DocumentState, DocumentStateHandler>(rpc, LspMethods.Code4meDocumentState);
+
+        // Chat
+        gate.AddRequest<ChatParams, ChatResult, ChatHandler>(rpc, LspMethods.Code4meChat);
+        gate.AddRequest<ChatsParams, ChatList, ChatsHandler>(rpc, LspMethods.Code4meChats);
+        gate.AddRequest<ChatHistoryParams, ChatHistory, ChatHistoryHandler>(rpc, LspMethods.Code4meChatHistory);
+        gate.AddRequest<RenameChatParams, JsonElement?, RenameChatHandler>(rpc, LspMethods.Code4meRenameChat);
+        gate.AddRequest<DeleteChatParams, JsonElement?, DeleteChatHandler>(rpc, LspMethods.Code4meDeleteChat);
+        gate.AddRequest<ChatFeedbackParams, JsonElement?, ChatFeedbackHandler>(rpc, LspMethods.Code4meChatFeedback);
 
         // Workspace
         gate.AddNotification<DidChangeConfigurationParams, DidChangeConfigurationHandler>(rpc, LspMethods.WorkspaceDidChangeConfiguration);

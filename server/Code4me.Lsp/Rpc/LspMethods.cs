@@ -30,4 +30,10 @@ internal static class LspMethods
     public const string Code4meDocumentState = "code4me/documentState";
     public const string Code4meCompletionRejected = "code4me/completionRejected";
     public const string Code4meQueryState = "code4me/queryState";
+    public const string Code4meChat = "code4me/chat";
+    public const string Code4meChats = "code4me/chats";
+    public const string Code4meChatHistory = "code4me/chatHistory";
+    public const string Code4meRenameChat = "code4me/renameChat";
+    public const string Code4meDeleteChat = "code4me/deleteChat";
+    public const string Code4meChatFeedback = "code4me/chatFeedback";
 }

@@ -15,7 +15,7 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 
 /// <summary>
 /// A loopback HTTP server (Kestrel on 127.0.0.1, ephemeral port) speaking the OpenAI legacy completion wire
-/// format at <c>POST /v1/completions</c>. Each request takes the next scripted reply (the last one repeats).
+/// format at <c>POST /v1/completions</c> and the chat wire format at <c>POST /v1/chat/completions</c> (one script for both). Each request takes the next scripted reply (the last one repeats).
 /// Bounded: at most <see cref="MaxRequests"/> requests are served, and the server stops itself after
 /// <see cref="MaxLifetime"/> or when disposed.
 /// </summary>
@@ -50,6 +50,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeModelServer(app);
         app.MapPost("/v1/completions", server.HandleAsync);
+        app.MapPost("/v1/chat/completions", server.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         server.BaseAddress = new Uri(address);
@@ -116,6 +117,39 @@ public sealed class FakeModelServer : IAsyncDisposable
 
             await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
         };
+
+        /// <summary>A streamed chat completion: one chunk per piece, then (when given) a usage chunk, then <c>data: [DONE]</c>.</summary>
+        public static Func<HttpContext, Task> ChatSse(string[] pieces, (int Prompt, int Completion)? usage = null) => async context =>
+        {
+            await WriteChatPiecesAsync(context, pieces);
+            if (usage is { } u)
+            {
+                await context.Response.WriteAsync(
+                    $$$"""data: {"id":"chat-1","object":"chat.completion.chunk","created":1700000000,"model":"fake-chat","choices":[],"usage":{"prompt_tokens":{{{u.Prompt}}},"completion_tokens":{{{u.Completion}}},"total_tokens":{{{u.Prompt + u.Completion}}}}}""" + "\n\n",
+                    context.RequestAborted);
+            }
+
+            await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+        };
+
+        /// <summary>Streams the pieces, then never finishes: waits until the client goes away.</summary>
+        public static Func<HttpContext, Task> ChatSseThenHang(params string[] pieces) => async context =>
+        {
+            await WriteChatPiecesAsync(context, pieces);
+            await Hang()(context);
+        };
+
+        private static async Task WriteChatPiecesAsync(HttpContext context, string[] pieces)
+        {
+            context.Response.ContentType = "text/event-stream";
+            foreach (var piece in pieces)
+            {
+                await context.Response.WriteAsync(
+                    $$"""data: {"id":"chat-1","object":"chat.completion.chunk","created":1700000000,"model":"fake-chat","choices":[{"index":0,"delta":{"role":"assistant","content":{{JsonSerializer.Serialize(piece)}}},"finish_reason":null}]}""" + "\n\n",
+                    context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
 
         public static Func<HttpContext, Task> Status(int status) => context =>
         {

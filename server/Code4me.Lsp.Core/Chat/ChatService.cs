@@ -1,0 +1,220 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.Core.Chat;
+
+/// <summary>
+/// Chat over any <see cref="IChatClient"/>: builds the prompt, streams the reply (each piece to a callback), and
+/// records every exchange — completed, cancelled or failed, with what arrived — in the <see cref="IChatStore"/>.
+/// </summary>
+public sealed partial class ChatService(
+    IChatStore store,
+    IChatClientFactory clients,
+    IOptionsMonitor<ChatOptions> options,
+    TimeProvider time,
+    ILogger<ChatService> logger)
+{
+    public const int TitleLength = 60;
+
+    public static string NotConfiguredMessage =>
+        $"No chat provider is configured. Set {ChatOptions.SectionName}:Endpoint (the base URL of an OpenAI-compatible server, e.g. "
+        + $"http://127.0.0.1:8080/v1 or https://api.openai.com/v1) and {ChatOptions.SectionName}:Model (e.g. gpt-4o-mini), and if the server "
+        + $"needs a key, {ChatOptions.SectionName}:ApiKeyEnvironmentVariable (the NAME of the environment variable that holds it). "
+        + "Use appsettings.json, environment variables (Code4me__Chat__Endpoint), --config Code4me:Chat:Endpoint=…, "
+        + "or the editor's settings ({ \"chat\": { \"endpoint\": …, \"model\": … } }).";
+
+    private Guid? UserId => options.CurrentValue.UserId;
+
+    /// <summary>
+    /// Sends a message and streams the reply. Cancellation records the partial reply and rethrows; a provider failure
+    /// records it and throws <see cref="ChatProviderException"/>.
+    /// </summary>
+    public async Task<ChatReply> SendAsync(ChatRequest request, Action<string> onDelta, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(onDelta);
+        if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            throw new InvalidInputException("The chat message is empty.");
+        }
+
+        var settings = options.CurrentValue;
+        if (!settings.IsConfigured)
+        {
+            throw new InvalidInputException(NotConfiguredMessage);
+        }
+
+        var now = time.GetUtcNow();
+        ChatRecord chat;
+        IReadOnlyList<ChatExchange> history;
+        if (request.ChatId is { } id)
+        {
+            chat = await store.FindChatAsync(id, UserId, cancellationToken) ?? throw UnknownChat(id);
+            history = await store.GetExchangesAsync(id, UserId, cancellationToken);
+        }
+        else
+        {
+            chat = new ChatRecord(Guid.CreateVersion7(now), UserId, TitleFrom(request.Message), now, ProviderName(settings), settings.Model!, settings.SystemPrompt, settings.ContextWindowTokens);
+            await store.CreateChatAsync(chat, cancellationToken);
+            history = [];
+        }
+
+        var prompt = ChatPromptBuilder.Build(settings, chat.SystemPrompt, request.Code, history, request.Message);
+        if (prompt.DroppedTurns > 0)
+        {
+            LogTruncated(chat.ChatId, prompt.DroppedTurns);
+        }
+
+        var queryId = Guid.CreateVersion7(now);
+        var reply = new StringBuilder();
+        UsageDetails? usage = null;
+        var model = settings.Model!;
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        var chatOptions = new Microsoft.Extensions.AI.ChatOptions { ModelId = settings.Model, Temperature = settings.Temperature, MaxOutputTokens = settings.MaxTokens };
+
+        ChatExchange Record(ChatOutcome outcome)
+        {
+            var estimated = usage?.InputTokenCount is null || usage.OutputTokenCount is null;
+            var promptTokens = (int)(usage?.InputTokenCount ?? prompt.EstimatedTokens);
+            var completionTokens = (int)(usage?.OutputTokenCount ?? ChatPromptBuilder.EstimateTokens(reply.ToString()));
+            return new ChatExchange(
+                queryId, chat.ChatId, UserId, now, request.Message, reply.ToString(), model, outcome,
+                (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, promptTokens, completionTokens, estimated,
+                Cost(settings, promptTokens, completionTokens), prompt.DroppedTurns, request.WebEnabled,
+                request.Code?.FileName, request.Code?.SelectedText, LanguageId: request.Code?.LanguageId);
+        }
+
+        try
+        {
+            using var client = clients.Create(settings);
+            await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, timeout.Token).WithCancellation(timeout.Token))
+            {
+                model = update.ModelId ?? model;
+                foreach (var content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case TextContent { Text: { Length: > 0 } text }:
+                            reply.Append(text);
+                            onDelta(text);
+                            break;
+                        case UsageContent { Details: var details }:
+                            usage = details;
+                            break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await store.AddExchangeAsync(Record(ChatOutcome.Cancelled), CancellationToken.None);
+            throw;
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            await store.AddExchangeAsync(Record(ChatOutcome.Failed), CancellationToken.None);
+            throw new ChatProviderException($"The chat provider did not finish within {settings.TimeoutSeconds} s ({ChatOptions.SectionName}:TimeoutSeconds); the partial reply was kept.", e) { PartialReply = reply.ToString() };
+        }
+        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            await store.AddExchangeAsync(Record(ChatOutcome.Failed), CancellationToken.None);
+            LogProviderFailed(e, chat.ChatId);
+            throw new ChatProviderException(Describe(e) + (reply.Length > 0 ? " The partial reply was kept." : ""), e) { PartialReply = reply.ToString() };
+        }
+
+        var exchange = Record(ChatOutcome.Completed);
+        await store.AddExchangeAsync(exchange, CancellationToken.None);
+        return new ChatReply(chat.ChatId, queryId, exchange.Reply, model, exchange.PromptTokens, exchange.CompletionTokens, exchange.UsageEstimated, exchange.Cost, exchange.DroppedTurns);
+    }
+
+    public Task<ChatPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        if (page < 0 || pageSize is < 1 or > 200)
+        {
+            throw new InvalidInputException("page must be ≥ 0 and pageSize between 1 and 200.");
+        }
+
+        return store.ListChatsAsync(UserId, page, pageSize, cancellationToken);
+    }
+
+    public async Task<(ChatRecord Chat, IReadOnlyList<ChatExchange> Exchanges)> HistoryAsync(Guid chatId, CancellationToken cancellationToken)
+    {
+        var chat = await store.FindChatAsync(chatId, UserId, cancellationToken) ?? throw UnknownChat(chatId);
+        return (chat, await store.GetExchangesAsync(chatId, UserId, cancellationToken));
+    }
+
+    public async Task RenameAsync(Guid chatId, string title, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            throw new InvalidInputException("A chat title cannot be empty.");
+        }
+
+        if (!await store.RenameChatAsync(chatId, UserId, title.Trim(), cancellationToken))
+        {
+            throw UnknownChat(chatId);
+        }
+    }
+
+    public async Task DeleteAsync(Guid chatId, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteChatAsync(chatId, UserId, cancellationToken))
+        {
+            throw UnknownChat(chatId);
+        }
+    }
+
+    public async Task FeedbackAsync(Guid chatId, Guid queryId, bool isMistake, string? note, CancellationToken cancellationToken)
+    {
+        if (note is not null && !isMistake)
+        {
+            throw new InvalidInputException("A note can only be given when isMistake is true.");
+        }
+
+        if (!await store.SetFeedbackAsync(chatId, queryId, UserId, isMistake, note, cancellationToken))
+        {
+            throw new InvalidInputException($"Unknown chat '{chatId}' or query '{queryId}' (not one of this user's replies).");
+        }
+    }
+
+    /// <summary>The first line of the first message, whitespace collapsed, at most <see cref="TitleLength"/> characters.</summary>
+    public static string TitleFrom(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var line = message.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "New chat";
+        line = string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return line.Length <= TitleLength ? line : line[..(TitleLength - 1)].TrimEnd() + "…";
+    }
+
+    internal static decimal? Cost(ChatOptions settings, int promptTokens, int completionTokens) =>
+        settings.PricePer1kPromptTokens is null && settings.PricePer1kCompletionTokens is null
+            ? null
+            : (promptTokens * (settings.PricePer1kPromptTokens ?? 0m) + completionTokens * (settings.PricePer1kCompletionTokens ?? 0m)) / 1000m;
+
+    private static string ProviderName(ChatOptions settings) =>
+        Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "openai-compatible";
+
+    private static InvalidInputException UnknownChat(Guid chatId) => new($"Unknown chat '{chatId}' (deleted, or not one of this user's chats).");
+
+    private static string Describe(Exception e) => e switch
+    {
+        ClientResultException { Status: 429 } => "The chat provider is rate-limiting requests (HTTP 429); try again in a moment.",
+        ClientResultException { Status: 401 or 403 } r => $"The chat provider refused the credentials (HTTP {r.Status}); check the key in the variable named by {ChatOptions.SectionName}:ApiKeyEnvironmentVariable.",
+        ClientResultException { Status: > 0 } r => $"The chat provider answered HTTP {r.Status}: {FirstLine(r.Message)}",
+        _ => $"The chat provider could not be reached or sent a broken answer ({e.GetType().Name}: {FirstLine(e.Message)}).",
+    };
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId}: {Dropped} older exchanges left out of the prompt (context window)")]
+    private partial void LogTruncated(Guid chatId, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: the provider failed")]
+    private partial void LogProviderFailed(Exception exception, Guid chatId);
+}

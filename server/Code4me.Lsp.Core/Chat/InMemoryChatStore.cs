@@ -1,0 +1,118 @@
+namespace Code4me.Lsp.Core.Chat;
+
+/// <summary>The store used when no database is configured: chats live as long as the server process.</summary>
+public sealed class InMemoryChatStore : IChatStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, ChatRecord> _chats = [];
+    private readonly Dictionary<Guid, List<ChatExchange>> _exchanges = [];
+
+    public Task CreateChatAsync(ChatRecord chat, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chat);
+        lock (_gate)
+        {
+            _chats.Add(chat.ChatId, chat);
+            _exchanges.Add(chat.ChatId, []);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<ChatRecord?> FindChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Owned(chatId, userId));
+        }
+    }
+
+    public Task<ChatPage> ListChatsAsync(Guid? userId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var mine = _chats.Values.Where(c => c.UserId == userId)
+                .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ChatId)
+                .Skip(page * pageSize).Take(pageSize + 1).ToList();
+            var more = mine.Count > pageSize;
+            return Task.FromResult(new ChatPage([.. mine.Take(pageSize)], more ? page + 1 : null));
+        }
+    }
+
+    public Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<ChatExchange> result = Owned(chatId, userId) is null ? [] : [.. _exchanges[chatId]];
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task AddExchangeAsync(ChatExchange exchange, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        lock (_gate)
+        {
+            // A chat deleted while its reply was streaming takes the exchange with it.
+            if (_exchanges.TryGetValue(exchange.ChatId, out var list))
+            {
+                list.Add(exchange);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RenameChatAsync(Guid chatId, Guid? userId, string title, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Owned(chatId, userId) is not { } chat)
+            {
+                return Task.FromResult(false);
+            }
+
+            _chats[chatId] = chat with { Title = title };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Owned(chatId, userId) is null)
+            {
+                return Task.FromResult(false);
+            }
+
+            _chats.Remove(chatId);
+            _exchanges.Remove(chatId);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, Guid? userId, bool isMistake, string? note, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Owned(chatId, userId) is null)
+            {
+                return Task.FromResult(false);
+            }
+
+            var list = _exchanges[chatId];
+            var index = list.FindIndex(e => e.QueryId == queryId);
+            if (index < 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            list[index] = list[index] with { IsMistake = isMistake, MistakeNote = isMistake ? note : null };
+            return Task.FromResult(true);
+        }
+    }
+
+    private ChatRecord? Owned(Guid chatId, Guid? userId) =>
+        _chats.TryGetValue(chatId, out var chat) && chat.UserId == userId ? chat : null;
+}

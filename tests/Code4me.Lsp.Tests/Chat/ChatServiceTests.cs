@@ -1,0 +1,184 @@
+using Code4me.Lsp.Core;
+using Code4me.Lsp.Core.Chat;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Code4me.Lsp.Tests.Chat;
+
+public sealed class ChatServiceTests
+{
+    private readonly InMemoryChatStore _store = new();
+    private readonly ScriptedChatClient _client = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    private ChatService Service(Code4me.Lsp.Core.Chat.ChatOptions? options = null) => new(
+        _store,
+        _client,
+        new StaticOptions(options ?? new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m" }),
+        _time,
+        NullLogger<ChatService>.Instance);
+
+    [Fact]
+    public async Task Send_NewChat_StreamsPiecesTitlesAndRecordsProviderUsage()
+    {
+        _client.Pieces.AddRange(["Use ", "a list."]);
+        _client.Usage = new UsageDetails { InputTokenCount = 12, OutputTokenCount = 3 };
+        var deltas = new List<string>();
+
+        var reply = await Service().SendAsync(new ChatRequest(null, "How do I\nsort?", null, false), deltas.Add, CancellationToken.None);
+
+        Assert.Equal(["Use ", "a list."], deltas);
+        Assert.Equal("Use a list.", reply.Reply);
+        Assert.Equal((12, 3, false), (reply.PromptTokens, reply.CompletionTokens, reply.UsageEstimated));
+        var chat = await _store.FindChatAsync(reply.ChatId, null, CancellationToken.None);
+        Assert.Equal("How do I", chat!.Title);
+        var exchange = Assert.Single(await _store.GetExchangesAsync(reply.ChatId, null, CancellationToken.None));
+        Assert.Equal((ChatOutcome.Completed, "Use a list."), (exchange.Outcome, exchange.Reply));
+    }
+
+    [Fact]
+    public async Task Send_NoProviderUsage_EstimatesAndSaysSo()
+    {
+        _client.Pieces.Add("12345678");
+
+        var reply = await Service().SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        Assert.True(reply.UsageEstimated);
+        Assert.Equal(2, reply.CompletionTokens);
+    }
+
+    [Fact]
+    public async Task Send_NoProvider_ThrowsMessageNamingTheKeys()
+    {
+        var service = Service(new Code4me.Lsp.Core.Chat.ChatOptions());
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => service.SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None));
+
+        Assert.Contains("Code4me:Chat:Endpoint", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Code4me:Chat:Model", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Code4me:Chat:ApiKeyEnvironmentVariable", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_Cancelled_RecordsThePartialReplyAndRethrows()
+    {
+        _client.Pieces.Add("partial");
+        using var cancel = new CancellationTokenSource();
+        var service = Service();
+        var chatId = (await service.SendAsync(new ChatRequest(null, "first", null, false), _ => { }, CancellationToken.None)).ChatId;
+        _client.Pieces.Clear();
+        _client.Pieces.Add("half an ans");
+        _client.HangAfterPieces = new TaskCompletionSource();
+
+        var sending = service.SendAsync(new ChatRequest(chatId, "second", null, false), _ => { }, cancel.Token);
+        await _client.HangAfterPieces.Task;
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        var last = (await _store.GetExchangesAsync(chatId, null, CancellationToken.None))[^1];
+        Assert.Equal((ChatOutcome.Cancelled, "half an ans"), (last.Outcome, last.Reply));
+    }
+
+    [Fact]
+    public async Task Send_ProviderFails_RecordsPartialAndThrowsProviderError()
+    {
+        _client.Pieces.Add("so far");
+        _client.FailAfterPieces = new HttpRequestException("connection reset");
+
+        var e = await Assert.ThrowsAsync<ChatProviderException>(() => Service().SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None));
+
+        Assert.Equal("so far", e.PartialReply);
+        Assert.Contains("partial reply was kept", e.Message, StringComparison.Ordinal);
+        var chat = Assert.Single((await _store.ListChatsAsync(null, 0, 10, CancellationToken.None)).Chats);
+        Assert.Equal(ChatOutcome.Failed, Assert.Single(await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task Send_UnknownChat_IsInvalidInput()
+    {
+        await Assert.ThrowsAsync<InvalidInputException>(() => Service().SendAsync(new ChatRequest(Guid.NewGuid(), "q", null, false), _ => { }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Chat_OfAnotherUser_CannotBeReadRenamedDeletedOrMarked()
+    {
+        _client.Pieces.Add("a");
+        var alice = Service(new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", UserId = Guid.NewGuid() });
+        var bob = Service(new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", UserId = Guid.NewGuid() });
+        var reply = await alice.SendAsync(new ChatRequest(null, "mine", null, false), _ => { }, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => bob.HistoryAsync(reply.ChatId, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidInputException>(() => bob.RenameAsync(reply.ChatId, "x", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidInputException>(() => bob.DeleteAsync(reply.ChatId, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidInputException>(() => bob.FeedbackAsync(reply.ChatId, reply.QueryId, true, null, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidInputException>(() => bob.SendAsync(new ChatRequest(reply.ChatId, "x", null, false), _ => { }, CancellationToken.None));
+        Assert.Empty((await bob.ListAsync(0, 10, CancellationToken.None)).Chats);
+        Assert.Equal("mine", (await alice.HistoryAsync(reply.ChatId, CancellationToken.None)).Chat.Title);
+    }
+
+    [Fact]
+    public async Task List_ManyChats_NewestFirstInPages()
+    {
+        _client.Pieces.Add("a");
+        var service = Service();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await service.SendAsync(new ChatRequest(null, $"q{i}", null, false), _ => { }, CancellationToken.None)).ChatId);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = await service.ListAsync(0, 2, CancellationToken.None);
+        var second = await service.ListAsync(first.NextPage!.Value, 2, CancellationToken.None);
+
+        Assert.Equal([ids[2], ids[1], ids[0]], [.. first.Chats.Concat(second.Chats).Select(c => c.ChatId)]);
+        Assert.Null(second.NextPage);
+    }
+
+    [Fact]
+    public async Task Send_PricesConfigured_ReplyCarriesItsCost()
+    {
+        _client.Pieces.Add("a");
+        _client.Usage = new UsageDetails { InputTokenCount = 2000, OutputTokenCount = 500 };
+        var options = new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", PricePer1kPromptTokens = 0.5m, PricePer1kCompletionTokens = 2m };
+
+        var reply = await Service(options).SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(2m, reply.Cost);
+    }
+
+    [Fact]
+    public async Task Feedback_NoteWithoutMistake_IsInvalidInput()
+    {
+        _client.Pieces.Add("a");
+        var service = Service();
+        var reply = await service.SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => service.FeedbackAsync(reply.ChatId, reply.QueryId, false, "note", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("  \n  Explain   this\tcode \nmore", "Explain this code")]
+    [InlineData("", "New chat")]
+    public void TitleFrom_Message_FirstLineCollapsed(string message, string expected) => Assert.Equal(expected, ChatService.TitleFrom(message));
+
+    [Fact]
+    public void TitleFrom_LongLine_ClippedToTitleLength()
+    {
+        var title = ChatService.TitleFrom(new string('x', 200));
+
+        Assert.Equal(ChatService.TitleLength, title.Length);
+        Assert.EndsWith("…", title, StringComparison.Ordinal);
+    }
+
+    private sealed class StaticOptions(Code4me.Lsp.Core.Chat.ChatOptions value) : IOptionsMonitor<Code4me.Lsp.Core.Chat.ChatOptions>
+    {
+        public Code4me.Lsp.Core.Chat.ChatOptions CurrentValue => value;
+
+        public Code4me.Lsp.Core.Chat.ChatOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<Code4me.Lsp.Core.Chat.ChatOptions, string?> listener) => null;
+    }
+}
