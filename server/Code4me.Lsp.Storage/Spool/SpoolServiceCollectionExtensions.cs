@@ -23,6 +23,19 @@ public static class SpoolServiceCollectionExtensions
     /// (<see cref="StorageServiceCollectionExtensions.AddCode4meStorage"/>) and the PostgreSQL writer, so the
     /// pipeline uploads; without one, events are only spooled (bounded) and the pipeline says so once at start.
     /// </summary>
+    /// <summary>The database to write to: <c>Code4me:Database:ConnectionString</c>, else <c>CODE4ME_DATABASE_URL</c>; null when none.</summary>
+    public static string? ConfiguredDatabase(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var database = configuration[DatabaseKey];
+        if (string.IsNullOrWhiteSpace(database))
+        {
+            database = Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
+        }
+
+        return string.IsNullOrWhiteSpace(database) ? null : database;
+    }
+
     public static IServiceCollection AddCode4meSpool(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -33,13 +46,7 @@ public static class SpoolServiceCollectionExtensions
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryPipeline>());
 
-        var database = configuration[DatabaseKey];
-        if (string.IsNullOrWhiteSpace(database))
-        {
-            database = Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
-        }
-
-        if (!string.IsNullOrWhiteSpace(database))
+        if (ConfiguredDatabase(configuration) is { } database)
         {
             var authToken = ParseAuthToken(configuration[AuthTokenKey]);
             services.AddCode4meStorage(o =>

@@ -4,6 +4,7 @@ using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Handlers.Lifecycle;
+using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Spool;
 using Code4me.Lsp.Logging;
 using Code4me.Lsp.Rpc;
@@ -66,6 +67,11 @@ internal static class LanguageServerBuilder
         services.AddSingleton<CompletionContextBuilder>();
         services.AddCode4meChat(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Chat.ChatOptions>>();
+        if (SpoolServiceCollectionExtensions.ConfiguredDatabase(builder.Configuration) is not null)
+        {
+            // With a database, chats are kept there (the connecting role must be able to read its user's chats).
+            services.AddCode4mePostgresChatStore();
+        }
 
         services.AddSingleton<Rpc.Lifecycle>();
         services.AddSingleton<EditorSession>();
