@@ -11,7 +11,7 @@ namespace Code4me.Lsp.Core.Privacy;
 public sealed class SecretFileMatcher
 {
     private readonly IOptionsMonitor<SecretOptions> _options;
-    private (IReadOnlyList<string> Patterns, Regex Name, Regex Path)? _compiled;
+    private Compiled? _compiled;   // replaced whole (a reference), so readers on other threads never see a torn value
 
     public SecretFileMatcher(IOptionsMonitor<SecretOptions> options)
     {
@@ -30,7 +30,7 @@ public sealed class SecretFileMatcher
             return false;
         }
 
-        var (_, name, full) = Compiled();
+        var (_, name, full) = Compile();
         var normalized = Uri.TryCreate(path, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : Uri.UnescapeDataString(path);
         normalized = normalized.Replace('\\', '/');
         var slash = normalized.LastIndexOf('/');
@@ -38,7 +38,7 @@ public sealed class SecretFileMatcher
         return name.IsMatch(fileName) || full.IsMatch(normalized);
     }
 
-    private (IReadOnlyList<string> Patterns, Regex Name, Regex Path) Compiled()
+    private Compiled Compile()
     {
         IReadOnlyList<string> patterns;
         try
@@ -50,16 +50,15 @@ public sealed class SecretFileMatcher
             patterns = _compiled?.Patterns ?? SecretOptions.DefaultFilePatterns;
         }
 
-        var current = _compiled;
-        if (current is { } c && ReferenceEquals(c.Patterns, patterns))
+        if (_compiled is { } current && ReferenceEquals(current.Patterns, patterns))
         {
-            return c;
+            return current;
         }
 
         var names = patterns.Where(p => !p.Contains('/', StringComparison.Ordinal)).Select(ToRegex).DefaultIfEmpty("(?!)");
         var paths = patterns.Where(p => p.Contains('/', StringComparison.Ordinal)).Select(ToRegex).DefaultIfEmpty("(?!)");
         const RegexOptions O = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
-        var compiled = (patterns, new Regex($"^(?:{string.Join('|', names)})$", O), new Regex($"(?:^|/)(?:{string.Join('|', paths)})$", O));
+        var compiled = new Compiled(patterns, new Regex($"^(?:{string.Join('|', names)})$", O), new Regex($"(?:^|/)(?:{string.Join('|', paths)})$", O));
         _compiled = compiled;
         return compiled;
     }
@@ -98,6 +97,8 @@ public sealed class SecretFileMatcher
 
         return sb.ToString();
     }
+
+    private sealed record Compiled(IReadOnlyList<string> Patterns, Regex Name, Regex Path);
 
     private sealed class StaticMonitor(SecretOptions value) : IOptionsMonitor<SecretOptions>
     {
