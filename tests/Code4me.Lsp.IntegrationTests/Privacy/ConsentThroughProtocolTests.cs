@@ -127,6 +127,23 @@ public sealed class ConsentThroughProtocolTests(ITestOutputHelper output)
         Assert.DoesNotContain(".env", spooled, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SecretFilePatterns_ChangedMidSession_TakeEffectAtOnceAndInvalidOnesAreRefused()
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync(initializationOptions: new { logging = new { clientLevel = "Information" } });
+        await server.Client.OpenAsync("file:///w/vault.py", Main);
+        Assert.NotEmpty((await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/vault.py", 5, 15, InlineCompletionTriggerKind.Invoked)).Items);
+
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { logging = new { clientLevel = "Information" }, secrets = new { filePatterns = new[] { "vault.*" } } } } });
+        Assert.Empty((await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/vault.py", 5, 15, InlineCompletionTriggerKind.Invoked)).Items);
+
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { secrets = new { filePatterns = new[] { new string('*', 300) } } } } });
+        var warning = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("not applied", StringComparison.Ordinal));
+        Assert.Contains("Code4me:Secrets:FilePatterns", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/vault.py", 5, 15, InlineCompletionTriggerKind.Invoked)).Items);
+    }
+
     private static async Task<Guid> QueryIdAsync(LspTestClient client)
     {
         var list = await InlineCompletionTests.CompleteAsync(client, "file:///w/main.py", 5, 15, InlineCompletionTriggerKind.Invoked);
