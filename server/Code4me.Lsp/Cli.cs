@@ -17,6 +17,8 @@ internal static class Cli
         root.Subcommands.Add(MigrateCommand.Create(context));
         root.Subcommands.Add(CompleteCommand.Create(context));
         root.Subcommands.Add(TelemetryCommand.Create(context));
+        root.Subcommands.Add(UserCommand.Create(context));
+        root.Subcommands.Add(DataCommand.Create(context));
 
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
         return root.Parse(args).InvokeAsync(configuration);

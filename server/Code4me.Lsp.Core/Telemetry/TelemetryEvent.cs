@@ -19,4 +19,5 @@ namespace Code4me.Lsp.Core.Telemetry;
 [JsonDerivedType(typeof(RejectedEvent), "rejected")]
 [JsonDerivedType(typeof(GroundTruthEvent), "groundTruth")]
 [JsonDerivedType(typeof(RetentionEvent), "retention")]
+[JsonDerivedType(typeof(ConsentChangedEvent), "consentChanged")]
 public abstract record TelemetryEvent(Guid EventId, DateTimeOffset OccurredAt);

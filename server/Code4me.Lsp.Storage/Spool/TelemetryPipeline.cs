@@ -21,6 +21,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly SpoolOptions _options;
     private readonly ITelemetryBatchWriter? _writer;
     private readonly ITelemetrySpoolAlerts? _alerts;
+    private readonly ITelemetryEventFilter[] _filters;
     private readonly TimeProvider _time;
     private readonly ILogger<TelemetryPipeline> _logger;
     private readonly Channel<TelemetryEvent> _queue;
@@ -43,9 +44,11 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         IOptions<SpoolOptions> options,
         IEnumerable<ITelemetryBatchWriter> writers,
         IEnumerable<ITelemetrySpoolAlerts> alerts,
+        IEnumerable<ITelemetryEventFilter> filters,
         TimeProvider time,
         ILogger<TelemetryPipeline> logger)
     {
+        _filters = [.. filters];
         _options = options.Value;
         _writer = writers.LastOrDefault();
         _alerts = alerts.LastOrDefault();
@@ -219,7 +222,8 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 var records = new List<SpooledRecord>(raw.Count);
                 foreach (var (sequence, payload) in raw)
                 {
-                    if (Decode(sequence, payload) is { } e)
+                    // Consent may have been reduced since the record was spooled: write only what it allows now.
+                    if (Decode(sequence, payload) is { } decoded && ApplyFilters(decoded) is { } e)
                     {
                         records.Add(new SpooledRecord(sequence, e));
                     }
@@ -247,6 +251,17 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         {
             Progress();
         }
+    }
+
+    private TelemetryEvent? ApplyFilters(TelemetryEvent telemetryEvent)
+    {
+        TelemetryEvent? current = telemetryEvent;
+        foreach (var filter in _filters)
+        {
+            current = current is null ? null : filter.Filter(current);
+        }
+
+        return current;
     }
 
     private TelemetryEvent? Decode(long sequence, byte[] payload)

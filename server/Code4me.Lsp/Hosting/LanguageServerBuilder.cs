@@ -63,6 +63,9 @@ internal static class LanguageServerBuilder
         services.AddSingleton<ICompletionFeedbackObserver, TelemetryFeedback>();
         services.AddCode4meSpool(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<SpoolOptions>>();
+        services.AddCode4meConsent(builder.Configuration);
+        services.AddSingleton<IOptionsCheck, OptionsCheck<ConsentOptions>>();
+        services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Privacy.SecretOptions>>();
         services.AddSingleton<IShutdownParticipant, TelemetryShutdown>();
         services.AddSingleton<CompletionContextBuilder>();
         services.AddCode4meChat(builder.Configuration);

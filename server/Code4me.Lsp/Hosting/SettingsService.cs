@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Code4me.Lsp.Core;
+using Code4me.Lsp.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,11 +9,12 @@ namespace Code4me.Lsp.Hosting;
 /// <summary>
 /// Applies the settings the client sends (initializationOptions, didChangeConfiguration) all or
 /// nothing: if any options type fails validation, the previous settings stay and the error names the
-/// setting.
+/// setting. A change of consent that was applied is recorded (<see cref="ConsentAudit"/>).
 /// </summary>
 internal sealed partial class SettingsService(
     LspConfigurationProvider provider,
     IEnumerable<IOptionsCheck> checks,
+    ConsentAudit consentAudit,
     ILogger<SettingsService> logger)
 {
     public void Apply(JsonElement settings, string origin)
@@ -37,6 +39,7 @@ internal sealed partial class SettingsService(
         }
 
         LogApplied(origin);
+        consentAudit.SettingsApplied(origin);
     }
 
     private static IEnumerable<string> Describe(Exception e) => e is OptionsValidationException validation ? validation.Failures : [e.Message];

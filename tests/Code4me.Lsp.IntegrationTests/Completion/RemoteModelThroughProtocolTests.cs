@@ -12,7 +12,7 @@ public sealed class RemoteModelThroughProtocolTests(ITestOutputHelper output)
     {
         await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
         model.Enqueue(FakeModelServer.Reply.Json("path, sep=';')", [-0.01, -0.02, -0.01]));
-        await using var server = InProcServer.Start(output, Models(model, "HighestConfidence"));
+        await using var server = InProcServer.Start(output, [.. Telemetry.TelemetryThroughProtocolTests.FullConsent, .. Models(model, "HighestConfidence")]);
         await server.Client.InitializedAsync();
         await server.Client.OpenAsync("file:///w/main.py", "rows = np.loadtxt(");
 
@@ -39,7 +39,7 @@ public sealed class RemoteModelThroughProtocolTests(ITestOutputHelper output)
     {
         await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
         model.Enqueue(FakeModelServer.Reply.Status(status), FakeModelServer.Reply.Status(status), FakeModelServer.Reply.Status(status));
-        await using var server = InProcServer.Start(output, [.. Models(model, "FirstToAnswer", includeOffline: false), "Code4me:Completion:RemoteRetries=0"]);
+        await using var server = InProcServer.Start(output, [.. Telemetry.TelemetryThroughProtocolTests.FullConsent, .. Models(model, "FirstToAnswer", includeOffline: false), "Code4me:Completion:RemoteRetries=0"]);
         await server.Client.InitializedAsync();
         await server.Client.OpenAsync("file:///w/main.py", "rows = np.loadtxt(");
 

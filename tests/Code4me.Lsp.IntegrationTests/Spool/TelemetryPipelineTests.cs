@@ -105,6 +105,39 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
     }
 
     [Fact]
+    public async Task Replay_ConsentReducedAfterSpooling_WritesOnlyWhatTheNewConsentAllows()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var query = Guid.CreateVersion7(at);
+        var offline = Create(writer: null);
+        await offline.StartAsync(TestTimeout.Token());
+        offline.Enqueue(new CompletionQueryEvent(
+            Guid.CreateVersion7(at), at, query, Guid.CreateVersion7(at), null,
+            new ContextRecord(Guid.CreateVersion7(at), "def f(", ")", "/w/a.py", null),
+            new ContextualTelemetry(Guid.CreateVersion7(at), "1", "ide", CompletionTrigger.Manual, "python", "/w/a.py", 0, 7, 0.8),
+            new BehavioralTelemetry(Guid.CreateVersion7(at), null, null, 0.5),
+            [new GenerationRecord("m", "x", 1, 0.5, [], [], false)], 3, "1"));
+        offline.Enqueue(new GroundTruthEvent(Guid.CreateVersion7(at), at, query, 15, at, "x)", "def f(", ""));
+        offline.Enqueue(new ShownEvent(Guid.CreateVersion7(at), at, query, "m"));
+        Assert.False(await offline.FlushAsync(TestTimeout.Token()));
+        await offline.StopAsync(TestTimeout.Token());
+
+        var writer = new ScriptedBatchWriter();
+        var online = Create(writer, filter: new FixedConsent(new ConsentLevel(Enabled: true, StoreContext: false, StoreContextual: true, StoreBehavioral: false)));
+        await online.StartAsync(TestTimeout.Token());
+        Assert.True(await online.FlushAsync(TestTimeout.Token()));
+        await online.StopAsync(TestTimeout.Token());
+
+        var written = writer.Written.Select(r => r.Event).ToList();
+        var completion = Assert.Single(written.OfType<CompletionQueryEvent>());
+        Assert.Null(completion.Context);
+        Assert.Null(completion.Behavioral);
+        Assert.NotNull(completion.Contextual);
+        Assert.Empty(written.OfType<GroundTruthEvent>());
+        Assert.Single(written.OfType<ShownEvent>());
+    }
+
+    [Fact]
     public async Task StartStop_NothingEnqueued_LeavesZeroSpoolBytes()
     {
         var pipeline = Create(new ScriptedBatchWriter());
@@ -141,7 +174,7 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
         await pipeline.StopAsync(TestTimeout.Token());
     }
 
-    private TelemetryPipeline Create(ScriptedBatchWriter? writer, int queueCapacity = 10_000, RecordingAlerts? alerts = null)
+    private TelemetryPipeline Create(ScriptedBatchWriter? writer, int queueCapacity = 10_000, RecordingAlerts? alerts = null, ITelemetryEventFilter? filter = null)
     {
         var options = Options.Create(new SpoolOptions
         {
@@ -159,6 +192,7 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
             options,
             writer is null ? [] : [writer],
             alerts is null ? [] : [alerts],
+            filter is null ? [] : [filter],
             TimeProvider.System,
             new LoggerFactory([Logs]).CreateLogger<TelemetryPipeline>());
     }

@@ -91,6 +91,13 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
                 SELECT m.model_name, r.after_seconds, r.measured_at, r.accepted_chars, r.retained_chars
                 FROM completion_retention r JOIN model_name m USING (model_id) WHERE r.meta_query_id = @Id
                 """, s.QueryId));
+        Assert.Equal([(Utc(s.ConsentChanged.OccurredAt), "consent", "consent_changed", true, false, "workspace/didChangeConfiguration")],
+            await ListAsync<(DateTime, string, string, bool, bool, string)>(
+                """
+                SELECT occurred_at, event_type, action, (detail->'previous'->>'storeContext')::boolean,
+                       (detail->'current'->>'storeContext')::boolean, detail->>'origin'
+                FROM audit_log WHERE audit_id = @Id
+                """, s.ConsentChanged.EventId));
     }
 
     [Fact]

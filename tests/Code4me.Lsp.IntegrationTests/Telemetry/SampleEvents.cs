@@ -37,6 +37,8 @@ internal sealed class SampleEvents
         Rejected = new RejectedEvent(Guid.CreateVersion7(T0), T0.AddSeconds(6), QueryId, ModelB);
         GroundTruth = new GroundTruthEvent(Guid.CreateVersion7(T0), T0.AddSeconds(16), QueryId, 15, T0.AddSeconds(16), "a + b", "    return ", "\n\nprint");
         Retention = new RetentionEvent(Guid.CreateVersion7(T0), T0.AddSeconds(20), QueryId, ModelA, 15, 5, 4);
+        ConsentChanged = new ConsentChangedEvent(
+            Guid.CreateVersion7(T0), T0.AddSeconds(25), SessionId, new ConsentLevel(true, true, true, true), new ConsentLevel(true, false, true, true), "workspace/didChangeConfiguration");
         SessionEnded = new SessionEndedEvent(Guid.CreateVersion7(T0), T0.AddMinutes(30), SessionId);
     }
 
@@ -68,11 +70,13 @@ internal sealed class SampleEvents
 
     public RetentionEvent Retention { get; }
 
+    public ConsentChangedEvent ConsentChanged { get; }
+
     public SessionEndedEvent SessionEnded { get; }
 
     /// <summary>One event of every kind, in the order a session produces them.</summary>
     public IReadOnlyList<TelemetryEvent> All =>
-        [Session, Query, Shown, ShownAgain, Partial, Accepted, Rejected, GroundTruth, Retention, SessionEnded];
+        [Session, Query, Shown, ShownAgain, Partial, Accepted, Rejected, GroundTruth, Retention, ConsentChanged, SessionEnded];
 
     public static List<SpooledRecord> Records(IEnumerable<TelemetryEvent> events) =>
         [.. events.Select((e, i) => new SpooledRecord(i + 1, e))];

@@ -21,9 +21,9 @@ public sealed class TelemetryCommandTests(DatabaseFixture fixture, ITestOutputHe
         var after = await RunAsync("telemetry", "status", "--spool", Dir.Path);
 
         Assert.Equal((0, ""), (status.ExitCode, status.Error));
-        Assert.Contains("20 pending event(s)", status.Out, StringComparison.Ordinal);
+        Assert.Contains("22 pending event(s)", status.Out, StringComparison.Ordinal);
         Assert.Equal((0, ""), (flush.ExitCode, flush.Error));
-        Assert.Contains("Uploaded 20 telemetry event(s) to PostgreSQL.", flush.Out, StringComparison.Ordinal);
+        Assert.Contains("Uploaded 22 telemetry event(s) to PostgreSQL.", flush.Out, StringComparison.Ordinal);
         Assert.Contains("Uploaded 0 telemetry event(s)", again.Out, StringComparison.Ordinal);
         Assert.Contains("0 pending event(s), 0 bytes", after.Out, StringComparison.Ordinal);
         foreach (var s in samples)
@@ -45,14 +45,14 @@ public sealed class TelemetryCommandTests(DatabaseFixture fixture, ITestOutputHe
         Assert.StartsWith("Telemetry flush failed: Could not connect to PostgreSQL at 127.0.0.1:1: connection refused", flush.Error, StringComparison.Ordinal);
         Assert.Contains("the rest stay in the spool", flush.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", flush.Error, StringComparison.Ordinal);
-        Assert.Contains("10 pending event(s)", status.Out, StringComparison.Ordinal);
+        Assert.Contains("11 pending event(s)", status.Out, StringComparison.Ordinal);
     }
 
     private async Task SpoolWithoutDatabaseAsync(IEnumerable<SampleEvents> samples)
     {
         var pipeline = new TelemetryPipeline(
             Options.Create(new SpoolOptions { Directory = Dir.Path, BatchWindowMs = 0 }),
-            [], [], TimeProvider.System, new LoggerFactory([Logs]).CreateLogger<TelemetryPipeline>());
+            [], [], [], TimeProvider.System, new LoggerFactory([Logs]).CreateLogger<TelemetryPipeline>());
         await pipeline.StartAsync(TestTimeout.Token());
         foreach (var e in samples.SelectMany(s => s.All))
         {

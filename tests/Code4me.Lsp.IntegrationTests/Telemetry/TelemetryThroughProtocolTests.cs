@@ -10,12 +10,21 @@ namespace Code4me.Lsp.IntegrationTests.Telemetry;
 /// <summary>A scripted editing session through the real pipe; the telemetry it leaves in the spool, field by field.</summary>
 public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
 {
+    /// <summary>Everything consented (the default records nothing).</summary>
+    internal static readonly string[] FullConsent =
+    [
+        "Code4me:Telemetry:Consent:Enabled=true",
+        "Code4me:Telemetry:Consent:StoreContext=true",
+        "Code4me:Telemetry:Consent:StoreContextual=true",
+        "Code4me:Telemetry:Consent:StoreBehavioral=true",
+    ];
+
     private const string Lib = "import numpy as np\n\ndef load(path):\n    return np.loadtxt(path, delimiter=',')\n";
 
     [Fact]
     public async Task EditingSession_CompletionShownAndAccepted_IsSpooledWithItsTelemetry()
     {
-        await using var server = InProcServer.Start(output);
+        await using var server = InProcServer.Start(output, FullConsent);
         await server.Client.InitializedAsync();
         await server.Client.OpenAsync("file:///w/lib.py", Lib);
         // "x = np.loadtxt(" and one more line: the caret (line 0, column 15) in a 24-character document.

@@ -30,6 +30,7 @@ public sealed class TelemetryJsonTests
             new RejectedEvent(Guid.CreateVersion7(s_at), s_at, id, "m1"),
             new GroundTruthEvent(Guid.CreateVersion7(s_at), s_at, id, 45, s_at, "x)", "f(", "\n"),
             new RetentionEvent(Guid.CreateVersion7(s_at), s_at, id, "m1", 120, 5, 4),
+            new ConsentChangedEvent(Guid.CreateVersion7(s_at), s_at, id, ConsentLevel.None, new ConsentLevel(true, false, true, true), "workspace/didChangeConfiguration"),
         ];
     }
 

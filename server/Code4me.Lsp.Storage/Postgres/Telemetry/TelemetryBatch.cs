@@ -89,6 +89,13 @@ internal sealed class TelemetryBatch
         SELECT count(session_end(id, end_time)) FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, end_time)
         """;
 
+    // Consent changes are audit records of the user's choice; detail holds both levels and where the change came from.
+    private const string AuditSql = """
+        INSERT INTO audit_log (audit_id, occurred_at, user_id, event_type, action, detail)
+        SELECT id, at, $3, 'consent', 'consent_changed', detail::jsonb FROM unnest($1::uuid[], $2::timestamptz[], $4::text[]) AS u(id, at, detail)
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string FeedbackSql = """
         SELECT record_generation_feedback($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::integer[])
         """;
@@ -113,6 +120,9 @@ internal sealed class TelemetryBatch
     private readonly Dictionary<Guid, string> _projects = [];
     private readonly HashSet<(Guid Session, Guid Project)> _sessionProjects = [];
     private readonly List<Guid> _sessionEndIds = [];
+    private readonly List<Guid> _auditIds = [];
+    private readonly List<DateTime> _auditTimes = [];
+    private readonly List<string> _auditDetails = [];
     private readonly List<DateTime> _sessionEndTimes = [];
 
     private readonly List<Guid> _contextIds = [];
@@ -264,6 +274,11 @@ internal sealed class TelemetryBatch
             Add(batch, SessionEndSql, Uuids(_sessionEndIds), Timestamps(_sessionEndTimes));
         }
 
+        if (_auditIds.Count > 0)
+        {
+            Add(batch, AuditSql, Uuids(_auditIds), Timestamps(_auditTimes), Uuid(_userId), Texts(_auditDetails));
+        }
+
         if (_feedbackEventIds.Count > 0)
         {
             Add(batch, FeedbackSql, Uuids(_feedbackEventIds), Uuids(_feedbackQueryIds), Bigints(_feedbackModelIds), Texts(_feedbackKinds),
@@ -327,6 +342,11 @@ internal sealed class TelemetryBatch
                     _truthAfter.Add(e.ContextAfter);
                 }
 
+                break;
+            case ConsentChangedEvent e:
+                _auditIds.Add(e.EventId);
+                _auditTimes.Add(Utc(e.OccurredAt));
+                _auditDetails.Add(ConsentDetail(e));
                 break;
             case RetentionEvent e:
                 _retentionQueryIds.Add(e.QueryId);
@@ -432,6 +452,32 @@ internal sealed class TelemetryBatch
     };
 
     private static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
+
+    private static string ConsentDetail(ConsentChangedEvent e)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("sessionId", e.SessionId);
+            json.WriteString("origin", e.Origin);
+            WriteLevel(json, "previous", e.Previous);
+            WriteLevel(json, "current", e.Current);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+
+        static void WriteLevel(System.Text.Json.Utf8JsonWriter json, string name, ConsentLevel level)
+        {
+            json.WriteStartObject(name);
+            json.WriteBoolean("enabled", level.Enabled);
+            json.WriteBoolean("storeContext", level.StoreContext);
+            json.WriteBoolean("storeContextual", level.StoreContextual);
+            json.WriteBoolean("storeBehavioral", level.StoreBehavioral);
+            json.WriteEndObject();
+        }
+    }
 
     private static void Add(NpgsqlBatch batch, string sql, params NpgsqlParameter[] parameters)
     {

@@ -1,5 +1,6 @@
 using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Handlers.InlineCompletion;
@@ -7,9 +8,10 @@ namespace Code4me.Lsp.Handlers.InlineCompletion;
 /// <summary>
 /// Cuts the prompt context out of a snapshot: prefix and suffix windows by character budget, and
 /// snippets from other open documents of the same language, most recently edited first, within the
-/// cross-file budget. Reads only the windows from the rope, never the whole document.
+/// cross-file budget. Reads only the windows from the rope, never the whole document. Secret files are never
+/// used as context, and strings that look like keys or passwords are redacted (<see cref="SecretRedactor"/>).
 /// </summary>
-internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options)
+internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles)
 {
     public CompletionContext Build(TextDocument document, int offset, CompletionTriggerKind trigger)
     {
@@ -27,16 +29,21 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
                 break;
             }
 
+            if (secretFiles.IsSecret(other.Uri))
+            {
+                continue;
+            }
+
             var take = Math.Min(remaining, other.Text.Length);
-            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)));
+            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, SecretRedactor.Redact(other.Text.GetText(other.Text.Length - take, take))!));
             remaining -= take;
         }
 
         return new CompletionContext
         {
             DocumentKey = document.Uri,
-            Prefix = text.GetText(prefixStart, offset - prefixStart),
-            Suffix = text.GetText(offset, suffixLength),
+            Prefix = SecretRedactor.Redact(text.GetText(prefixStart, offset - prefixStart))!,
+            Suffix = SecretRedactor.Redact(text.GetText(offset, suffixLength))!,
             LanguageId = document.LanguageId,
             FilePath = ProtocolConversions.ToPath(document.Uri),
             TriggerKind = trigger,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Core.Privacy;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
@@ -22,6 +23,7 @@ internal sealed class InlineCompletionHandler(
     CompletionContextBuilder contextBuilder,
     CompletionLedger ledger,
     CompletionTracker tracker,
+    SecretFileMatcher secretFiles,
     IOptionsMonitor<CompletionOptions> options,
     TimeProvider time) : IRequestHandler<InlineCompletionParams, InlineCompletionList>
 {
@@ -35,7 +37,8 @@ internal sealed class InlineCompletionHandler(
         var document = documents.Get(request.TextDocument.Uri);
         var offset = ProtocolConversions.ToOffset(document, request.Position, lifecycle.PositionEncoding);
         var trigger = request.Context.TriggerKind == InlineCompletionTriggerKind.Invoked ? CompletionTriggerKind.Invoked : CompletionTriggerKind.Automatic;
-        if (trigger == CompletionTriggerKind.Automatic && options.CurrentValue.ManualOnly)
+        // A secret file (.env, *.pem, id_rsa, …) is never sent to a model nor recorded.
+        if ((trigger == CompletionTriggerKind.Automatic && options.CurrentValue.ManualOnly) || secretFiles.IsSecret(document.Uri))
         {
             return s_empty;
         }

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Code4me.Lsp.Storage.Postgres.Users;
+
+/// <summary>
+/// The data rights of a user: export everything stored about them, delete it (all of it, or the account while
+/// keeping their queries anonymised), and purge by age. Each operation is one transaction with its
+/// <c>audit_log</c> row, so a failure half-way leaves nothing changed. Needs the owner role.
+/// </summary>
+internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
+{
+    private const string FindUserSql = """
+        SELECT user_id FROM "user" WHERE user_id::text = @User OR lower(email) = lower(@User)
+        """;
+
+    private const string ExportSql = """
+        SELECT jsonb_build_object(
+            'user_id', @UserId::uuid,
+            'user', (SELECT to_jsonb(u) - 'password' - 'auth_token' FROM "user" u WHERE u.user_id = @UserId),
+            'preferences', (SELECT to_jsonb(p) FROM user_preferences p WHERE p.user_id = @UserId),
+            'consent', (SELECT to_jsonb(c) FROM user_consent c WHERE c.user_id = @UserId),
+            'projects', COALESCE((SELECT jsonb_agg(to_jsonb(pr) || jsonb_build_object('joined_at', pu.joined_at) ORDER BY pu.joined_at)
+                                  FROM project_users pu JOIN project pr USING (project_id) WHERE pu.user_id = @UserId), '[]'),
+            'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.user_id = @UserId), '[]'),
+            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) ORDER BY ch.created_at) FROM chat ch WHERE ch.user_id = @UserId), '[]'),
+            'queries', COALESCE((SELECT jsonb_agg(to_jsonb(m) || jsonb_build_object(
+                    'context', (SELECT to_jsonb(c) FROM context c WHERE c.context_id = m.context_id),
+                    'contextual_telemetry', (SELECT to_jsonb(t) FROM contextual_telemetry t WHERE t.contextual_telemetry_id = m.contextual_telemetry_id),
+                    'behavioral_telemetry', (SELECT to_jsonb(b) FROM behavioral_telemetry b WHERE b.behavioral_telemetry_id = m.behavioral_telemetry_id),
+                    'chat_query', (SELECT to_jsonb(cq) FROM chat_query cq WHERE cq.meta_query_id = m.meta_query_id),
+                    'generations', COALESCE((SELECT jsonb_agg(to_jsonb(h) ORDER BY h.model_id) FROM had_generation h WHERE h.meta_query_id = m.meta_query_id), '[]'),
+                    'ground_truth', COALESCE((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.truth_timestamp) FROM ground_truth g WHERE g.completion_query_id = m.meta_query_id), '[]'))
+                ORDER BY m."timestamp") FROM meta_query m WHERE m.user_id = @UserId), '[]'),
+            'audit_log', COALESCE((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.occurred_at) FROM audit_log a WHERE a.user_id = @UserId), '[]')
+        )::text
+        """;
+
+    // The queries listed in the temp table "doomed" (cascading completion/chat queries, generations, ground truth),
+    // then their context and telemetry rows that no remaining query uses (meta_query → them is RESTRICT).
+    private const string DeleteDoomedQueriesSql = """
+        DELETE FROM meta_query WHERE meta_query_id IN (SELECT meta_query_id FROM doomed);
+        DELETE FROM context WHERE context_id IN (SELECT context_id FROM doomed)
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.context_id = context.context_id);
+        DELETE FROM contextual_telemetry WHERE contextual_telemetry_id IN (SELECT contextual_telemetry_id FROM doomed)
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.contextual_telemetry_id = contextual_telemetry.contextual_telemetry_id);
+        DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id IN (SELECT behavioral_telemetry_id FROM doomed)
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.behavioral_telemetry_id = behavioral_telemetry.behavioral_telemetry_id);
+        """;
+
+    // Full deletion: the user's queries (and, through cascades, their completion/chat queries, generations and
+    // ground truth), then the context/telemetry rows no other query uses, their chats and sessions, then the user
+    // (cascading preferences, consent, project membership).
+    private const string DeleteAllSql = """
+        CREATE TEMP TABLE doomed ON COMMIT DROP AS
+            SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
+            WHERE user_id = @UserId OR session_id IN (SELECT session_id FROM session WHERE user_id = @UserId);
+        """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
+        DELETE FROM chat WHERE user_id = @UserId;
+        DELETE FROM session WHERE user_id = @UserId;
+        DELETE FROM "user" WHERE user_id = @UserId;
+        SELECT count(*)::int FROM doomed;
+        """;
+
+    // Keep anonymised: deleting the user sets session/chat/meta_query.user_id to NULL (the schema's SET NULL).
+    private const string DeleteKeepAnonymisedSql = """
+        SELECT count(*)::int FROM meta_query WHERE user_id = @UserId;
+        DELETE FROM "user" WHERE user_id = @UserId;
+        """;
+
+    private const string PurgeSql = """
+        CREATE TEMP TABLE doomed ON COMMIT DROP AS
+            SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query WHERE "timestamp" < @Cutoff;
+        """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
+        DELETE FROM session s WHERE coalesce(s.end_time, s.start_time) < @Cutoff
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.session_id = s.session_id);
+        SELECT count(*)::int FROM doomed;
+        """;
+
+    private const string AuditSql = """
+        INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
+        """;
+
+    /// <summary>The user named by an id or an e-mail address; <see cref="ArgumentException"/> when there is none.</summary>
+    public async Task<Guid> FindAsync(string user, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(FindUserSql, new { User = user.Trim() }, cancellationToken: cancellationToken))
+            ?? throw new ArgumentException($"No user has the id or e-mail address '{user}'.", nameof(user));
+    }
+
+    /// <summary>
+    /// Everything stored about <paramref name="userId"/> as one JSON object (never the password hash or the auth
+    /// token). For a deleted user every section is empty except the audit records of the deletion. Audited.
+    /// </summary>
+    public async Task<string> ExportAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(ExportSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        // audit_log.event_type allows consent, credential, deletion (0002): an export is recorded as an account event.
+        await AuditAsync(connection, transaction, userId, "credential", "data_exported", "{}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return json!;
+    }
+
+    /// <summary>Deletes the user and all their data, or (<paramref name="keepAnonymised"/>) the user alone, their queries kept with user_id NULL.</summary>
+    public async Task<int> DeleteAsync(Guid userId, bool keepAnonymised, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            keepAnonymised ? DeleteKeepAnonymisedSql : DeleteAllSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        var detail = JsonSerializer.Serialize(new Dictionary<string, object> { ["queries"] = queries, ["kept_anonymised"] = keepAnonymised });
+        await AuditAsync(connection, transaction, userId, "deletion", keepAnonymised ? "user_deleted_queries_anonymised" : "user_deleted_with_data", detail, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return queries;
+    }
+
+    /// <summary>Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty.</summary>
+    public async Task<int> PurgeAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var cutoff = (now - olderThan).UtcDateTime;
+        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(PurgeSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken));
+        var detail = JsonSerializer.Serialize(new Dictionary<string, object> { ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays });
+        await AuditAsync(connection, transaction, null, "deletion", "retention_purge", detail, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return queries;
+    }
+
+    private static Task<int> AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? userId, string eventType, string action, string detail, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(AuditSql, new { UserId = userId, EventType = eventType, Action = action, Detail = detail }, transaction, cancellationToken: cancellationToken));
+}

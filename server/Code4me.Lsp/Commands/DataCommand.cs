@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using Code4me.Lsp.Storage.Postgres.Users;
+
+namespace Code4me.Lsp.Commands;
+
+/// <summary>
+/// Data rights: <c>code4me-lsp data export --user ID|EMAIL</c> (everything stored about the user, JSON on stdout),
+/// <c>data delete --user ID|EMAIL [--keep-anonymised]</c>, <c>data purge --older-than 90d</c>. Each is one
+/// transaction with its audit_log row; a failure changes nothing and exits 1.
+/// </summary>
+internal static class DataCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var database = DatabaseCommandRunner.DatabaseOption();
+        var user = new Option<string>("--user") { Description = "The user's id or e-mail address.", Required = true };
+
+        var export = new Command("export", "Print everything stored about a user as JSON.");
+        export.Options.Add(user);
+        export.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        {
+            var repository = new UserDataRepository(dataSource);
+            var id = await repository.FindAsync(parseResult.GetValue(user)!, ct);
+            await context.Out.WriteLineAsync(await repository.ExportAsync(id, ct));
+            return 0;
+        }, cancellationToken));
+
+        var keep = new Option<bool>("--keep-anonymised") { Description = "Delete the account but keep its queries, with user_id NULL." };
+        var delete = new Command("delete", "Delete a user and all their data (or keep their queries anonymised).");
+        delete.Options.Add(user);
+        delete.Options.Add(keep);
+        delete.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        {
+            var repository = new UserDataRepository(dataSource);
+            var id = await repository.FindAsync(parseResult.GetValue(user)!, ct);
+            var anonymised = parseResult.GetValue(keep);
+            var queries = await repository.DeleteAsync(id, anonymised, ct);
+            await context.Out.WriteLineAsync(anonymised
+                ? $"Deleted user {id}; {queries} queries kept without a user."
+                : $"Deleted user {id} and all their data ({queries} queries).");
+            return 0;
+        }, cancellationToken));
+
+        var olderThan = new Option<string>("--older-than") { Description = "Age of the queries to delete: Nd (days) or Nh (hours), e.g. 90d.", Required = true };
+        var purge = new Command("purge", "Delete every query older than an age (retention), with its context and telemetry.");
+        purge.Options.Add(olderThan);
+        purge.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        {
+            var age = ParseAge(parseResult.GetValue(olderThan)!);
+            var queries = await new UserDataRepository(dataSource).PurgeAsync(age, DateTimeOffset.UtcNow, ct);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Purged {queries} queries older than {age.TotalDays:0.##} days."));
+            return 0;
+        }, cancellationToken));
+
+        var command = new Command("data", "Export, delete or purge research data (needs the database owner role).");
+        command.Options.Add(database);
+        command.Subcommands.Add(export);
+        command.Subcommands.Add(delete);
+        command.Subcommands.Add(purge);
+        return command;
+    }
+
+    /// <summary>"90d" → 90 days, "12h" → 12 hours; anything else (or not positive) is an <see cref="ArgumentException"/>.</summary>
+    internal static TimeSpan ParseAge(string value)
+    {
+        var text = value.Trim();
+        if (text.Length >= 2
+            && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            && amount > 0)
+        {
+            switch (char.ToLowerInvariant(text[^1]))
+            {
+                case 'd':
+                    return TimeSpan.FromDays(amount);
+                case 'h':
+                    return TimeSpan.FromHours(amount);
+            }
+        }
+
+        throw new ArgumentException($"--older-than takes a positive age in days or hours, like 90d or 12h, not '{value}'.");
+    }
+}

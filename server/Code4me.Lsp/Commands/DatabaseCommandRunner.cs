@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Code4me.Lsp.Storage;
+using Code4me.Lsp.Storage.Postgres;
+using Npgsql;
+
+namespace Code4me.Lsp.Commands;
+
+/// <summary>
+/// Shared by the commands that talk to the database as its owner (<c>user</c>, <c>data</c>): the <c>--database</c>
+/// option, connecting, and turning every expected failure into one sentence on stderr and exit code 1.
+/// </summary>
+internal static class DatabaseCommandRunner
+{
+    public const int Failure = 1;
+
+    public static Option<string?> DatabaseOption() => new("--database")
+    {
+        Description = $"An Npgsql connection string or a postgres://user:password@host:port/db URL (default: ${Code4meStorageOptions.DatabaseEnvironmentVariable}).",
+        Recursive = true,
+    };
+
+    public static async Task<int> RunAsync(
+        CliContext context, string? databaseOption, Func<NpgsqlDataSource, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var setting = databaseOption ?? Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            await context.Error.WriteLineAsync($"No database given: pass --database or set {Code4meStorageOptions.DatabaseEnvironmentVariable}.");
+            return Failure;
+        }
+
+        string? connectionString = null;
+        try
+        {
+            connectionString = DatabaseUrl.ToConnectionString(setting);
+            await using var dataSource = PostgresDataSource.Create(connectionString);
+            return await action(dataSource, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("Cancelled.");
+            return Failure;
+        }
+        catch (ArgumentException e)
+        {
+            // A broken rule or an unknown user: the message says which; nothing was changed.
+            await context.Error.WriteLineAsync(e.Message.Split(" (Parameter", 2)[0]);
+            return Failure;
+        }
+        catch (Exception e) when (e is FormatException or NpgsqlException)
+        {
+            await context.Error.WriteLineAsync(StorageErrors.Describe(e, connectionString) ?? $"Database error: {e.Message}");
+            return Failure;
+        }
+    }
+}
