@@ -44,6 +44,16 @@ internal static class Program
             await CompletionBench.RunAsync(exe, Report);
         }
 
+        if (what is "remote-overhead" or "all")
+        {
+            await ModelBench.RemoteOverheadAsync(exe, Report);
+        }
+
+        if (what is "model-memory" or "all")
+        {
+            await ModelBench.MemoryAsync(Report);
+        }
+
         if (what == "all")
         {
             await TelemetryAsync(args);
