@@ -1,3 +1,4 @@
+using Code4me.Lsp.Core.Privacy;
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
@@ -76,9 +77,14 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
     internal ByteArrayContent BuildBody(ModelRequest request)
     {
         var context = request.Context;
-        var others = context.OtherDocuments.Where(d => d.LanguageId == context.LanguageId).ToArray();
+
+        // The prompt leaves the process: strings that look like keys and tokens are redacted first.
+        var others = context.OtherDocuments
+            .Where(d => d.LanguageId == context.LanguageId)
+            .Select(d => d with { Text = SecretRedactor.Redact(d.Text)! })
+            .ToArray();
         var block = FimTemplate.ContextBlock(others, context.LanguageId, options.OtherDocumentsCharBudget);
-        var (prompt, suffix) = FimTemplate.Render(model.Template, model.CustomTemplate, context.Prefix, context.Suffix, block);
+        var (prompt, suffix) = FimTemplate.Render(model.Template, model.CustomTemplate, SecretRedactor.Redact(context.Prefix)!, SecretRedactor.Redact(context.Suffix)!, block);
         var buffer = new ArrayBufferWriter<byte>(prompt.Length + (suffix?.Length ?? 0) + 256);
         using (var json = new Utf8JsonWriter(buffer))
         {

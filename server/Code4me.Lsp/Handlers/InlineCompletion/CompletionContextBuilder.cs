@@ -9,7 +9,8 @@ namespace Code4me.Lsp.Handlers.InlineCompletion;
 /// Cuts the prompt context out of a snapshot: prefix and suffix windows by character budget, and
 /// snippets from other open documents of the same language, most recently edited first, within the
 /// cross-file budget. Reads only the windows from the rope, never the whole document. Secret files are never
-/// used as context, and strings that look like keys or passwords are redacted (<see cref="SecretRedactor"/>).
+/// used as context. (Strings that look like keys are redacted where text leaves the process: in the remote
+/// model's request and in recorded telemetry; the offline model is local and skips that cost.)
 /// </summary>
 internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles)
 {
@@ -35,15 +36,15 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
             }
 
             var take = Math.Min(remaining, other.Text.Length);
-            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, SecretRedactor.Redact(other.Text.GetText(other.Text.Length - take, take))!));
+            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)));
             remaining -= take;
         }
 
         return new CompletionContext
         {
             DocumentKey = document.Uri,
-            Prefix = SecretRedactor.Redact(text.GetText(prefixStart, offset - prefixStart))!,
-            Suffix = SecretRedactor.Redact(text.GetText(offset, suffixLength))!,
+            Prefix = text.GetText(prefixStart, offset - prefixStart),
+            Suffix = text.GetText(offset, suffixLength),
             LanguageId = document.LanguageId,
             FilePath = ProtocolConversions.ToPath(document.Uri),
             TriggerKind = trigger,
