@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres;
+using Code4me.Lsp.Storage.Postgres.Migrations;
 using Npgsql;
 
 namespace Code4me.Lsp.Commands;
 
 /// <summary>
-/// Shared by the commands that talk to the database as its owner (<c>user</c>, <c>data</c>): the <c>--database</c>
+/// Shared by the commands that talk to the database as its owner (<c>migrate</c>, <c>user</c>, <c>data</c>): the <c>--database</c>
 /// option, connecting, and turning every expected failure into one sentence on stderr and exit code 1.
 /// </summary>
 internal static class DatabaseCommandRunner
@@ -47,7 +48,7 @@ internal static class DatabaseCommandRunner
             await context.Error.WriteLineAsync(e.Message.Split(" (Parameter", 2)[0]);
             return Failure;
         }
-        catch (Exception e) when (e is FormatException or NpgsqlException)
+        catch (Exception e) when (e is FormatException or MigrationException or NpgsqlException)
         {
             await context.Error.WriteLineAsync(StorageErrors.Describe(e, connectionString) ?? $"Database error: {e.Message}");
             return Failure;

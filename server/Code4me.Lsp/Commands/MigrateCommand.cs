@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Code4me.Lsp.Storage;
-using Code4me.Lsp.Storage.Postgres;
 using Code4me.Lsp.Storage.Postgres.Migrations;
-using Npgsql;
 
 namespace Code4me.Lsp.Commands;
 
@@ -14,15 +11,9 @@ namespace Code4me.Lsp.Commands;
 /// </summary>
 internal static class MigrateCommand
 {
-    private const int Failure = 1;
-
     public static Command Create(CliContext context)
     {
-        var database = new Option<string?>("--database")
-        {
-            Description = $"An Npgsql connection string or a postgres://user:password@host:port/db URL (default: ${Code4meStorageOptions.DatabaseEnvironmentVariable}).",
-            Recursive = true,
-        };
+        var database = DatabaseCommandRunner.DatabaseOption();
 
         var up = new Command("up", "Apply every pending migration.");
         up.SetAction((parseResult, cancellationToken) =>
@@ -46,35 +37,10 @@ internal static class MigrateCommand
         return migrate;
     }
 
-    private static async Task<int> RunAsync(
-        CliContext context, string? databaseOption, Func<Migrator, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
-    {
-        var setting = databaseOption ?? Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(setting))
-        {
-            await context.Error.WriteLineAsync(
-                $"No database given: pass --database or set {Code4meStorageOptions.DatabaseEnvironmentVariable}.");
-            return Failure;
-        }
-
-        string? connectionString = null;
-        try
-        {
-            connectionString = DatabaseUrl.ToConnectionString(setting);
-            await using var dataSource = PostgresDataSource.Create(connectionString);
-            return await action(new Migrator(dataSource, MigrationCatalog.Embedded), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await context.Error.WriteLineAsync("Cancelled.");
-            return Failure;
-        }
-        catch (Exception e) when (e is FormatException or MigrationException or NpgsqlException)
-        {
-            await context.Error.WriteLineAsync(StorageErrors.Describe(e, connectionString) ?? $"Database error: {e.Message}");
-            return Failure;
-        }
-    }
+    private static Task<int> RunAsync(
+        CliContext context, string? databaseOption, Func<Migrator, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
+        DatabaseCommandRunner.RunAsync(
+            context, databaseOption, (dataSource, ct) => action(new Migrator(dataSource, MigrationCatalog.Embedded), ct), cancellationToken);
 
     private static async Task<int> UpAsync(CliContext context, Migrator migrator, CancellationToken cancellationToken)
     {
@@ -127,7 +93,7 @@ internal static class MigrateCommand
                 $"The database is at schema version {status.CurrentVersion}, newer than this code4me-lsp knows ({status.LatestKnownVersion}): upgrade code4me-lsp.");
         }
 
-        return Failure;
+        return DatabaseCommandRunner.Failure;
     }
 
     private static async Task WriteRunAsync(CliContext context, MigrationRun run, string verb)
