@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -35,17 +34,7 @@ internal static class CompletionBench
             var line = targets[(round * 7919) % targets.Length];
             var character = lines[line].IndexOf("compute(", StringComparison.Ordinal) + "compute(".Length;
 
-            client.Traces.Clear();
-            var stopwatch = Stopwatch.StartNew();
-            await client.SendAsync(LspProcessClient.Request(++id, "textDocument/inlineCompletion", new { textDocument = new { uri = Uri }, position = new { line, character }, context = new { triggerKind = 1 } }));
-            var response = await client.ReadResponseAsync(id);
-            var ms = stopwatch.Elapsed.TotalMilliseconds;
-
-            // The trace follows the response; read until it is there (a second, empty request flushes it through).
-            await client.SendAsync(LspProcessClient.Request(++id, "shutdown-probe/none", null));
-            await client.ReadResponseAsync(id);
-            var trace = client.Traces.First(t => t.Contains("textDocument/inlineCompletion", StringComparison.Ordinal));
-            var serverMs = double.Parse(trace.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+            var (response, serverMs, ms) = await client.RequestTracedAsync(id += 2, "textDocument/inlineCompletion", new { textDocument = new { uri = Uri }, position = new { line, character }, context = new { triggerKind = 1 } });
             if (round >= 200)
             {
                 // The first 200 rounds warm the JIT and the model's caches.
@@ -62,7 +51,7 @@ internal static class CompletionBench
         report(string.Create(CultureInfo.InvariantCulture, $"completion: client round trip over stdio p50 {P(completion, 50):F2} ms, p99 {P(completion, 99):F2} ms"));
     }
 
-    private static double P(List<double> sorted, int percentile) => sorted[Math.Min(sorted.Count - 1, sorted.Count * percentile / 100)];
+    private static double P(List<double> sorted, int percentile) => LspProcessClient.Percentile(sorted, percentile);
 
     private static string Python5000Lines()
     {

@@ -78,6 +78,27 @@ internal sealed class LspProcessClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a request and reads its response (timing the round trip), then the server's own time for it from <c>$/logTrace</c> (the client
+    /// must have sent <c>$/setTrace messages</c>). The trace follows the response, so a second request (an unknown
+    /// method, answered at once) flushes it through. Uses ids <paramref name="id"/> and <paramref name="id"/> + 1.
+    /// </summary>
+    public async Task<(JsonElement Response, double ServerMs, double RoundTripMs)> RequestTracedAsync(int id, string method, object? parameters)
+    {
+        Traces.Clear();
+        var stopwatch = Stopwatch.StartNew();
+        await SendAsync(Request(id, method, parameters));
+        var response = await ReadResponseAsync(id);
+        var roundTripMs = stopwatch.Elapsed.TotalMilliseconds;
+        await SendAsync(Request(id + 1, "bench/flush-trace", null));
+        await ReadResponseAsync(id + 1);
+        var trace = Traces.First(t => t.Contains($"'{method}'", StringComparison.Ordinal));
+        return (response, double.Parse(trace.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture), roundTripMs);
+    }
+
+    /// <summary>The <paramref name="percentile"/>th value of an ascending list.</summary>
+    public static double Percentile(List<double> sorted, int percentile) => sorted[Math.Min(sorted.Count - 1, sorted.Count * percentile / 100)];
+
     public static object Request(int id, string method, object? parameters) => new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
 
     public static object Notification(string method, object? parameters) => new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters };

@@ -107,15 +107,10 @@ internal static class ModelBench
         var id = 10;
         for (var round = 0; round < 1200; round++)
         {
-            client.Traces.Clear();
-            await client.SendAsync(LspProcessClient.Request(++id, "textDocument/inlineCompletion", new { textDocument = new { uri = Uri }, position = new { line = 5000, character = 15 }, context = new { triggerKind = 1 } }));
-            await client.ReadResponseAsync(id);
-            await client.SendAsync(LspProcessClient.Request(++id, "bench/flush-trace", null));
-            await client.ReadResponseAsync(id);
-            var trace = client.Traces.First(t => t.Contains("textDocument/inlineCompletion", StringComparison.Ordinal));
+            var (_, serverMs, _) = await client.RequestTracedAsync(id += 2, "textDocument/inlineCompletion", new { textDocument = new { uri = Uri }, position = new { line = 5000, character = 15 }, context = new { triggerKind = 1 } });
             if (round >= 200)
             {
-                server.Add(double.Parse(trace.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture));
+                server.Add(serverMs);
             }
         }
 
@@ -128,7 +123,7 @@ internal static class ModelBench
         report(string.Create(CultureInfo.InvariantCulture, $"remote-overhead: added by the server p50 {P(server, 50) - P(direct, 50):F2} ms, p99 {P(server, 99) - P(direct, 99):F2} ms (target <= 2 ms p99)"));
     }
 
-    private static double P(List<double> sorted, int percentile) => sorted[Math.Min(sorted.Count - 1, sorted.Count * percentile / 100)];
+    private static double P(List<double> sorted, int percentile) => LspProcessClient.Percentile(sorted, percentile);
 
     private static int FreePort()
     {
