@@ -5,10 +5,15 @@ namespace Code4me.Lsp.Core.Telemetry;
 /// <param name="Ide">The editor, from <c>clientInfo.name</c>.</param>
 /// <param name="PluginVersion">From initialization options, else <c>clientInfo.version</c>.</param>
 /// <param name="WorkspaceFolders">Local paths of the workspace folders (one <c>project</c> each).</param>
+/// <param name="InstallationId">
+/// The anonymous, stable id of this installation (<see cref="InstallationIdentity"/>): <c>session.installation_id</c>.
+/// Null when it could not be stored, and in records spooled before it existed.
+/// </param>
 public sealed record SessionStartedEvent(
     Guid EventId,
     DateTimeOffset OccurredAt,
     Guid SessionId,
     string Ide,
     string PluginVersion,
-    IReadOnlyList<string> WorkspaceFolders) : TelemetryEvent(EventId, OccurredAt);
+    IReadOnlyList<string> WorkspaceFolders,
+    Guid? InstallationId = null) : TelemetryEvent(EventId, OccurredAt);

@@ -19,4 +19,10 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId}: the accepted text was never found in the document; no retention after {Seconds} s.")]
     public static partial void AcceptedTextNotFound(ILogger logger, Guid queryId, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The installation id could not be read or stored at {Path} ({Reason}); sessions are recorded without one.")]
+    public static partial void InstallationIdUnavailable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The installation id file {Path} does not hold a UUID; a new id replaces it.")]
+    public static partial void InstallationIdInvalid(ILogger logger, string path);
 }

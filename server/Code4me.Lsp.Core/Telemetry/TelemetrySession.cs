@@ -5,8 +5,10 @@ namespace Code4me.Lsp.Core.Telemetry;
 /// <summary>
 /// The <c>session</c> of this server lifetime: <see cref="Start"/> at <c>initialize</c> (after
 /// <see cref="EditorSession.Initialize"/>), <see cref="End"/> at <c>shutdown</c> or exit (idempotent).
+/// The session carries the <see cref="InstallationIdentity"/>, which is only created (a file on this machine)
+/// when the consent in force lets telemetry be recorded at all.
 /// </summary>
-public sealed class TelemetrySession(ITelemetrySink sink, TimeProvider time)
+public sealed class TelemetrySession(ITelemetrySink sink, TimeProvider time, InstallationIdentity? installation = null, ConsentPolicy? consent = null)
 {
     private readonly Lock _gate = new();
     private bool _started;
@@ -29,7 +31,8 @@ public sealed class TelemetrySession(ITelemetrySink sink, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        sink.Enqueue(new SessionStartedEvent(Guid.CreateVersion7(now), now, SessionId, client.Ide, client.PluginVersion, [.. workspaceFolders]));
+        var installationId = consent?.Current.Enabled == false ? null : installation?.GetOrCreate();
+        sink.Enqueue(new SessionStartedEvent(Guid.CreateVersion7(now), now, SessionId, client.Ide, client.PluginVersion, [.. workspaceFolders], installationId));
     }
 
     public void End()

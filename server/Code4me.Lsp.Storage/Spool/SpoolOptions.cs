@@ -41,6 +41,9 @@ public sealed class SpoolOptions
     /// <summary>At shutdown, how long to keep trying to upload spooled records (they stay spooled either way).</summary>
     public int ShutdownUploadMs { get; set; } = 3_000;
 
+    /// <summary>The file of the anonymous installation id (<see cref="Core.Telemetry.InstallationIdentity"/>), in the spool directory.</summary>
+    internal string InstallationIdPath => Path.Combine(EffectiveDirectory, "installation-id");
+
     internal string EffectiveDirectory => string.IsNullOrWhiteSpace(Directory)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "code4me", "spool")
         : Directory;

@@ -3,6 +3,7 @@ using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Storage.Spool;
@@ -16,13 +17,6 @@ public static class SpoolServiceCollectionExtensions
     /// <summary>The user's auth token (a UUID); without it telemetry is anonymous.</summary>
     public const string AuthTokenKey = "Code4me:Database:AuthToken";
 
-    /// <summary>
-    /// Registers <see cref="SpoolOptions"/> (bound to <c>Code4me:Telemetry:Spool</c>, validated) and the pipeline
-    /// as the <see cref="ITelemetrySink"/> and a hosted service. When a database is configured
-    /// (<see cref="DatabaseKey"/> or <c>CODE4ME_DATABASE_URL</c>), also the storage layer
-    /// (<see cref="StorageServiceCollectionExtensions.AddCode4meStorage"/>) and the PostgreSQL writer, so the
-    /// pipeline uploads; without one, events are only spooled (bounded) and the pipeline says so once at start.
-    /// </summary>
     /// <summary>The database to write to: <c>Code4me:Database:ConnectionString</c>, else <c>CODE4ME_DATABASE_URL</c>; null when none.</summary>
     public static string? ConfiguredDatabase(IConfiguration configuration)
     {
@@ -36,12 +30,22 @@ public static class SpoolServiceCollectionExtensions
         return string.IsNullOrWhiteSpace(database) ? null : database;
     }
 
+    /// <summary>
+    /// Registers <see cref="SpoolOptions"/> (bound to <c>Code4me:Telemetry:Spool</c>, validated), the
+    /// <see cref="InstallationIdentity"/> (its file in the spool directory) and the pipeline
+    /// as the <see cref="ITelemetrySink"/> and a hosted service. When a database is configured
+    /// (<see cref="DatabaseKey"/> or <c>CODE4ME_DATABASE_URL</c>), also the storage layer
+    /// (<see cref="StorageServiceCollectionExtensions.AddCode4meStorage"/>) and the PostgreSQL writer, so the
+    /// pipeline uploads; without one, events are only spooled (bounded) and the pipeline says so once at start.
+    /// </summary>
     public static IServiceCollection AddCode4meSpool(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SpoolOptions>().Bind(configuration.GetSection(SpoolOptions.Section));
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new InstallationIdentity(
+            sp.GetRequiredService<IOptions<SpoolOptions>>().Value.InstallationIdPath, sp.GetRequiredService<ILogger<InstallationIdentity>>()));
         services.AddSingleton<TelemetryPipeline>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryPipeline>());

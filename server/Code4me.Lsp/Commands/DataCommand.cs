@@ -6,7 +6,7 @@ namespace Code4me.Lsp.Commands;
 
 /// <summary>
 /// Data rights: <c>code4me-lsp data export --user ID|EMAIL</c> (everything stored about the user, JSON on stdout),
-/// <c>data delete --user ID|EMAIL [--keep-anonymised]</c>, <c>data purge --older-than 90d</c>. Each is one
+/// <c>data delete --user ID|EMAIL [--keep-anonymised]</c>, the same two for an anonymous <c>--installation ID</c>, <c>data purge --older-than 90d</c>. Each is one
 /// transaction with its audit_log row; a failure changes nothing and exits 1.
 /// </summary>
 internal static class DataCommand
@@ -14,25 +14,53 @@ internal static class DataCommand
     public static Command Create(CliContext context)
     {
         var database = DatabaseCommandRunner.DatabaseOption();
-        var user = new Option<string>("--user") { Description = "The user's id or e-mail address.", Required = true };
+        var user = new Option<string?>("--user") { Description = "The user's id or e-mail address." };
+        var installation = new Option<Guid?>("--installation")
+        {
+            Description = "An anonymous installation id (code4me-lsp telemetry status prints it), instead of --user.",
+        };
 
-        var export = new Command("export", "Print everything stored about a user as JSON.");
+        var export = new Command("export", "Print everything stored about a user (or an anonymous installation) as JSON.");
         export.Options.Add(user);
+        export.Options.Add(installation);
+        export.Validators.Add(result => OneSubject(result, user, installation));
         export.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
         {
             var repository = new UserDataRepository(dataSource);
+            if (parseResult.GetValue(installation) is { } installationId)
+            {
+                await context.Out.WriteLineAsync(await repository.ExportInstallationAsync(installationId, ct));
+                return 0;
+            }
+
             var id = await repository.FindAsync(parseResult.GetValue(user)!, ct);
             await context.Out.WriteLineAsync(await repository.ExportAsync(id, ct));
             return 0;
         }, cancellationToken));
 
         var keep = new Option<bool>("--keep-anonymised") { Description = "Delete the account but keep its queries, with user_id NULL." };
-        var delete = new Command("delete", "Delete a user and all their data (or keep their queries anonymised).");
+        var delete = new Command("delete", "Delete a user and all their data (or keep their queries anonymised), or an anonymous installation's data.");
         delete.Options.Add(user);
+        delete.Options.Add(installation);
         delete.Options.Add(keep);
+        delete.Validators.Add(result =>
+        {
+            OneSubject(result, user, installation);
+            if (result.GetResult(installation) is not null && result.GetValue(keep))
+            {
+                result.AddError("--keep-anonymised applies to --user only: an installation's data is already anonymous.");
+            }
+        });
         delete.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
         {
             var repository = new UserDataRepository(dataSource);
+            if (parseResult.GetValue(installation) is { } installationId)
+            {
+                var deleted = await repository.DeleteInstallationAsync(installationId, ct);
+                await context.Out.WriteLineAsync($"Deleted the data of installation {installationId} ({deleted} queries).");
+                return 0;
+            }
+
             var id = await repository.FindAsync(parseResult.GetValue(user)!, ct);
             var anonymised = parseResult.GetValue(keep);
             var queries = await repository.DeleteAsync(id, anonymised, ct);
@@ -59,6 +87,14 @@ internal static class DataCommand
         command.Subcommands.Add(delete);
         command.Subcommands.Add(purge);
         return command;
+    }
+
+    private static void OneSubject(System.CommandLine.Parsing.CommandResult result, Option<string?> user, Option<Guid?> installation)
+    {
+        if ((result.GetResult(user) is null) == (result.GetResult(installation) is null))
+        {
+            result.AddError("Name exactly one subject: --user ID|EMAIL or --installation ID.");
+        }
     }
 
     /// <summary>"90d" → 90 days, "12h" → 12 hours; anything else (or not positive) is an <see cref="ArgumentException"/>.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres;
 using Code4me.Lsp.Storage.Postgres.Reference;
@@ -14,7 +15,8 @@ namespace Code4me.Lsp.Commands;
 
 /// <summary>
 /// <c>code4me-lsp telemetry flush [--database …] [--spool DIR]</c> uploads the local telemetry spool to PostgreSQL
-/// (e.g. one written while no database was configured); <c>telemetry status [--spool DIR]</c> shows what it holds.
+/// (e.g. one written while no database was configured); <c>telemetry status [--spool DIR]</c> shows what it holds
+/// and this installation's anonymous id.
 /// The spool directory and the database default to the server's settings (<c>appsettings.json</c> beside the
 /// executable, <c>Code4me__…</c> environment variables, <c>CODE4ME_DATABASE_URL</c>). A spool held by a running
 /// server is left alone: that server uploads it. Any failure exits non-zero with one sentence on stderr, and what
@@ -154,6 +156,9 @@ internal static class TelemetryCommand
     private static async Task<int> StatusAsync(CliContext context, string? spoolDirectory)
     {
         var options = SpoolOptionsFrom(Configuration(), spoolDirectory);
+        await context.Out.WriteLineAsync(InstallationIdentity.Read(options.InstallationIdPath) is { } installationId
+            ? $"Installation id: {installationId} (anonymous; quote it to have this installation's data exported or deleted)."
+            : "Installation id: none yet (created when telemetry is first recorded with consent).");
         var directories = SpoolDirectories(options);
         if (directories.Count == 0)
         {

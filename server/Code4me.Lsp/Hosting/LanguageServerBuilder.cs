@@ -68,6 +68,7 @@ internal static class LanguageServerBuilder
         services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Privacy.SecretOptions>>();
         services.AddSingleton<IShutdownParticipant, TelemetryShutdown>();
         services.AddSingleton<CompletionContextBuilder>();
+        services.AddSingleton<ExperimentUnit>();
         services.AddCode4meChat(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Chat.ChatOptions>>();
         if (SpoolServiceCollectionExtensions.ConfiguredDatabase(builder.Configuration) is not null)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.Storage.Postgres.Users;
@@ -25,7 +24,7 @@ public sealed class DataRightsCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-        var result = await RunAsync("Correct-Horse-9\n", "user", "create", "--email", "ada@example.org", "--name", "Ada", "--database", db.ConnectionString);
+        var result = await CliRunner.RunWithInputAsync("Correct-Horse-9\n", "user", "create", "--email", "ada@example.org", "--name", "Ada", "--database", db.ConnectionString);
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
         var token = Guid.Parse(result.Out.Split("shown once, keep it secret): ")[1].Trim());
@@ -41,7 +40,7 @@ public sealed class DataRightsCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-        var result = await RunAsync(stdin, "user", "create", "--email", "ada@example.org", "--name", "Ada", "--database", db.ConnectionString);
+        var result = await CliRunner.RunWithInputAsync(stdin, "user", "create", "--email", "ada@example.org", "--name", "Ada", "--database", db.ConnectionString);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.OrdinalIgnoreCase);
@@ -53,9 +52,9 @@ public sealed class DataRightsCommandTests
     {
         await using var db = await GraphDatabaseAsync();
 
-        var export = await RunAsync("", "data", "export", "--user", Email.ToUpperInvariant(), "--database", db.ConnectionString);
-        var delete = await RunAsync("", "data", "delete", "--user", TelemetryGraph.UserId.ToString(), "--database", db.ConnectionString);
-        var again = await RunAsync("", "data", "export", "--user", Email, "--database", db.ConnectionString);
+        var export = await CliRunner.RunWithInputAsync("", "data", "export", "--user", Email.ToUpperInvariant(), "--database", db.ConnectionString);
+        var delete = await CliRunner.RunWithInputAsync("", "data", "delete", "--user", TelemetryGraph.UserId.ToString(), "--database", db.ConnectionString);
+        var again = await CliRunner.RunWithInputAsync("", "data", "export", "--user", Email, "--database", db.ConnectionString);
 
         Assert.Equal((0, ""), (export.ExitCode, export.Error));
         using (var json = JsonDocument.Parse(export.Out))
@@ -90,7 +89,7 @@ public sealed class DataRightsCommandTests
     {
         await using var db = await GraphDatabaseAsync();
 
-        var result = await RunAsync("", "data", "delete", "--user", Email, "--keep-anonymised", "--database", db.ConnectionString);
+        var result = await CliRunner.RunWithInputAsync("", "data", "delete", "--user", Email, "--keep-anonymised", "--database", db.ConnectionString);
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
         Assert.Contains("2 queries kept without a user", result.Out, StringComparison.Ordinal);
@@ -111,7 +110,7 @@ public sealed class DataRightsCommandTests
             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit();
             """);
 
-        var result = await RunAsync("", "data", "delete", "--user", Email, "--database", db.ConnectionString);
+        var result = await CliRunner.RunWithInputAsync("", "data", "delete", "--user", Email, "--database", db.ConnectionString);
 
         Assert.Equal(1, result.ExitCode);
         Assert.NotEmpty(result.Error);
@@ -128,7 +127,7 @@ public sealed class DataRightsCommandTests
     {
         await using var db = await GraphDatabaseAsync();
 
-        var result = await RunAsync("", [.. args, "--database", db.ConnectionString]);
+        var result = await CliRunner.RunWithInputAsync("", [.. args, "--database", db.ConnectionString]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Matches("No user has|--older-than takes", result.Error);
@@ -142,7 +141,7 @@ public sealed class DataRightsCommandTests
         await using var db = await GraphDatabaseAsync();
         await db.ExecuteAsync("UPDATE meta_query SET \"timestamp\" = now() - interval '100 days' WHERE meta_query_id = @Id", new { Id = TelemetryGraph.CompletionQueryId });
 
-        var result = await RunAsync("", "data", "purge", "--older-than", "90d", "--database", db.ConnectionString);
+        var result = await CliRunner.RunWithInputAsync("", "data", "purge", "--older-than", "90d", "--database", db.ConnectionString);
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
         Assert.Contains("Purged 1 queries", result.Out, StringComparison.Ordinal);
@@ -160,15 +159,4 @@ public sealed class DataRightsCommandTests
         await transaction.CommitAsync(TimeoutToken.Create());
         return db;
     }
-
-    private static async Task<CliResult> RunAsync(string stdin, params string[] args)
-    {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await Cli.RunAsync(args, new CliContext(input, Stream.Null, output, error));
-        return new CliResult(exitCode, output.ToString(), error.ToString());
-    }
-
-    private sealed record CliResult(int ExitCode, string Out, string Error);
 }

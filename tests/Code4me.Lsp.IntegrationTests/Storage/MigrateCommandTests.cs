@@ -1,4 +1,5 @@
 using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Storage.Postgres.Migrations;
 
 namespace Code4me.Lsp.IntegrationTests.Storage;
 
@@ -10,10 +11,10 @@ public sealed class MigrateCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
 
-        var before = await RunAsync("migrate", "status", "--database", db.ConnectionString);
-        var up = await RunAsync("migrate", "up", "--database", db.ConnectionString);
-        var again = await RunAsync("migrate", "up", "--database", db.ConnectionString);
-        var after = await RunAsync("migrate", "status", "--database", db.ConnectionString);
+        var before = await CliRunner.RunAsync("migrate", "status", "--database", db.ConnectionString);
+        var up = await CliRunner.RunAsync("migrate", "up", "--database", db.ConnectionString);
+        var again = await CliRunner.RunAsync("migrate", "up", "--database", db.ConnectionString);
+        var after = await CliRunner.RunAsync("migrate", "status", "--database", db.ConnectionString);
 
         Assert.Equal((0, ""), (before.ExitCode, before.Error));
         Assert.Contains("0001     pending", before.Out, StringComparison.Ordinal);
@@ -29,7 +30,7 @@ public sealed class MigrateCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-        var down = await RunAsync("migrate", "down", "1", "--database", db.ConnectionString);
+        var down = await CliRunner.RunAsync("migrate", "down", "1", "--database", db.ConnectionString);
 
         Assert.Equal(0, down.ExitCode);
         Assert.Contains("Reverted 0004_completion_feedback\nReverted 0003_roles\nReverted 0002_usage_preferences_consent_audit\n", down.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
@@ -43,8 +44,8 @@ public sealed class MigrateCommandTests
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await db.ExecuteAsync("UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = 1");
 
-        var up = await RunAsync("migrate", "up", "--database", db.ConnectionString);
-        var status = await RunAsync("migrate", "status", "--database", db.ConnectionString);
+        var up = await CliRunner.RunAsync("migrate", "up", "--database", db.ConnectionString);
+        var status = await CliRunner.RunAsync("migrate", "status", "--database", db.ConnectionString);
 
         AssertCleanFailure(up, "Migration 0001_code4me_v2 was applied with checksum 000000000000…");
         Assert.Contains("must never be edited", up.Error, StringComparison.Ordinal);
@@ -55,11 +56,12 @@ public sealed class MigrateCommandTests
     public async Task Up_DatabaseNewerThanExecutable_FailsWithClearMessage()
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        await db.ExecuteAsync("INSERT INTO schema_migrations (version, name, checksum) VALUES (5, '0005_future', 'f')");
+        var latest = MigrationCatalog.Embedded.LatestVersion;
+        await db.ExecuteAsync("INSERT INTO schema_migrations (version, name, checksum) VALUES (@Version, 'future', 'f')", new { Version = latest + 1 });
 
-        var up = await RunAsync("migrate", "up", "--database", db.ConnectionString);
+        var up = await CliRunner.RunAsync("migrate", "up", "--database", db.ConnectionString);
 
-        AssertCleanFailure(up, "The database is at schema version 5, but this code4me-lsp only knows versions up to 4");
+        AssertCleanFailure(up, $"The database is at schema version {latest + 1}, but this code4me-lsp only knows versions up to {latest}");
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public sealed class MigrateCommandTests
     {
         var server = await PostgresServer.SharedAsync();
 
-        var result = await RunAsync("migrate", "status", "--database", server.ConnectionString("postgres", "no_such_user", "wrong"));
+        var result = await CliRunner.RunAsync("migrate", "status", "--database", server.ConnectionString("postgres", "no_such_user", "wrong"));
 
         AssertCleanFailure(result, "Could not log in to ");
         Assert.Contains("\"no_such_user\"", result.Error, StringComparison.Ordinal);
@@ -79,7 +81,7 @@ public sealed class MigrateCommandTests
     {
         var server = await PostgresServer.SharedAsync();
 
-        var result = await RunAsync("migrate", "status", "--database", server.ConnectionString("no_such_database"));
+        var result = await CliRunner.RunAsync("migrate", "status", "--database", server.ConnectionString("no_such_database"));
 
         AssertCleanFailure(result, "Database \"no_such_database\" does not exist");
     }
@@ -87,7 +89,7 @@ public sealed class MigrateCommandTests
     [Fact]
     public async Task Status_NothingListening_FailsWithConnectionRefused()
     {
-        var result = await RunAsync("migrate", "status", "--database", "postgres://u:p@127.0.0.1:1/db");
+        var result = await CliRunner.RunAsync("migrate", "status", "--database", "postgres://u:p@127.0.0.1:1/db");
 
         AssertCleanFailure(result, "Could not connect to PostgreSQL at 127.0.0.1:1: connection refused");
     }
@@ -98,7 +100,7 @@ public sealed class MigrateCommandTests
     [InlineData("Hots=localhost", "neither a postgres:// URL nor a valid Npgsql connection string")]
     public async Task Up_InvalidDatabaseSetting_FailsWithClearMessage(string setting, string expected)
     {
-        var result = await RunAsync("migrate", "up", "--database", setting);
+        var result = await CliRunner.RunAsync("migrate", "up", "--database", setting);
 
         AssertCleanFailure(result, expected);
     }
@@ -108,7 +110,7 @@ public sealed class MigrateCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-        var result = await RunAsync("migrate", "down", "9", "--database", db.ConnectionString);
+        var result = await CliRunner.RunAsync("migrate", "down", "9", "--database", db.ConnectionString);
 
         AssertCleanFailure(result, "Cannot migrate down to version 9");
     }
@@ -123,7 +125,8 @@ public sealed class MigrateCommandTests
         var denied = await RunExecutableAsync("migrate", "status", "--database", server.ConnectionString(db.Name, "no_such_user", "pw"));
 
         Assert.Equal((0, ""), (status.ExitCode, status.Error));
-        Assert.Contains("Schema version 4; this code4me-lsp knows up to 4; 0 pending.", status.Out, StringComparison.Ordinal);
+        var latest = MigrationCatalog.Embedded.LatestVersion;
+        Assert.Contains($"Schema version {latest}; this code4me-lsp knows up to {latest}; 0 pending.", status.Out, StringComparison.Ordinal);
         Assert.Equal(1, denied.ExitCode);
         Assert.Equal("", denied.Out);
         Assert.StartsWith("Could not log in to ", denied.Error, StringComparison.Ordinal);
@@ -136,19 +139,9 @@ public sealed class MigrateCommandTests
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
     }
 
-    private static async Task<CliResult> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await Cli.RunAsync(args, new CliContext(Stream.Null, Stream.Null, output, error));
-        return new CliResult(exitCode, output.ToString(), error.ToString());
-    }
-
     private static async Task<CliResult> RunExecutableAsync(params string[] args)
     {
         var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(args);
         return new CliResult(exitCode, stdout, stderr);
     }
-
-    private sealed record CliResult(int ExitCode, string Out, string Error);
 }

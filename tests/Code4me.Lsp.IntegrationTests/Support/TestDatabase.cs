@@ -55,6 +55,12 @@ internal sealed class TestDatabase : IAsyncDisposable
         return (await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: TimeoutToken.Create())))!;
     }
 
+    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(TimeoutToken.Create());
+        return [.. await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: TimeoutToken.Create()))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var dataSource in _dataSources)

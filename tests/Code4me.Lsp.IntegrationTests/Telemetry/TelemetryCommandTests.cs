@@ -15,10 +15,10 @@ public sealed class TelemetryCommandTests(DatabaseFixture fixture, ITestOutputHe
         var samples = new[] { new SampleEvents("cli1"), new SampleEvents("cli2") };
         await SpoolWithoutDatabaseAsync(samples);
 
-        var status = await RunAsync("telemetry", "status", "--spool", Dir.Path);
-        var flush = await RunAsync("telemetry", "flush", "--database", fixture.Database.ConnectionString, "--spool", Dir.Path);
-        var again = await RunAsync("telemetry", "flush", "--database", fixture.Database.ConnectionString, "--spool", Dir.Path);
-        var after = await RunAsync("telemetry", "status", "--spool", Dir.Path);
+        var status = await CliRunner.RunAsync("telemetry", "status", "--spool", Dir.Path);
+        var flush = await CliRunner.RunAsync("telemetry", "flush", "--database", fixture.Database.ConnectionString, "--spool", Dir.Path);
+        var again = await CliRunner.RunAsync("telemetry", "flush", "--database", fixture.Database.ConnectionString, "--spool", Dir.Path);
+        var after = await CliRunner.RunAsync("telemetry", "status", "--spool", Dir.Path);
 
         Assert.Equal((0, ""), (status.ExitCode, status.Error));
         Assert.Contains("22 pending event(s)", status.Out, StringComparison.Ordinal);
@@ -38,8 +38,8 @@ public sealed class TelemetryCommandTests(DatabaseFixture fixture, ITestOutputHe
     {
         await SpoolWithoutDatabaseAsync([new SampleEvents("down")]);
 
-        var flush = await RunAsync("telemetry", "flush", "--database", "postgres://u:p@127.0.0.1:1/db", "--spool", Dir.Path);
-        var status = await RunAsync("telemetry", "status", "--spool", Dir.Path);
+        var flush = await CliRunner.RunAsync("telemetry", "flush", "--database", "postgres://u:p@127.0.0.1:1/db", "--spool", Dir.Path);
+        var status = await CliRunner.RunAsync("telemetry", "status", "--spool", Dir.Path);
 
         Assert.Equal(1, flush.ExitCode);
         Assert.StartsWith("Telemetry flush failed: Could not connect to PostgreSQL at 127.0.0.1:1: connection refused", flush.Error, StringComparison.Ordinal);
@@ -62,13 +62,5 @@ public sealed class TelemetryCommandTests(DatabaseFixture fixture, ITestOutputHe
         Assert.False(await pipeline.FlushAsync(TestTimeout.Token()));
         await pipeline.StopAsync(TestTimeout.Token());
         Assert.Contains(Logs.Lines, l => l.Contains("No database is configured", StringComparison.Ordinal));
-    }
-
-    private static async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await Cli.RunAsync(args, new CliContext(Stream.Null, Stream.Null, output, error));
-        return (exitCode, output.ToString(), error.ToString());
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Spool;
@@ -12,7 +11,8 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 /// Puts spooled telemetry into the Code4me V2 tables: one transaction per batch, one statement per table
 /// (<see cref="TelemetryBatch"/>), all sent in one round trip, idempotent on the client's UUIDs so a replayed
 /// batch changes nothing. Works as a member of <c>code4me_writer</c> (INSERT only, plus the SECURITY DEFINER
-/// functions <c>session_end</c>, <c>user_id_for_auth_token</c> and <c>record_generation_feedback</c>).
+/// functions <c>session_end</c>, <c>user_id_for_auth_token</c>, <c>auth_token_deleted</c> and <c>record_generation_feedback</c>).
+/// Events of an auth token whose account was deleted with all its data are discarded, never written.
 /// </summary>
 /// <remarks>
 /// A batch PostgreSQL refuses for its data (SQL state class 22 or 23: a foreign key, a CHECK) is written again
@@ -26,10 +26,11 @@ internal sealed class PostgresTelemetryWriter(
     IOptions<Code4meStorageOptions> options,
     ILogger<PostgresTelemetryWriter> logger) : ITelemetryBatchWriter
 {
-    private const string UserForTokenSql = "SELECT user_id_for_auth_token($1)";
+    private const string UserForTokenSql = "SELECT user_id_for_auth_token($1), auth_token_deleted($1)";
 
-    private StrongBox<Guid?>? _user;
+    private int _unknownTokenLogged;
     private long _skipped;
+    private long _discarded;
 
     /// <summary>The machine name that, with the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
     public string Machine { get; init; } = Environment.MachineName;
@@ -37,11 +38,22 @@ internal sealed class PostgresTelemetryWriter(
     /// <summary>Events skipped because PostgreSQL refused them for good.</summary>
     public long SkippedCount => Interlocked.Read(ref _skipped);
 
+    /// <summary>Events discarded because the account of the configured auth token was deleted with all its data.</summary>
+    public long DiscardedCount => Interlocked.Read(ref _discarded);
+
     public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        var (userId, accountDeleted) = await UserAsync(cancellationToken);
+        if (accountDeleted)
+        {
+            // The user asked for all their data to be deleted; what was still spooled on their machine is theirs too.
+            Interlocked.Add(ref _discarded, records.Count);
+            TelemetryWriterLog.DeletedAccountDiscarded(logger, records.Count);
+            return;
+        }
+
         var events = records.Select(r => r.Event).ToList();
-        var userId = await UserIdAsync(cancellationToken);
         try
         {
             await WriteEventsAsync(events, userId, cancellationToken);
@@ -93,28 +105,29 @@ internal sealed class PostgresTelemetryWriter(
         TelemetryWriterLog.Wrote(logger, rows.EventCount);
     }
 
-    /// <summary>The user of the configured auth token (resolved once per process), or null: anonymous.</summary>
-    private async ValueTask<Guid?> UserIdAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The user of the configured auth token, or null (anonymous), and whether that token's account was deleted with
+    /// all its data. Resolved for every batch, so an account deleted while the server runs is seen at the next batch
+    /// (a batch racing the deletion is refused by the user's foreign key, and its events, that user's, are skipped).
+    /// </summary>
+    private async Task<(Guid? UserId, bool AccountDeleted)> UserAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _user) is { } resolved)
+        if (options.Value.AuthToken is not { } token)
         {
-            return resolved.Value;
+            return (null, false);
         }
 
-        // Batches come one at a time (the pipeline is serial), and resolving twice would be harmless anyway.
-        Guid? userId = null;
-        if (options.Value.AuthToken is { } token)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(UserForTokenSql, connection) { Parameters = { new() { Value = token } } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var userId = reader.IsDBNull(0) ? (Guid?)null : reader.GetGuid(0);
+        var deleted = reader.GetBoolean(1);
+        if (userId is null && !deleted && Interlocked.Exchange(ref _unknownTokenLogged, 1) == 0)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(UserForTokenSql, connection) { Parameters = { new() { Value = token } } };
-            userId = await command.ExecuteScalarAsync(cancellationToken) as Guid?;
-            if (userId is null)
-            {
-                TelemetryWriterLog.UnknownAuthToken(logger);
-            }
+            TelemetryWriterLog.UnknownAuthToken(logger);
         }
 
-        Volatile.Write(ref _user, new StrongBox<Guid?>(userId));
-        return userId;
+        return (userId, deleted);
     }
 }

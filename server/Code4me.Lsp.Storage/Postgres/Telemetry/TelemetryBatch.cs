@@ -16,8 +16,8 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 internal sealed class TelemetryBatch
 {
     private const string SessionSql = """
-        INSERT INTO session (session_id, user_id, start_time)
-        SELECT id, $3, start_time FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, start_time)
+        INSERT INTO session (session_id, user_id, start_time, installation_id)
+        SELECT id, $3, start_time, installation FROM unnest($1::uuid[], $2::timestamptz[], $4::uuid[]) AS u(id, start_time, installation)
         ON CONFLICT DO NOTHING
         """;
 
@@ -116,7 +116,7 @@ internal sealed class TelemetryBatch
     private readonly string _machine;
 
     // session: real starts win over the stand-ins made for queries whose session start never arrived.
-    private readonly Dictionary<Guid, (DateTime Start, bool Real)> _sessions = [];
+    private readonly Dictionary<Guid, (DateTime Start, bool Real, Guid? Installation)> _sessions = [];
     private readonly Dictionary<Guid, string> _projects = [];
     private readonly HashSet<(Guid Session, Guid Project)> _sessionProjects = [];
     private readonly List<Guid> _sessionEndIds = [];
@@ -222,7 +222,8 @@ internal sealed class TelemetryBatch
         var batch = new NpgsqlBatch(connection, transaction);
         if (_sessions.Count > 0)
         {
-            Add(batch, SessionSql, Uuids([.. _sessions.Keys]), Timestamps([.. _sessions.Values.Select(s => s.Start)]), Uuid(_userId));
+            Add(batch, SessionSql, Uuids([.. _sessions.Keys]), Timestamps([.. _sessions.Values.Select(s => s.Start)]), Uuid(_userId),
+                NullableUuids([.. _sessions.Values.Select(s => s.Installation)]));
         }
 
         if (_projects.Count > 0)
@@ -304,7 +305,7 @@ internal sealed class TelemetryBatch
         switch (telemetryEvent)
         {
             case SessionStartedEvent e:
-                _sessions[e.SessionId] = (Utc(e.OccurredAt), true);
+                _sessions[e.SessionId] = (Utc(e.OccurredAt), true, e.InstallationId);
                 foreach (var folder in e.WorkspaceFolders)
                 {
                     _sessionProjects.Add((e.SessionId, AddProject(folder)));
@@ -365,7 +366,7 @@ internal sealed class TelemetryBatch
     private async Task AddQueryAsync(CompletionQueryEvent e, ReferenceData references, CancellationToken cancellationToken)
     {
         var at = Utc(e.OccurredAt);
-        _sessions.TryAdd(e.SessionId, (at, false));
+        _sessions.TryAdd(e.SessionId, (at, false, null));
         var projectId = AddProject(e.ProjectFolder);
 
         if (e.Context is { } context)

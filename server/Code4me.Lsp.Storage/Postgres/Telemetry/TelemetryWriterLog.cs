@@ -16,4 +16,7 @@ internal static partial class TelemetryWriterLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The configured auth token (Code4me:Database:AuthToken) belongs to no user in the database; telemetry is written without a user.")]
     public static partial void UnknownAuthToken(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The account of the configured auth token was deleted with all its data; {Count} spooled telemetry event(s) of it are discarded, not written.")]
+    public static partial void DeletedAccountDiscarded(ILogger logger, int count);
 }

@@ -15,7 +15,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT user_id FROM "user" WHERE user_id::text = @User OR lower(email) = lower(@User)
         """;
 
-    private const string ExportSql = """
+    private static readonly string ExportSql = $$"""
         SELECT jsonb_build_object(
             'user_id', @UserId::uuid,
             'user', (SELECT to_jsonb(u) - 'password' - 'auth_token' FROM "user" u WHERE u.user_id = @UserId),
@@ -25,15 +25,16 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                                   FROM project_users pu JOIN project pr USING (project_id) WHERE pu.user_id = @UserId), '[]'),
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.user_id = @UserId), '[]'),
             'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) ORDER BY ch.created_at) FROM chat ch WHERE ch.user_id = @UserId), '[]'),
-            'queries', COALESCE((SELECT jsonb_agg(to_jsonb(m) || jsonb_build_object(
-                    'context', (SELECT to_jsonb(c) FROM context c WHERE c.context_id = m.context_id),
-                    'contextual_telemetry', (SELECT to_jsonb(t) FROM contextual_telemetry t WHERE t.contextual_telemetry_id = m.contextual_telemetry_id),
-                    'behavioral_telemetry', (SELECT to_jsonb(b) FROM behavioral_telemetry b WHERE b.behavioral_telemetry_id = m.behavioral_telemetry_id),
-                    'chat_query', (SELECT to_jsonb(cq) FROM chat_query cq WHERE cq.meta_query_id = m.meta_query_id),
-                    'generations', COALESCE((SELECT jsonb_agg(to_jsonb(h) ORDER BY h.model_id) FROM had_generation h WHERE h.meta_query_id = m.meta_query_id), '[]'),
-                    'ground_truth', COALESCE((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.truth_timestamp) FROM ground_truth g WHERE g.completion_query_id = m.meta_query_id), '[]'))
-                ORDER BY m."timestamp") FROM meta_query m WHERE m.user_id = @UserId), '[]'),
+            'queries', {{QueriesJson("m.user_id = @UserId")}},
             'audit_log', COALESCE((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.occurred_at) FROM audit_log a WHERE a.user_id = @UserId), '[]')
+        )::text
+        """;
+
+    private static readonly string ExportInstallationSql = $$"""
+        SELECT jsonb_build_object(
+            'installation_id', @InstallationId::uuid,
+            'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.installation_id = @InstallationId), '[]'),
+            'queries', {{QueriesJson("m.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}}
         )::text
         """;
 
@@ -57,9 +58,22 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
             WHERE user_id = @UserId OR session_id IN (SELECT session_id FROM session WHERE user_id = @UserId);
         """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
+        INSERT INTO deleted_auth_token (token_sha256)
+            SELECT sha256(uuid_send(auth_token)) FROM "user" WHERE user_id = @UserId AND auth_token IS NOT NULL
+            ON CONFLICT DO NOTHING;
         DELETE FROM chat WHERE user_id = @UserId;
         DELETE FROM session WHERE user_id = @UserId;
         DELETE FROM "user" WHERE user_id = @UserId;
+        SELECT count(*)::int FROM doomed;
+        """;
+
+    // An installation's sessions and every query made in them (whoever the user was).
+    private const string DeleteInstallationSql = """
+        CREATE TEMP TABLE doomed ON COMMIT DROP AS
+            SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
+            WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
+        """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
+        DELETE FROM session WHERE installation_id = @InstallationId;
         SELECT count(*)::int FROM doomed;
         """;
 
@@ -82,6 +96,18 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
         """;
 
+    // Every query matching a condition on meta_query m, with its context, telemetry, generations and ground truth.
+    private static string QueriesJson(string condition) => $$"""
+        COALESCE((SELECT jsonb_agg(to_jsonb(m) || jsonb_build_object(
+                    'context', (SELECT to_jsonb(c) FROM context c WHERE c.context_id = m.context_id),
+                    'contextual_telemetry', (SELECT to_jsonb(t) FROM contextual_telemetry t WHERE t.contextual_telemetry_id = m.contextual_telemetry_id),
+                    'behavioral_telemetry', (SELECT to_jsonb(b) FROM behavioral_telemetry b WHERE b.behavioral_telemetry_id = m.behavioral_telemetry_id),
+                    'chat_query', (SELECT to_jsonb(cq) FROM chat_query cq WHERE cq.meta_query_id = m.meta_query_id),
+                    'generations', COALESCE((SELECT jsonb_agg(to_jsonb(h) ORDER BY h.model_id) FROM had_generation h WHERE h.meta_query_id = m.meta_query_id), '[]'),
+                    'ground_truth', COALESCE((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.truth_timestamp) FROM ground_truth g WHERE g.completion_query_id = m.meta_query_id), '[]'))
+                ORDER BY m."timestamp") FROM meta_query m WHERE {{condition}}), '[]')
+        """;
+
     /// <summary>The user named by an id or an e-mail address; <see cref="ArgumentException"/> when there is none.</summary>
     public async Task<Guid> FindAsync(string user, CancellationToken cancellationToken)
     {
@@ -99,13 +125,14 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(ExportSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
-        // audit_log.event_type allows consent, credential, deletion (0002): an export is recorded as an account event.
-        await AuditAsync(connection, transaction, userId, "credential", "data_exported", "{}", cancellationToken);
+        await AuditAsync(connection, transaction, userId, "export", "data_exported", "{}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return json!;
     }
 
-    /// <summary>Deletes the user and all their data, or (<paramref name="keepAnonymised"/>) the user alone, their queries kept with user_id NULL.</summary>
+    /// <summary>
+    /// Deletes the user and all their data (and remembers the hash of their auth token, so events still spooled on
+    /// their machine are discarded on arrival), or (<paramref name="keepAnonymised"/>) the user alone, their queries kept with user_id NULL.</summary>
     public async Task<int> DeleteAsync(Guid userId, bool keepAnonymised, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -117,6 +144,35 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
         return queries;
     }
+
+    /// <summary>
+    /// Everything recorded under an anonymous installation id (<c>session.installation_id</c>): its sessions and the
+    /// queries made in them, as one JSON object. Audited (without a user; the id is in the detail).
+    /// </summary>
+    public async Task<string> ExportInstallationAsync(Guid installationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(ExportInstallationSql, new { InstallationId = installationId }, transaction, cancellationToken: cancellationToken));
+        await AuditAsync(connection, transaction, null, "export", "installation_data_exported", InstallationDetail(installationId, null), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return json!;
+    }
+
+    /// <summary>Deletes an installation's sessions and every query made in them; returns the number of queries. Audited.</summary>
+    public async Task<int> DeleteInstallationAsync(Guid installationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(DeleteInstallationSql, new { InstallationId = installationId }, transaction, cancellationToken: cancellationToken));
+        await AuditAsync(connection, transaction, null, "deletion", "installation_deleted_with_data", InstallationDetail(installationId, queries), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return queries;
+    }
+
+    private static string InstallationDetail(Guid installationId, int? queries) => JsonSerializer.Serialize(queries is { } count
+        ? new Dictionary<string, object> { ["installation_id"] = installationId, ["queries"] = count }
+        : new Dictionary<string, object> { ["installation_id"] = installationId });
 
     /// <summary>Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty.</summary>
     public async Task<int> PurgeAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)

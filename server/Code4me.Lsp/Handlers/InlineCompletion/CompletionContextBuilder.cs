@@ -12,7 +12,7 @@ namespace Code4me.Lsp.Handlers.InlineCompletion;
 /// used as context. (Strings that look like keys are redacted where text leaves the process: in the remote
 /// model's request and in recorded telemetry; the offline model is local and skips that cost.)
 /// </summary>
-internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles)
+internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles, ExperimentUnit experimentUnit)
 {
     public CompletionContext Build(TextDocument document, int offset, CompletionTriggerKind trigger)
     {
@@ -49,6 +49,7 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
             FilePath = ProtocolConversions.ToPath(document.Uri),
             TriggerKind = trigger,
             OtherDocuments = snippets,
+            UserId = experimentUnit.Key,
         };
     }
 }

@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.IntegrationTests.Telemetry;
+using Code4me.Lsp.Storage;
+using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Postgres.Telemetry;
+using Code4me.Lsp.Storage.Postgres.Users;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.IntegrationTests.Storage;
+
+/// <summary>
+/// The anonymous installation id on the session row, data rights by installation, export audited as an export,
+/// and what happens to events still spooled for an account that was deleted — against real PostgreSQL.
+/// </summary>
+public sealed class IdentityAndDataRightsTests
+{
+    [Fact]
+    public async Task Writer_SessionWithInstallationId_StoresItOnTheSessionRow()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents();
+        var installationId = Guid.NewGuid();
+
+        await (await WriterAsync(db)).WriteAsync(SampleEvents.Records(WithInstallation(s, installationId)), TimeoutToken.Create());
+
+        Assert.Equal(installationId, await db.ScalarAsync<Guid>("SELECT installation_id FROM session WHERE session_id = @Id", new { Id = s.SessionId }));
+    }
+
+    [Fact]
+    public async Task Writer_TokenOfAUserDeletedWithAllData_DiscardsTheSpooledEventsInsteadOfWritingThemAnonymously()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var (userId, token) = await CreateUserAsync(db);
+        await new UserDataRepository(db.DataSource).DeleteAsync(userId, keepAnonymised: false, TimeoutToken.Create());
+        var writer = await WriterAsync(db, token);
+        var s = new SampleEvents();
+
+        await writer.WriteAsync(SampleEvents.Records(s.All), TimeoutToken.Create());
+
+        Assert.Equal(s.All.Count, writer.DiscardedCount);
+        Assert.Equal("0 sessions, 0 queries, 0 generations, 0 contexts",
+            await db.ScalarAsync<string>("""
+                SELECT (SELECT count(*) FROM session) || ' sessions, ' || (SELECT count(*) FROM meta_query) || ' queries, '
+                    || (SELECT count(*) FROM had_generation) || ' generations, ' || (SELECT count(*) FROM context) || ' contexts'
+                """));
+        // Only the token's hash is kept.
+        Assert.Equal(SHA256.HashData(token.ToByteArray(bigEndian: true)), await db.ScalarAsync<byte[]>("SELECT token_sha256 FROM deleted_auth_token"));
+    }
+
+    [Fact]
+    public async Task Writer_TokenOfAUserDeletedKeepingQueriesAnonymised_WritesLaterEventsWithoutAUser()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var (userId, token) = await CreateUserAsync(db);
+        await new UserDataRepository(db.DataSource).DeleteAsync(userId, keepAnonymised: true, TimeoutToken.Create());
+        var writer = await WriterAsync(db, token);
+        var s = new SampleEvents();
+
+        await writer.WriteAsync(SampleEvents.Records(s.All), TimeoutToken.Create());
+
+        Assert.Equal(0, writer.DiscardedCount);
+        Assert.Equal((Guid?)null, await db.ScalarAsync<Guid?>("SELECT user_id FROM meta_query WHERE meta_query_id = @Id", new { Id = s.QueryId }));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM deleted_auth_token"));
+    }
+
+    [Fact]
+    public async Task Writer_AccountDeletedWhileTheServerRuns_NextBatchIsDiscarded()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var (userId, token) = await CreateUserAsync(db);
+        var writer = await WriterAsync(db, token);
+        var first = new SampleEvents("first");
+        await writer.WriteAsync(SampleEvents.Records(first.All), TimeoutToken.Create());
+        Assert.Equal(userId, await db.ScalarAsync<Guid?>("SELECT user_id FROM meta_query WHERE meta_query_id = @Id", new { Id = first.QueryId }));
+
+        await new UserDataRepository(db.DataSource).DeleteAsync(userId, keepAnonymised: false, TimeoutToken.Create());
+        var second = new SampleEvents("second");
+        await writer.WriteAsync(SampleEvents.Records(second.All), TimeoutToken.Create());
+
+        Assert.Equal(second.All.Count, writer.DiscardedCount);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM meta_query"));
+    }
+
+    [Fact]
+    public async Task ExportThenDelete_ByInstallation_ExportsItsSessionsAndQueriesThenRemovesThemAudited()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var installationId = Guid.NewGuid();
+        var mine = new SampleEvents("mine");
+        var other = new SampleEvents("other");
+        var writer = await WriterAsync(db);
+        await writer.WriteAsync(SampleEvents.Records(WithInstallation(mine, installationId)), TimeoutToken.Create());
+        await writer.WriteAsync(SampleEvents.Records(WithInstallation(other, Guid.NewGuid())), TimeoutToken.Create());
+
+        var export = await CliRunner.RunAsync("data", "export", "--installation", installationId.ToString(), "--database", db.ConnectionString);
+        var delete = await CliRunner.RunAsync("data", "delete", "--installation", installationId.ToString(), "--database", db.ConnectionString);
+        var again = await CliRunner.RunAsync("data", "export", "--installation", installationId.ToString(), "--database", db.ConnectionString);
+
+        Assert.Equal((0, ""), (export.ExitCode, export.Error));
+        using (var json = JsonDocument.Parse(export.Out))
+        {
+            Assert.Equal(installationId, json.RootElement.GetProperty("installation_id").GetGuid());
+            Assert.Equal(mine.SessionId, Assert.Single(json.RootElement.GetProperty("sessions").EnumerateArray()).GetProperty("session_id").GetGuid());
+            var query = Assert.Single(json.RootElement.GetProperty("queries").EnumerateArray());
+            Assert.Equal(mine.QueryId, query.GetProperty("meta_query_id").GetGuid());
+            Assert.Equal(mine.Query.Context!.Prefix, query.GetProperty("context").GetProperty("prefix").GetString());
+            Assert.Equal(2, query.GetProperty("generations").GetArrayLength());
+        }
+
+        Assert.Equal((0, $"Deleted the data of installation {installationId} (1 queries).\n"), (delete.ExitCode, delete.Out.ReplaceLineEndings("\n")));
+        using (var json = JsonDocument.Parse(again.Out))
+        {
+            Assert.Equal(0, json.RootElement.GetProperty("sessions").GetArrayLength());
+            Assert.Equal(0, json.RootElement.GetProperty("queries").GetArrayLength());
+        }
+
+        // The other installation's data is untouched.
+        Assert.Equal([other.QueryId], await db.QueryAsync<Guid>("SELECT meta_query_id FROM meta_query"));
+        Assert.Equal(
+            ["export/installation_data_exported", "deletion/installation_deleted_with_data", "export/installation_data_exported"],
+            await db.QueryAsync<string>(
+                "SELECT event_type || '/' || action FROM audit_log WHERE detail->>'installation_id' = @Id ORDER BY occurred_at, action DESC",
+                new { Id = installationId.ToString() }));
+    }
+
+    [Fact]
+    public async Task ExportByUser_IsAuditedAsAnExport()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var (userId, _) = await CreateUserAsync(db);
+
+        var export = await CliRunner.RunAsync("data", "export", "--user", userId.ToString(), "--database", db.ConnectionString);
+
+        Assert.Equal((0, ""), (export.ExitCode, export.Error));
+        Assert.Equal("export/data_exported", await db.ScalarAsync<string>(
+            "SELECT event_type || '/' || action FROM audit_log WHERE user_id = @Id AND action = 'data_exported'", new { Id = userId }));
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("export", "--user", "a@example.org", "--installation", "0190f3a0-0000-7000-8000-000000000001")]
+    [InlineData("delete", "--installation", "0190f3a0-0000-7000-8000-000000000001", "--keep-anonymised")]
+    [InlineData("delete", "--installation", "not-a-uuid")]
+    public async Task DataCommand_NoneOrBothSubjects_FailsWithAClearMessageAndChangesNothing(params string[] args)
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+
+        var result = await CliRunner.RunAsync(["data", .. args, "--database", db.ConnectionString]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches("exactly one subject|--keep-anonymised applies to --user only|not-a-uuid", result.Error);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM audit_log"));
+    }
+
+    private static List<TelemetryEvent> WithInstallation(SampleEvents s, Guid installationId) =>
+        [.. s.All.Select(e => e is SessionStartedEvent started ? started with { InstallationId = installationId } : e)];
+
+    private static async Task<(Guid UserId, Guid Token)> CreateUserAsync(TestDatabase db)
+    {
+        var (userId, token) = (Guid.CreateVersion7(), Guid.NewGuid());
+        await db.ExecuteAsync(
+            "INSERT INTO \"user\" (user_id, email, name, password, auth_token) VALUES (@userId, @email, 'Ada', '$argon2id$v=19$x', @token)",
+            new { userId, token, email = $"{userId:N}@example.org" });
+        return (userId, token);
+    }
+
+    private static async Task<PostgresTelemetryWriter> WriterAsync(TestDatabase db, Guid? authToken = null)
+    {
+        var dataSource = await db.ConnectAsMemberOfAsync("code4me_writer");
+        return new PostgresTelemetryWriter(
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions { AuthToken = authToken }), NullLogger<PostgresTelemetryWriter>.Instance);
+    }
+}
