@@ -93,6 +93,12 @@ internal static class ProtocolConversions
         Model = reply.Model,
         Usage = new ChatUsage { PromptTokens = reply.PromptTokens, CompletionTokens = reply.CompletionTokens, Estimated = reply.UsageEstimated, Cost = reply.Cost },
         TruncatedTurns = reply.DroppedTurns,
+        ContextOptimization = reply.Optimization?.Kind switch
+        {
+            ChatContextStrategy.Truncate => "truncation",
+            ChatContextStrategy.Summarize => "summarization",
+            _ => null,
+        },
     };
 
     public static ChatList ToChatList(ChatPage page) => new()
@@ -107,6 +113,8 @@ internal static class ProtocolConversions
         Title = chat.Title,
         CreatedAt = chat.CreatedAt,
         Model = chat.Model,
+        Provider = chat.Provider,
+        ContextWindowTokens = chat.ContextWindowTokens,
         Messages = [.. exchanges.SelectMany(e => new[]
         {
             new ChatHistoryMessage { QueryId = e.QueryId.ToString(), Role = "user", Content = e.Message, Timestamp = e.Timestamp },
