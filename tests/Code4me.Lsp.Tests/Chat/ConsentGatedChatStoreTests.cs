@@ -16,7 +16,7 @@ public sealed class ConsentGatedChatStoreTests
     public ConsentGatedChatStoreTests() =>
         _store = new ConsentGatedChatStore(_durable, new ConsentPolicy(_consent, SecretFileMatcher.For(SecretOptions.DefaultFilePatterns)));
 
-    private static ChatRecord NewChat(string title = "t") => new(Guid.CreateVersion7(), null, title, s_now, "http://p", "m", "s", 100);
+    private static ChatRecord NewChat(string title = "t", int minutes = 0) => new(Guid.CreateVersion7(), null, title, s_now.AddMinutes(minutes), "http://p", "m", "s", 100);
 
     private static ChatExchange Exchange(ChatRecord chat, string message) =>
         new(Guid.CreateVersion7(), chat.ChatId, null, s_now, message, "reply to " + message, "m", ChatOutcome.Completed, 1, 1, 1, false, null, 0, false, null, null);
@@ -90,7 +90,7 @@ public sealed class ConsentGatedChatStoreTests
         var earlier = NewChat("earlier");
         await _durable.CreateChatAsync(earlier, CancellationToken.None);
         await _durable.AddExchangeAsync(Exchange(earlier, "old question"), CancellationToken.None);
-        var now = NewChat("now");
+        var now = NewChat("now", minutes: 1);
         await _store.CreateChatAsync(now, CancellationToken.None);
 
         var list = await _store.ListChatsAsync(null, 0, 10, CancellationToken.None);
