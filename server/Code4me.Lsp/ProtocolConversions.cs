@@ -1,6 +1,7 @@
 using Code4me.Lsp.Core;
 using Code4me.Lsp.Core.Chat;
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Core.Privacy;
 using Code4me.Lsp.Protocol;
 
 namespace Code4me.Lsp;
@@ -59,7 +60,12 @@ internal static class ProtocolConversions
         Guid.TryParse(id, out var guid) ? guid : throw new InvalidInputException($"'{id}' is not a chat or query id (a UUID).");
 
     /// <summary>The chat request with its code context, read from the document snapshot (call before any await).</summary>
-    public static ChatRequest ToChatRequest(ChatParams request, DocumentStore documents, PositionEncoding encoding)
+    /// <summary>
+    /// The chat request with its code context. Secret files (<see cref="SecretFileMatcher"/>) are never part of it, neither
+    /// as the current file nor as another open file; the code text that is sent has secrets redacted, as the completion
+    /// prompt does. The message itself is sent as typed.
+    /// </summary>
+    public static ChatRequest ToChatRequest(ChatParams request, DocumentStore documents, PositionEncoding encoding, SecretFileMatcher secretFiles)
     {
         ChatCodeContext? code = null;
         if (request.TextDocument is { } identifier)
@@ -78,8 +84,11 @@ internal static class ProtocolConversions
                 selected = document.Text.GetText(start, end - start);
             }
 
-            var others = documents.All.Where(d => d.Uri != document.Uri).Select(d => (ToPath(d.Uri), d.Text.ToString())).ToList();
-            code = new ChatCodeContext(ToPath(document.Uri), document.LanguageId, document.Text.ToString(), selected, others);
+            var others = documents.All.Where(d => d.Uri != document.Uri && !secretFiles.IsSecret(d.Uri))
+                .Select(d => (ToPath(d.Uri), SecretRedactor.Redact(d.Text.ToString())!)).ToList();
+            code = secretFiles.IsSecret(document.Uri)
+                ? null
+                : new ChatCodeContext(ToPath(document.Uri), document.LanguageId, SecretRedactor.Redact(document.Text.ToString())!, SecretRedactor.Redact(selected), others);
         }
 
         return new ChatRequest(request.ChatId is { } id ? ToChatId(id) : null, request.Message, code, request.WebEnabled ?? false);
@@ -93,6 +102,12 @@ internal static class ProtocolConversions
         Model = reply.Model,
         Usage = new ChatUsage { PromptTokens = reply.PromptTokens, CompletionTokens = reply.CompletionTokens, Estimated = reply.UsageEstimated, Cost = reply.Cost },
         TruncatedTurns = reply.DroppedTurns,
+        ContextOptimization = reply.Optimization?.Kind switch
+        {
+            ChatContextStrategy.Truncate => "truncation",
+            ChatContextStrategy.Summarize => "summarization",
+            _ => null,
+        },
     };
 
     public static ChatList ToChatList(ChatPage page) => new()
@@ -107,6 +122,8 @@ internal static class ProtocolConversions
         Title = chat.Title,
         CreatedAt = chat.CreatedAt,
         Model = chat.Model,
+        Provider = chat.Provider,
+        ContextWindowTokens = chat.ContextWindowTokens,
         Messages = [.. exchanges.SelectMany(e => new[]
         {
             new ChatHistoryMessage { QueryId = e.QueryId.ToString(), Role = "user", Content = e.Message, Timestamp = e.Timestamp },

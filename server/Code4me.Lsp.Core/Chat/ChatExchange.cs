@@ -21,4 +21,5 @@ public sealed record ChatExchange(
     string? SelectedText,
     bool IsMistake = false,
     string? MistakeNote = null,
-    string? LanguageId = null);
+    string? LanguageId = null,
+    ChatContextOptimization? Optimization = null);

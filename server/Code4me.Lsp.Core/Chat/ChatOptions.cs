@@ -23,8 +23,14 @@ public sealed class ChatOptions
     public string SystemPrompt { get; set; } =
         "You are Code4me, a programming assistant inside the user's editor. Answer concisely; use the code context when it is relevant.";
 
-    /// <summary>The model's context window; older turns are dropped when a conversation outgrows it.</summary>
+    /// <summary>The context window of new chats (a chat keeps the one it was started with); older turns are dropped or summarised when a conversation outgrows it.</summary>
     public int ContextWindowTokens { get; set; } = 8192;
+
+    /// <summary>What happens to older turns that do not fit the context window.</summary>
+    public ChatContextStrategy ContextStrategy { get; set; } = ChatContextStrategy.Truncate;
+
+    /// <summary>With <see cref="ChatContextStrategy.Summarize"/>: the most tokens of the summary, reserved out of the window.</summary>
+    public int SummaryMaxTokens { get; set; } = 512;
 
     /// <summary>Characters of the current file put in the prompt.</summary>
     public int CurrentFileCharBudget { get; set; } = 8000;
@@ -42,6 +48,14 @@ public sealed class ChatOptions
 
     /// <summary>The Code4me user (<c>user.user_id</c>) the chats belong to; none: anonymous.</summary>
     public Guid? UserId { get; set; }
+
+    /// <summary>A copy of these settings with another model (a chat keeps the model it was started with).</summary>
+    public ChatOptions WithModel(string model)
+    {
+        var copy = (ChatOptions)MemberwiseClone();
+        copy.Model = model;
+        return copy;
+    }
 
     /// <summary>True when an endpoint and a model are set.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(Model);

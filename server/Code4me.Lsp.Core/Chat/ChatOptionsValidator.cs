@@ -29,6 +29,11 @@ public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
             failures.Add($"{ChatOptions.SectionName}:ContextWindowTokens must be larger than MaxTokens.");
         }
 
+        if (options.SummaryMaxTokens <= 0)
+        {
+            failures.Add($"{ChatOptions.SectionName}:SummaryMaxTokens must be positive.");
+        }
+
         if (options.CurrentFileCharBudget < 0 || options.OtherFilesCharBudget < 0)
         {
             failures.Add($"{ChatOptions.SectionName}:CurrentFileCharBudget and OtherFilesCharBudget must not be negative.");

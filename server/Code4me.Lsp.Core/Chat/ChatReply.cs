@@ -2,7 +2,8 @@ namespace Code4me.Lsp.Core.Chat;
 
 /// <summary>The answer to a <see cref="ChatRequest"/>.</summary>
 /// <param name="UsageEstimated">True when the provider reported no usage and the counts are estimates (characters / 4).</param>
-/// <param name="DroppedTurns">Older exchanges left out of the prompt because the conversation outgrew the context window.</param>
+/// <param name="DroppedTurns">Older exchanges left out of the prompt verbatim because the conversation outgrew the context window.</param>
+/// <param name="Optimization">How they were handled (left out, or summarised), or null when every turn fitted.</param>
 public sealed record ChatReply(
     Guid ChatId,
     Guid QueryId,
@@ -12,4 +13,5 @@ public sealed record ChatReply(
     int CompletionTokens,
     bool UsageEstimated,
     decimal? Cost,
-    int DroppedTurns);
+    int DroppedTurns,
+    ChatContextOptimization? Optimization = null);

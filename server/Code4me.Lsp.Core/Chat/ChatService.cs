@@ -54,6 +54,14 @@ public sealed partial class ChatService(
         if (request.ChatId is { } id)
         {
             chat = await store.FindChatAsync(id, UserId, cancellationToken) ?? throw UnknownChat(id);
+            if (!string.Equals(chat.Provider, ProviderName(settings), StringComparison.OrdinalIgnoreCase))
+            {
+                // The key in the configuration belongs to the configured provider: never send it to the chat's old one.
+                throw new InvalidInputException(
+                    $"Chat '{id}' was started with the provider {chat.Provider}, but {ChatOptions.SectionName}:Endpoint now points at "
+                    + $"{ProviderName(settings)}. A chat keeps its provider and model: start a new chat, or configure {chat.Provider} again.");
+            }
+
             history = await store.GetExchangesAsync(id, UserId, cancellationToken);
         }
         else
@@ -63,7 +71,11 @@ public sealed partial class ChatService(
             history = [];
         }
 
-        var prompt = ChatPromptBuilder.Build(settings, chat.SystemPrompt, request.Code, history, request.Message);
+        // The chat's own model, system prompt and window; the endpoint, key, temperature and limits of now.
+        var effective = settings.WithModel(chat.Model);
+        var summarize = settings.ContextStrategy == ChatContextStrategy.Summarize;
+        var prompt = ChatPromptBuilder.Build(
+            effective, chat.SystemPrompt, chat.ContextWindowTokens, request.Code, history, request.Message, summarize ? settings.SummaryMaxTokens : 0);
         if (prompt.DroppedTurns > 0)
         {
             LogTruncated(chat.ChatId, prompt.DroppedTurns);
@@ -72,11 +84,12 @@ public sealed partial class ChatService(
         var queryId = Guid.CreateVersion7(now);
         var reply = new StringBuilder();
         UsageDetails? usage = null;
-        var model = settings.Model!;
+        ChatContextOptimization? optimization = null;
+        var model = chat.Model;
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
-        var chatOptions = new Microsoft.Extensions.AI.ChatOptions { ModelId = settings.Model, Temperature = settings.Temperature, MaxOutputTokens = settings.MaxTokens };
+        var chatOptions = new Microsoft.Extensions.AI.ChatOptions { ModelId = chat.Model, Temperature = settings.Temperature, MaxOutputTokens = settings.MaxTokens };
 
         ChatExchange Record(ChatOutcome outcome)
         {
@@ -87,12 +100,25 @@ public sealed partial class ChatService(
                 queryId, chat.ChatId, UserId, now, request.Message, reply.ToString(), model, outcome,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, promptTokens, completionTokens, estimated,
                 Cost(settings, promptTokens, completionTokens), prompt.DroppedTurns, request.WebEnabled,
-                request.Code?.FileName, request.Code?.SelectedText, LanguageId: request.Code?.LanguageId);
+                request.Code?.FileName, request.Code?.SelectedText, LanguageId: request.Code?.LanguageId, Optimization: optimization);
         }
 
         try
         {
-            using var client = clients.Create(settings);
+            using var client = clients.Create(effective);
+            if (prompt.DroppedTurns > 0)
+            {
+                var summary = summarize ? await SummarizeAsync(client, chat, prompt.Dropped, settings.SummaryMaxTokens, timeout.Token) : null;
+                if (summary is not null)
+                {
+                    prompt = ChatPromptBuilder.WithSummary(prompt, summary);
+                }
+
+                optimization = new ChatContextOptimization(
+                    Guid.CreateVersion7(now), summary is null ? ChatContextStrategy.Truncate : ChatContextStrategy.Summarize,
+                    prompt.TokensBefore, prompt.EstimatedTokens, summary, [.. prompt.Dropped.Select(d => d.QueryId)]);
+            }
+
             await foreach (var update in client.GetStreamingResponseAsync(prompt.Messages, chatOptions, timeout.Token).WithCancellation(timeout.Token))
             {
                 model = update.ModelId ?? model;
@@ -130,7 +156,7 @@ public sealed partial class ChatService(
 
         var exchange = Record(ChatOutcome.Completed);
         await store.AddExchangeAsync(exchange, CancellationToken.None);
-        return new ChatReply(chat.ChatId, queryId, exchange.Reply, model, exchange.PromptTokens, exchange.CompletionTokens, exchange.UsageEstimated, exchange.Cost, exchange.DroppedTurns);
+        return new ChatReply(chat.ChatId, queryId, exchange.Reply, model, exchange.PromptTokens, exchange.CompletionTokens, exchange.UsageEstimated, exchange.Cost, exchange.DroppedTurns, optimization);
     }
 
     public Task<ChatPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
@@ -197,8 +223,35 @@ public sealed partial class ChatService(
             ? null
             : (promptTokens * (settings.PricePer1kPromptTokens ?? 0m) + completionTokens * (settings.PricePer1kCompletionTokens ?? 0m)) / 1000m;
 
-    private static string ProviderName(ChatOptions settings) =>
-        Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "openai-compatible";
+    /// <summary>
+    /// Summarises the turns left out with the chat's provider and model. A failure of this call (not a cancellation)
+    /// falls back to truncation: the summary is an improvement, not a reason to fail the message.
+    /// </summary>
+    private async Task<string?> SummarizeAsync(IChatClient client, ChatRecord chat, IReadOnlyList<ChatExchange> dropped, int maxTokens, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetStreamingResponseAsync(
+                ChatPromptBuilder.SummaryRequest(dropped, maxTokens),
+                new Microsoft.Extensions.AI.ChatOptions { ModelId = chat.Model, MaxOutputTokens = maxTokens },
+                cancellationToken).ToChatResponseAsync(cancellationToken);
+            var text = response.Text.Trim();
+            var limit = maxTokens * 4;
+            return text.Length == 0 ? null : text.Length <= limit ? text : text[..limit];
+        }
+        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            LogSummaryFailed(e, chat.ChatId);
+            return null;
+        }
+    }
+
+    /// <summary>The provider a chat is bound to: the endpoint's scheme, host and port (never a path, user or key).</summary>
+    public static string ProviderName(ChatOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Uri.TryCreate(settings.Endpoint, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}" : "openai-compatible";
+    }
 
     private static InvalidInputException UnknownChat(Guid chatId) => new($"Unknown chat '{chatId}' (deleted, or not one of this user's chats).");
 
@@ -214,6 +267,9 @@ public sealed partial class ChatService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId}: {Dropped} older exchanges left out of the prompt (context window)")]
     private partial void LogTruncated(Guid chatId, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: summarising older turns failed; they are left out instead")]
+    private partial void LogSummaryFailed(Exception exception, Guid chatId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: the provider failed")]
     private partial void LogProviderFailed(Exception exception, Guid chatId);

@@ -113,6 +113,21 @@ public sealed class InMemoryChatStore : IChatStore
         }
     }
 
+    /// <summary>Adds a chat read from elsewhere with its exchanges; false (and nothing changed) when it is here already.</summary>
+    internal bool TryImport(ChatRecord chat, IReadOnlyList<ChatExchange> exchanges)
+    {
+        lock (_gate)
+        {
+            if (!_chats.TryAdd(chat.ChatId, chat))
+            {
+                return false;
+            }
+
+            _exchanges.Add(chat.ChatId, [.. exchanges]);
+            return true;
+        }
+    }
+
     private ChatRecord? Owned(Guid chatId, Guid? userId) =>
         _chats.TryGetValue(chatId, out var chat) && chat.UserId == userId ? chat : null;
 }

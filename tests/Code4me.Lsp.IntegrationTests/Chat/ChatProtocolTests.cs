@@ -71,6 +71,25 @@ public sealed class ChatProtocolTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_SecretFilesAndSecretsInCode_NeverReachTheProvider()
+    {
+        const string Key = "AKIAQWERTYUIOPASDFGH";
+        _model.Enqueue(Reply.ChatSse(["a"]), Reply.ChatSse(["b"]));
+        await using var server = await StartAsync();
+        await server.Client.OpenAsync("file:///w/.env", $"AWS_KEY=envfile-{Key}\n", languageId: "dotenv");
+        await server.Client.OpenAsync("file:///w/main.py", $"key = \"{Key}\"\nprint(key)\n");
+
+        await ChatAsync(server, new { message = "What does main do?", textDocument = new { uri = "file:///w/main.py" } });
+        await ChatAsync(server, new { message = "And this file?", textDocument = new { uri = "file:///w/.env" } });
+
+        var bodies = _model.Received.Select(r => r.Body.GetRawText()).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.Contains("print(key)", bodies[0], StringComparison.Ordinal);        // the current file is there …
+        Assert.All(bodies, b => Assert.DoesNotContain(Key, b, StringComparison.Ordinal));   // … without the key,
+        Assert.All(bodies, b => Assert.DoesNotContain("envfile-", b, StringComparison.Ordinal));   // and the .env file never
+    }
+
+    [Fact]
     public async Task ChatHistory_TwoExchanges_RoundTripsAndSendsEarlierTurns()
     {
         _model.Enqueue(Reply.ChatSse(["first answer"]), Reply.ChatSse(["second answer"]));

@@ -67,6 +67,9 @@ public sealed class DataRightsCommandTests
             Assert.Equal(2, root.GetProperty("sessions").GetArrayLength());
             Assert.Contains(root.GetProperty("queries").EnumerateArray(), q => q.GetProperty("context").GetProperty("prefix").GetString() == "def f(");
             Assert.True(root.GetProperty("consent").GetProperty("anonymous_telemetry_opt_in").GetBoolean());
+            var chat = Assert.Single(root.GetProperty("chats").EnumerateArray());
+            Assert.Equal("be brief", chat.GetProperty("system_prompt").GetString());
+            Assert.Equal("truncation", Assert.Single(chat.GetProperty("context_optimizations").EnumerateArray()).GetProperty("optimization_type").GetString());
         }
 
         Assert.Equal((0, ""), (delete.ExitCode, delete.Error));

@@ -43,6 +43,10 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "user_preferences_model_id_fkey", "DELETE FROM model_name WHERE model_id = @Model2Id", "SELECT count(*) FROM user_preferences WHERE user_id = @UserId AND model_id IS NULL", "1" },
         { "generation_feedback_generation_fkey", "DELETE FROM had_generation WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM generation_feedback WHERE meta_query_id = @CompletionQueryId", "0" },
         { "completion_retention_generation_fkey", "DELETE FROM had_generation WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM completion_retention WHERE meta_query_id = @CompletionQueryId", "0" },
+        { "chat_model_id_fkey", "DELETE FROM model_name WHERE model_id = @Model3Id", "", Restrict },
+        { "chat_session_id_fkey", "DELETE FROM session WHERE session_id = @Session2Id", "SELECT count(*) FROM chat WHERE chat_id = @ChatId AND session_id IS NULL", "1" },
+        { "chat_context_optimization_chat_id_fkey", "DELETE FROM chat WHERE chat_id = @ChatId", "SELECT count(*) FROM chat_context_optimization WHERE chat_id = @ChatId", "0" },
+        { "chat_context_optimization_meta_query_id_fkey", "DELETE FROM chat_query WHERE meta_query_id = @ChatQueryId", "SELECT count(*) FROM chat_context_optimization WHERE meta_query_id = @ChatQueryId", "0" },
         { "user_consent_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM user_consent WHERE user_id = @UserId", "0" },
     };
 
@@ -99,6 +103,9 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
     [InlineData("INSERT INTO audit_log (event_type, action) VALUES ('login', 'x')", "audit_log_event_type_check")]
     [InlineData("INSERT INTO generation_feedback (event_id, meta_query_id, model_id, kind, occurred_at) VALUES (gen_random_uuid(), @CompletionQueryId, @ModelId, 'partially_accepted', now())", "generation_feedback_accepted_length_check")]
     [InlineData("INSERT INTO generation_feedback (event_id, meta_query_id, model_id, kind, occurred_at) VALUES (gen_random_uuid(), @CompletionQueryId, @ModelId, 'shown', now())", "generation_feedback_kind_check")]
+    [InlineData("UPDATE chat_query SET outcome = 'aborted' WHERE meta_query_id = @ChatQueryId", "chat_query_outcome_check")]
+    [InlineData("UPDATE had_generation SET cost = -1 WHERE meta_query_id = @CompletionQueryId", "had_generation_cost_check")]
+    [InlineData("UPDATE chat_context_optimization SET optimization_type = 'summarization' WHERE chat_id = @ChatId", "chat_context_optimization_summary_check")]
     [InlineData("UPDATE completion_retention SET retained_chars = 4 WHERE meta_query_id = @CompletionQueryId", "completion_retention_retained_chars_check")]
     public async Task Check_ValueOutsideTheRule_IsRejected(string sql, string constraint)
     {

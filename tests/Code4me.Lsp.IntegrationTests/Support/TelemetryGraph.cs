@@ -6,7 +6,7 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 /// <summary>
 /// One row in every table, linked through every foreign key: a user with a config, project,
 /// two sessions, a chat, a completion query (context, telemetry, generation, ground truth) and a
-/// chat query, preferences and consent. Ids are fixed so that test data can name them in SQL.
+/// chat query (with the chat's settings and a context optimisation), preferences and consent. Ids are fixed so that test data can name them in SQL.
 /// </summary>
 internal static class TelemetryGraph
 {
@@ -22,7 +22,7 @@ internal static class TelemetryGraph
     public static readonly Guid ChatQueryId = new("00000000-0000-7000-8000-00000000000a");
 
     /// <summary>The parameters every SQL text of a test may use: @UserId, @ProjectId, …, @ConfigId, @ModelId, …</summary>
-    public sealed record Ids(long ConfigId, long VersionId, long TriggerTypeId, long LanguageId, long ModelId, long Model2Id)
+    public sealed record Ids(long ConfigId, long VersionId, long TriggerTypeId, long LanguageId, long ModelId, long Model2Id, long Model3Id)
     {
         public Guid UserId { get; } = TelemetryGraph.UserId;
         public Guid ProjectId { get; } = TelemetryGraph.ProjectId;
@@ -43,6 +43,7 @@ internal static class TelemetryGraph
         INSERT INTO programming_language (language_name) VALUES ('graph-lang') RETURNING language_id;
         INSERT INTO model_name (model_name) VALUES ('graph-model') RETURNING model_id;
         INSERT INTO model_name (model_name) VALUES ('graph-model-2') RETURNING model_id;
+        INSERT INTO model_name (model_name) VALUES ('graph-model-3') RETURNING model_id;
         """;
 
     private const string RowsSql = """
@@ -52,7 +53,8 @@ internal static class TelemetryGraph
         INSERT INTO project_users (project_id, user_id) VALUES (@ProjectId, @UserId);
         INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, @UserId, now()), (@Session2Id, @UserId, now());
         INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId), (@Session2Id, @ProjectId);
-        INSERT INTO chat (chat_id, project_id, user_id, title) VALUES (@ChatId, @ProjectId, @UserId, 'a chat');
+        INSERT INTO chat (chat_id, project_id, user_id, title, provider, model_id, system_prompt, context_window_tokens, session_id)
+        VALUES (@ChatId, @ProjectId, @UserId, 'a chat', 'http://127.0.0.1:8080', @Model3Id, 'be brief', 8192, @Session2Id);
         INSERT INTO context (context_id, prefix, suffix, file_name) VALUES (@ContextId, 'def f(', ')', 'a.py');
         INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id, caret_line, relative_document_position)
         VALUES (@ContextualId, @VersionId, @TriggerTypeId, @LanguageId, 0, 0.5);
@@ -62,6 +64,8 @@ internal static class TelemetryGraph
                (@ChatQueryId, @UserId, @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, now(), 'chat');
         INSERT INTO completion_query (meta_query_id) VALUES (@CompletionQueryId);
         INSERT INTO chat_query (meta_query_id, chat_id) VALUES (@ChatQueryId, @ChatId);
+        INSERT INTO chat_context_optimization (optimization_id, chat_id, meta_query_id, trigger_reason, optimization_type, tokens_before, tokens_after, affected_queries, created_at)
+        VALUES (gen_random_uuid(), @ChatId, @ChatQueryId, 'token_limit', 'truncation', 9000, 7000, '{}', now());
         INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)
         VALUES (@CompletionQueryId, @ModelId, 'x):', 12, 0.9, '{-0.1,-0.2}');
         INSERT INTO ground_truth (completion_query_id, truth_timestamp, ground_truth) VALUES (@CompletionQueryId, now(), 'x):');
@@ -77,6 +81,7 @@ internal static class TelemetryGraph
     {
         using var reader = await connection.QueryMultipleAsync(new CommandDefinition(ReferenceSql, transaction: transaction, cancellationToken: TimeoutToken.Create()));
         var ids = new Ids(
+            await reader.ReadSingleAsync<long>(),
             await reader.ReadSingleAsync<long>(),
             await reader.ReadSingleAsync<long>(),
             await reader.ReadSingleAsync<long>(),

@@ -39,6 +39,83 @@ public sealed class ChatServiceTests
     }
 
     [Fact]
+    public async Task Send_LaterMessageAfterTheConfigurationChanged_KeepsTheChatsModelSystemPromptAndWindow()
+    {
+        _client.Pieces.Add("ok");
+        var first = await Service(new() { Endpoint = "http://127.0.0.1:1/v1", Model = "m1", SystemPrompt = "sys one", ContextWindowTokens = 8192 })
+            .SendAsync(new ChatRequest(null, new string('q', 800), null, false), _ => { }, CancellationToken.None);
+        var changed = Service(new() { Endpoint = "http://127.0.0.1:1/v1", Model = "m2", SystemPrompt = "sys two", ContextWindowTokens = 200, MaxTokens = 100 });
+        _client.Models.Clear();
+
+        var second = await changed.SendAsync(new ChatRequest(first.ChatId, "again", null, false), _ => { }, CancellationToken.None);
+        var fresh = await changed.SendAsync(new ChatRequest(null, "new chat", null, false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(("sys one", 0), (_client.Prompts[1][0].Text, second.DroppedTurns));   // the 8192 window still holds the first turn
+        Assert.Equal(["m1", "m1", "m2", "m2"], _client.Models);
+        Assert.Equal("sys two", _client.Prompts[2][0].Text);
+        var chat = await _store.FindChatAsync(fresh.ChatId, null, CancellationToken.None);
+        Assert.Equal(("http://127.0.0.1:1", "m2", "sys two", 200), (chat!.Provider, chat.Model, chat.SystemPrompt, chat.ContextWindowTokens));
+    }
+
+    [Fact]
+    public async Task Send_ChatsProviderNoLongerConfigured_IsInvalidInputAndSendsNothing()
+    {
+        _client.Pieces.Add("ok");
+        var first = await Service().SendAsync(new ChatRequest(null, "q", null, false), _ => { }, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Service(new() { Endpoint = "https://api.example.com/v1", Model = "m" })
+            .SendAsync(new ChatRequest(first.ChatId, "q2", null, false), _ => { }, CancellationToken.None));
+
+        Assert.Contains("http://127.0.0.1:1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("https://api.example.com", e.Message, StringComparison.Ordinal);
+        Assert.Single(_client.Prompts);
+    }
+
+    [Theory]
+    [InlineData(ChatContextStrategy.Truncate)]
+    [InlineData(ChatContextStrategy.Summarize)]
+    public async Task Send_ConversationOutgrowsTheWindow_RecordsTheOptimisation(ChatContextStrategy strategy)
+    {
+        var options = new Code4me.Lsp.Core.Chat.ChatOptions
+        {
+            Endpoint = "http://127.0.0.1:1/v1", Model = "m", SystemPrompt = "sys", ContextWindowTokens = 400, MaxTokens = 100, ContextStrategy = strategy, SummaryMaxTokens = 150,
+        };
+        var service = Service(options);
+        _client.Pieces.Add(new string('a', 400));
+        var first = await service.SendAsync(new ChatRequest(null, new string('q', 400), null, false), _ => { }, CancellationToken.None);
+        var second = await service.SendAsync(new ChatRequest(first.ChatId, new string('r', 400), null, false), _ => { }, CancellationToken.None);
+        _client.Pieces.Clear();
+        _client.Pieces.Add("short");
+        _client.Prompts.Clear();
+
+        var third = await service.SendAsync(new ChatRequest(first.ChatId, "third", null, false), _ => { }, CancellationToken.None);
+
+        var optimization = third.Optimization!;
+        Assert.Equal(strategy, optimization.Kind);
+        var recorded = (await _store.GetExchangesAsync(first.ChatId, null, CancellationToken.None))[^1].Optimization;
+        Assert.Same(optimization, recorded);
+        Assert.True(optimization.TokensBefore > optimization.TokensAfter);
+        var sent = _client.Prompts[^1];
+        if (strategy == ChatContextStrategy.Truncate)
+        {
+            Assert.Equal([first.QueryId], optimization.AffectedQueryIds);
+            Assert.Null(optimization.Summary);
+            Assert.Single(_client.Prompts);
+            Assert.Equal(["sys", new string('r', 400), new string('a', 400), "third"], [.. sent.Select(m => m.Text)]);
+        }
+        else
+        {
+            // The 150-token reserve leaves out the second turn as well; one call summarises both, then the reply.
+            Assert.Equal([first.QueryId, second.QueryId], optimization.AffectedQueryIds);
+            Assert.Equal("short", optimization.Summary);
+            Assert.Equal(2, _client.Prompts.Count);
+            Assert.Contains(new string('q', 400), _client.Prompts[0][1].Text, StringComparison.Ordinal);
+            Assert.Equal(["sys", ChatPromptBuilder.SummaryPrefix + "short", "third"], [.. sent.Select(m => m.Text)]);
+            Assert.Equal(optimization.TokensAfter, ChatPromptBuilder.EstimateTokens("sys") + ChatPromptBuilder.EstimateTokens(ChatPromptBuilder.SummaryPrefix + "short") + ChatPromptBuilder.EstimateTokens("third"));
+        }
+    }
+
+    [Fact]
     public async Task Send_NoProviderUsage_EstimatesAndSaysSo()
     {
         _client.Pieces.Add("12345678");

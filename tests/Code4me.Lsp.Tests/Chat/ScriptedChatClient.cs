@@ -19,7 +19,14 @@ internal sealed class ScriptedChatClient : IChatClient, IChatClientFactory
 
     public List<IReadOnlyList<ChatMessage>> Prompts { get; } = [];
 
-    public IChatClient Create(Code4me.Lsp.Core.Chat.ChatOptions options) => this;
+    /// <summary>The model of each client made, and of each request.</summary>
+    public List<string?> Models { get; } = [];
+
+    public IChatClient Create(Code4me.Lsp.Core.Chat.ChatOptions options)
+    {
+        Models.Add(options.Model);
+        return this;
+    }
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
@@ -27,6 +34,7 @@ internal sealed class ScriptedChatClient : IChatClient, IChatClientFactory
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Prompts.Add([.. messages]);
+        Models.Add(options?.ModelId);
         foreach (var piece in Pieces)
         {
             await Task.Yield();

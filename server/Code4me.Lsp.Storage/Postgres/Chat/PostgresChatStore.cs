@@ -16,8 +16,10 @@ namespace Code4me.Lsp.Storage.Postgres.Chat;
 /// <c>behavioral_telemetry</c>, <c>meta_query</c> (type <c>chat</c>), <c>chat_query</c> and one <c>had_generation</c>
 /// (the reply, its time, token counts when the provider reported them, the mistake mark). The <c>session</c> is this
 /// server's <see cref="TelemetrySession"/>; the <c>project</c> is the first workspace folder (one row per session and
-/// folder, with a deterministic id). Reading needs SELECT on these tables, which <c>code4me_writer</c> does not have:
-/// connect with a role that may read its own user's chats. Every read and change is filtered by <c>user_id</c>.
+/// folder, with a deterministic id). The chat keeps its provider, model, system prompt and window; a reply its outcome,
+/// cost and any context optimisation. Writes are plain INSERTs; reads and changes go through the owner-checking
+/// SECURITY DEFINER functions of 0006, so <c>code4me_writer</c> suffices and sees only its user's chats (an anonymous
+/// user's: those started in this session). Consent is applied in front of it (<see cref="ConsentGatedChatStore"/>).
 /// </summary>
 internal sealed class PostgresChatStore(
     NpgsqlDataSource dataSource,
@@ -26,14 +28,16 @@ internal sealed class PostgresChatStore(
     EditorSession editor,
     IOptionsMonitor<ChatOptions> options) : IChatStore, IDisposable
 {
+    // Bare ON CONFLICT DO NOTHING: naming a conflict target needs SELECT, which code4me_writer does not have (0003).
     private const string EnsureSessionSql = """
-        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, @UserId, @Now) ON CONFLICT (session_id) DO NOTHING;
-        INSERT INTO project (project_id, project_name) VALUES (@ProjectId, @ProjectName) ON CONFLICT (project_id) DO NOTHING;
+        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, @UserId, @Now) ON CONFLICT DO NOTHING;
+        INSERT INTO project (project_id, project_name) VALUES (@ProjectId, @ProjectName) ON CONFLICT DO NOTHING;
         INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId) ON CONFLICT DO NOTHING;
         """;
 
     private const string InsertChatSql = """
-        INSERT INTO chat (chat_id, project_id, user_id, title, created_at) VALUES (@ChatId, @ProjectId, @UserId, @Title, @CreatedAt)
+        INSERT INTO chat (chat_id, project_id, user_id, title, created_at, provider, model_id, system_prompt, context_window_tokens, session_id)
+        VALUES (@ChatId, @ProjectId, @UserId, @Title, @CreatedAt, @Provider, @ModelId, @SystemPrompt, @ContextWindowTokens, @SessionId)
         """;
 
     private const string InsertExchangeSql = """
@@ -44,69 +48,41 @@ internal sealed class PostgresChatStore(
         INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id,
                                 "timestamp", total_serving_time, query_type)
             VALUES (@QueryId, @UserId, @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, @Timestamp, @GenerationTime, 'chat');
-        INSERT INTO chat_query (meta_query_id, chat_id, web_enabled) VALUES (@QueryId, @ChatId, @WebEnabled);
-        INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, prompt_tokens, completion_tokens)
-            VALUES (@QueryId, @ModelId, @Reply, @GenerationTime, 0, @PromptTokens, @CompletionTokens);
+        INSERT INTO chat_query (meta_query_id, chat_id, web_enabled, outcome) VALUES (@QueryId, @ChatId, @WebEnabled, @Outcome);
+        INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, prompt_tokens, completion_tokens, cost)
+            VALUES (@QueryId, @ModelId, @Reply, @GenerationTime, 0, @PromptTokens, @CompletionTokens, @Cost);
         """;
 
-    private const string FindChatSql = """
-        SELECT chat_id AS ChatId, user_id AS UserId, title AS Title, created_at AS CreatedAt,
-               (SELECT mn.model_name FROM chat_query cq JOIN had_generation hg USING (meta_query_id) JOIN model_name mn USING (model_id)
-                WHERE cq.chat_id = chat.chat_id ORDER BY hg.meta_query_id LIMIT 1) AS Model
-        FROM chat WHERE chat_id = @ChatId AND user_id IS NOT DISTINCT FROM @UserId
+    private const string InsertOptimizationSql = """
+        INSERT INTO chat_context_optimization (optimization_id, chat_id, meta_query_id, trigger_reason, optimization_type, tokens_before, tokens_after,
+                                               summary, affected_queries, created_at)
+            VALUES (@OptimizationId, @ChatId, @QueryId, 'token_limit', @OptimizationType, @TokensBefore, @TokensAfter, @Summary, @AffectedQueries, @Timestamp);
         """;
 
-    private const string ListChatsSql = """
-        SELECT chat_id AS ChatId, user_id AS UserId, title AS Title, created_at AS CreatedAt, NULL AS Model
-        FROM chat WHERE user_id IS NOT DISTINCT FROM @UserId
-        ORDER BY created_at DESC, chat_id DESC
-        LIMIT @Limit OFFSET @Offset
+    // Reads and changes go through the SECURITY DEFINER functions of 0006, which check the owner: they work for
+    // code4me_writer (INSERT only) and return or touch only the given user's chats (an anonymous user's: this session's).
+    private const string ChatColumns = """
+        chat_id AS ChatId, user_id AS UserId, title AS Title, created_at AS CreatedAt, provider AS Provider, model AS Model,
+        system_prompt AS SystemPrompt, context_window_tokens AS ContextWindowTokens
         """;
+
+    private const string FindChatSql = $"SELECT {ChatColumns} FROM chat_find(@ChatId, @UserId, @SessionId)";
+
+    private const string ListChatsSql = $"SELECT {ChatColumns} FROM chat_list(@UserId, @SessionId, @Limit, @Offset)";
 
     private const string ExchangesSql = """
-        SELECT mq.meta_query_id AS QueryId, cq.chat_id AS ChatId, mq.user_id AS UserId, mq."timestamp" AS Timestamp,
-               coalesce(c.prefix, '') AS Message, hg.completion AS Reply, mn.model_name AS Model, hg.generation_time AS GenerationTime,
-               hg.prompt_tokens AS PromptTokens, hg.completion_tokens AS CompletionTokens, cq.web_enabled AS WebEnabled,
-               c.file_name AS FileName, c.selected_text AS SelectedText, hg.is_mistake AS IsMistake, hg.mistake_note AS MistakeNote
-        FROM chat_query cq
-        JOIN chat ch ON ch.chat_id = cq.chat_id
-        JOIN meta_query mq ON mq.meta_query_id = cq.meta_query_id
-        JOIN context c ON c.context_id = mq.context_id
-        JOIN had_generation hg ON hg.meta_query_id = mq.meta_query_id
-        JOIN model_name mn ON mn.model_id = hg.model_id
-        WHERE cq.chat_id = @ChatId AND ch.user_id IS NOT DISTINCT FROM @UserId
-        ORDER BY mq."timestamp", mq.meta_query_id
+        SELECT query_id AS QueryId, chat_id AS ChatId, user_id AS UserId, "timestamp" AS Timestamp, message AS Message, reply AS Reply,
+               model AS Model, outcome AS Outcome, generation_time AS GenerationTime, prompt_tokens AS PromptTokens,
+               completion_tokens AS CompletionTokens, cost AS Cost, web_enabled AS WebEnabled, file_name AS FileName,
+               selected_text AS SelectedText, is_mistake AS IsMistake, mistake_note AS MistakeNote
+        FROM chat_exchanges(@ChatId, @UserId, @SessionId)
         """;
 
-    private const string RenameSql = """
-        UPDATE chat SET title = @Title WHERE chat_id = @ChatId AND user_id IS NOT DISTINCT FROM @UserId
-        """;
+    private const string RenameSql = "SELECT chat_rename(@ChatId, @UserId, @SessionId, @Title)";
 
-    private const string LockOwnedChatSql = """
-        SELECT 1 FROM chat WHERE chat_id = @ChatId AND user_id IS NOT DISTINCT FROM @UserId FOR UPDATE
-        """;
+    private const string DeleteChatSql = "SELECT chat_delete(@ChatId, @UserId, @SessionId)";
 
-    // meta_query rows of the chat go first (cascading chat_query and had_generation), then the rows they pointed at,
-    // so deleting a chat removes the user's messages, not only the link to them.
-    private const string DeleteChatSql = """
-        CREATE TEMP TABLE deleted_chat_rows ON COMMIT DROP AS
-            WITH gone AS (
-                DELETE FROM meta_query m USING chat_query cq
-                WHERE cq.meta_query_id = m.meta_query_id AND cq.chat_id = @ChatId
-                RETURNING m.context_id, m.contextual_telemetry_id, m.behavioral_telemetry_id)
-            SELECT * FROM gone;
-        DELETE FROM context WHERE context_id IN (SELECT context_id FROM deleted_chat_rows);
-        DELETE FROM contextual_telemetry WHERE contextual_telemetry_id IN (SELECT contextual_telemetry_id FROM deleted_chat_rows);
-        DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id IN (SELECT behavioral_telemetry_id FROM deleted_chat_rows);
-        DELETE FROM chat WHERE chat_id = @ChatId;
-        """;
-
-    private const string FeedbackSql = """
-        UPDATE had_generation hg SET is_mistake = @IsMistake, mistake_note = @Note
-        FROM chat_query cq JOIN chat ch ON ch.chat_id = cq.chat_id
-        WHERE hg.meta_query_id = @QueryId AND cq.meta_query_id = hg.meta_query_id AND cq.chat_id = @ChatId
-          AND ch.user_id IS NOT DISTINCT FROM @UserId
-        """;
+    private const string FeedbackSql = "SELECT chat_set_feedback(@ChatId, @QueryId, @UserId, @SessionId, @IsMistake, @Note)";
 
     private readonly SemaphoreSlim _ensured = new(1, 1);
     private bool _sessionWritten;
@@ -116,14 +92,27 @@ internal sealed class PostgresChatStore(
         ArgumentNullException.ThrowIfNull(chat);
         var (projectId, _) = Project();
         await EnsureSessionAsync(chat.UserId, chat.CreatedAt, cancellationToken);
+        var modelId = await references.GetModelIdAsync(chat.Model, isInstructionTuned: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertChatSql, new { chat.ChatId, ProjectId = projectId, chat.UserId, chat.Title, chat.CreatedAt }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertChatSql, new
+        {
+            chat.ChatId,
+            ProjectId = projectId,
+            chat.UserId,
+            chat.Title,
+            chat.CreatedAt,
+            chat.Provider,
+            ModelId = modelId,
+            chat.SystemPrompt,
+            chat.ContextWindowTokens,
+            session.SessionId,
+        }, cancellationToken: cancellationToken));
     }
 
     public async Task<ChatRecord?> FindChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(FindChatSql, new { ChatId = chatId, UserId = userId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(FindChatSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
         return row is null ? null : ToRecord(row);
     }
 
@@ -131,17 +120,17 @@ internal sealed class PostgresChatStore(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ChatRow>(new CommandDefinition(
-            ListChatsSql, new { UserId = userId, Limit = pageSize + 1, Offset = page * pageSize }, cancellationToken: cancellationToken))).ToList();
+            ListChatsSql, new { UserId = userId, session.SessionId, Limit = pageSize + 1, Offset = page * pageSize }, cancellationToken: cancellationToken))).ToList();
         return new ChatPage([.. rows.Take(pageSize).Select(ToRecord)], rows.Count > pageSize ? page + 1 : null);
     }
 
     public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ExchangeRow>(new CommandDefinition(ExchangesSql, new { ChatId = chatId, UserId = userId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ExchangeRow>(new CommandDefinition(ExchangesSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => new ChatExchange(
             r.QueryId, r.ChatId, r.UserId, new DateTimeOffset(DateTime.SpecifyKind(r.Timestamp, DateTimeKind.Utc)), r.Message, r.Reply, r.Model,
-            ChatOutcome.Completed, r.GenerationTime, r.PromptTokens ?? 0, r.CompletionTokens ?? 0, r.PromptTokens is null, null, 0,
+            Enum.Parse<ChatOutcome>(r.Outcome, ignoreCase: true), r.GenerationTime, r.PromptTokens ?? 0, r.CompletionTokens ?? 0, r.PromptTokens is null, r.Cost, 0,
             r.WebEnabled, r.FileName, r.SelectedText, r.IsMistake, r.MistakeNote))];
     }
 
@@ -149,6 +138,7 @@ internal sealed class PostgresChatStore(
     {
         ArgumentNullException.ThrowIfNull(exchange);
         var (projectId, _) = Project();
+        await EnsureSessionAsync(exchange.UserId, exchange.Timestamp, cancellationToken);   // a chat of an earlier session continued in this one
         var versionId = await references.GetPluginVersionIdAsync(editor.ClientVersion ?? "unknown", editor.ClientName ?? "unknown", null, cancellationToken);
         var triggerTypeId = await references.GetTriggerTypeIdAsync("manual", cancellationToken);
         var languageId = await references.GetLanguageIdAsync(exchange.LanguageId ?? "plaintext", cancellationToken);
@@ -156,7 +146,8 @@ internal sealed class PostgresChatStore(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(InsertExchangeSql, new
+            var optimization = exchange.Optimization;
+            await connection.ExecuteAsync(new CommandDefinition(optimization is null ? InsertExchangeSql : InsertExchangeSql + InsertOptimizationSql, new
             {
                 ContextId = Guid.CreateVersion7(exchange.Timestamp),
                 ContextualId = Guid.CreateVersion7(exchange.Timestamp),
@@ -179,6 +170,14 @@ internal sealed class PostgresChatStore(
                 ModelId = modelId,
                 PromptTokens = exchange.UsageEstimated ? (int?)null : exchange.PromptTokens,
                 CompletionTokens = exchange.UsageEstimated ? (int?)null : exchange.CompletionTokens,
+                exchange.Cost,
+                Outcome = exchange.Outcome.ToString().ToLowerInvariant(),
+                OptimizationId = optimization?.OptimizationId,
+                OptimizationType = optimization?.Kind == ChatContextStrategy.Summarize ? "summarization" : "truncation",
+                TokensBefore = optimization?.TokensBefore,
+                TokensAfter = optimization?.TokensAfter,
+                Summary = optimization?.Summary,
+                AffectedQueries = optimization?.AffectedQueryIds.ToArray() ?? [],
             }, cancellationToken: cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "chat_query_chat_id_fkey")
@@ -190,29 +189,20 @@ internal sealed class PostgresChatStore(
     public async Task<bool> RenameChatAsync(Guid chatId, Guid? userId, string title, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(RenameSql, new { ChatId = chatId, UserId = userId, Title = title }, cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RenameSql, new { ChatId = chatId, UserId = userId, session.SessionId, Title = title }, cancellationToken: cancellationToken));
     }
 
     public async Task<bool> DeleteChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var owned = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(LockOwnedChatSql, new { ChatId = chatId, UserId = userId }, transaction, cancellationToken: cancellationToken));
-        if (owned is null)
-        {
-            return false;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(DeleteChatSql, new { ChatId = chatId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(DeleteChatSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
     }
 
     public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, Guid? userId, bool isMistake, string? note, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            FeedbackSql, new { ChatId = chatId, QueryId = queryId, UserId = userId, IsMistake = isMistake, Note = isMistake ? note : null }, cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            FeedbackSql, new { ChatId = chatId, QueryId = queryId, UserId = userId, session.SessionId, IsMistake = isMistake, Note = isMistake ? note : null }, cancellationToken: cancellationToken));
     }
 
     public void Dispose() => _ensured.Dispose();
@@ -251,9 +241,11 @@ internal sealed class PostgresChatStore(
     private ChatRecord ToRecord(ChatRow row)
     {
         var settings = options.CurrentValue;
+        // Chats written before 0006 have no settings: they take the configuration's.
         return new ChatRecord(
             row.ChatId, row.UserId, row.Title, new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
-            settings.Endpoint ?? "", row.Model ?? settings.Model ?? "", settings.SystemPrompt, settings.ContextWindowTokens);
+            row.Provider ?? ChatService.ProviderName(settings), row.Model ?? settings.Model ?? "", row.SystemPrompt ?? settings.SystemPrompt,
+            row.ContextWindowTokens ?? settings.ContextWindowTokens);
     }
 
     private sealed class ChatRow
@@ -267,6 +259,12 @@ internal sealed class PostgresChatStore(
         public DateTime CreatedAt { get; init; }
 
         public string? Model { get; init; }
+
+        public string? Provider { get; init; }
+
+        public string? SystemPrompt { get; init; }
+
+        public int? ContextWindowTokens { get; init; }
     }
 
     private sealed class ExchangeRow
@@ -285,7 +283,11 @@ internal sealed class PostgresChatStore(
 
         public string Model { get; init; } = "";
 
+        public string Outcome { get; init; } = "completed";
+
         public int GenerationTime { get; init; }
+
+        public decimal? Cost { get; init; }
 
         public int? PromptTokens { get; init; }
 

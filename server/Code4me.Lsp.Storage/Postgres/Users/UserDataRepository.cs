@@ -24,7 +24,9 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             'projects', COALESCE((SELECT jsonb_agg(to_jsonb(pr) || jsonb_build_object('joined_at', pu.joined_at) ORDER BY pu.joined_at)
                                   FROM project_users pu JOIN project pr USING (project_id) WHERE pu.user_id = @UserId), '[]'),
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.user_id = @UserId), '[]'),
-            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) ORDER BY ch.created_at) FROM chat ch WHERE ch.user_id = @UserId), '[]'),
+            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) || jsonb_build_object('context_optimizations', COALESCE(
+                    (SELECT jsonb_agg(to_jsonb(o) ORDER BY o.created_at) FROM chat_context_optimization o WHERE o.chat_id = ch.chat_id), '[]'))
+                ORDER BY ch.created_at) FROM chat ch WHERE ch.user_id = @UserId), '[]'),
             'queries', {{QueriesJson("m.user_id = @UserId")}},
             'audit_log', COALESCE((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.occurred_at) FROM audit_log a WHERE a.user_id = @UserId), '[]')
         )::text

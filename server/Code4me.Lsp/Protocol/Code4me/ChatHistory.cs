@@ -22,6 +22,16 @@ internal sealed class ChatHistory
     [JsonRequired]
     public required string Model { get; init; }
 
+    /// <summary>The provider the chat is bound to (scheme, host and port of its endpoint).</summary>
+    [JsonPropertyName("provider")]
+    [JsonRequired]
+    public required string Provider { get; init; }
+
+    /// <summary>The context window the chat was started with; its later messages keep it.</summary>
+    [JsonPropertyName("contextWindowTokens")]
+    [JsonRequired]
+    public int ContextWindowTokens { get; init; }
+
     [JsonPropertyName("messages")]
     [JsonRequired]
     public required ChatHistoryMessage[] Messages { get; init; }

@@ -26,8 +26,13 @@ internal sealed class ChatResult
     [JsonRequired]
     public required ChatUsage Usage { get; init; }
 
-    /// <summary>Older exchanges left out of the prompt because the conversation outgrew the context window.</summary>
+    /// <summary>Older exchanges left out of the prompt verbatim because the conversation outgrew the context window.</summary>
     [JsonPropertyName("truncatedTurns")]
     [JsonRequired]
     public int TruncatedTurns { get; init; }
+
+    /// <summary><c>truncation</c> or <c>summarization</c> when older turns were left out (and recorded); absent otherwise.</summary>
+    [JsonPropertyName("contextOptimization")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ContextOptimization { get; init; }
 }
