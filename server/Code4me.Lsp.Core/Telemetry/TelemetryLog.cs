@@ -19,4 +19,7 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId}: the accepted text was never found in the document; no retention after {Seconds} s.")]
     public static partial void AcceptedTextNotFound(ILogger logger, Guid queryId, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording completion query {QueryId} failed; it is not recorded.")]
+    public static partial void RecordingFailed(ILogger logger, Guid queryId, Exception exception);
 }
