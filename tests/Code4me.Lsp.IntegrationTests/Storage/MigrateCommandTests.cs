@@ -32,7 +32,7 @@ public sealed class MigrateCommandTests
         var down = await RunAsync("migrate", "down", "1", "--database", db.ConnectionString);
 
         Assert.Equal(0, down.ExitCode);
-        Assert.Contains("Reverted 0004_completion_feedback\nReverted 0003_roles\nReverted 0002_usage_preferences_consent_audit\n", down.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("Reverted 0005_multi_file_context\nReverted 0004_completion_feedback\nReverted 0003_roles\nReverted 0002_usage_preferences_consent_audit\n", down.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("schema version 1.", down.Out, StringComparison.Ordinal);
         Assert.Equal(1, await db.ScalarAsync<int>("SELECT max(version) FROM schema_migrations"));
     }
@@ -55,11 +55,11 @@ public sealed class MigrateCommandTests
     public async Task Up_DatabaseNewerThanExecutable_FailsWithClearMessage()
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        await db.ExecuteAsync("INSERT INTO schema_migrations (version, name, checksum) VALUES (5, '0005_future', 'f')");
+        await db.ExecuteAsync("INSERT INTO schema_migrations (version, name, checksum) VALUES (6, '0006_future', 'f')");
 
         var up = await RunAsync("migrate", "up", "--database", db.ConnectionString);
 
-        AssertCleanFailure(up, "The database is at schema version 5, but this code4me-lsp only knows versions up to 4");
+        AssertCleanFailure(up, "The database is at schema version 6, but this code4me-lsp only knows versions up to 5");
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class MigrateCommandTests
         var denied = await RunExecutableAsync("migrate", "status", "--database", server.ConnectionString(db.Name, "no_such_user", "pw"));
 
         Assert.Equal((0, ""), (status.ExitCode, status.Error));
-        Assert.Contains("Schema version 4; this code4me-lsp knows up to 4; 0 pending.", status.Out, StringComparison.Ordinal);
+        Assert.Contains("Schema version 5; this code4me-lsp knows up to 5; 0 pending.", status.Out, StringComparison.Ordinal);
         Assert.Equal(1, denied.ExitCode);
         Assert.Equal("", denied.Out);
         Assert.StartsWith("Could not log in to ", denied.Error, StringComparison.Ordinal);
