@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Code4me.Lsp.Core.Telemetry;
 
 /// <summary>
@@ -11,6 +13,11 @@ namespace Code4me.Lsp.Core.Telemetry;
 /// <param name="Contextual">Null when consent excludes it.</param>
 /// <param name="Behavioral">Null when consent excludes it.</param>
 /// <param name="TotalServingTimeMs">From the request's arrival to the result, in milliseconds.</param>
+/// <param name="MultiFile">
+/// Multi-file context (<see cref="MultiFileContextTracker"/>); null when no other file went into the prompt or consent
+/// excludes code text. Added after the first spool format: absent from the JSON when null, so records written before
+/// it still read, and records without it still read in servers that predate it.
+/// </param>
 public sealed record CompletionQueryEvent(
     Guid EventId,
     DateTimeOffset OccurredAt,
@@ -22,4 +29,5 @@ public sealed record CompletionQueryEvent(
     BehavioralTelemetry? Behavioral,
     IReadOnlyList<GenerationRecord> Generations,
     int TotalServingTimeMs,
-    string ServerVersion) : TelemetryEvent(EventId, OccurredAt);
+    string ServerVersion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MultiFileContext? MultiFile = null) : TelemetryEvent(EventId, OccurredAt);

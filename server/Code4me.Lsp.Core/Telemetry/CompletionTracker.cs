@@ -1,4 +1,5 @@
 using System.Reflection;
+using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Session;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,9 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
     private readonly IOptionsMonitor<TelemetryOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CompletionTracker> _logger;
+    private readonly MultiFileContextTracker _multiFile;
     private readonly Lock _gate = new();
+    private readonly HashSet<Task> _recording = [];
     private readonly Dictionary<Guid, TrackedQuery> _queries = [];
     private readonly Dictionary<string, List<TrackedQuery>> _byUri = new(StringComparer.Ordinal);
     private bool _disposed;
@@ -39,8 +42,10 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
         BehaviorClock clock,
         IOptionsMonitor<TelemetryOptions> options,
         TimeProvider time,
-        ILogger<CompletionTracker> logger)
+        ILogger<CompletionTracker> logger,
+        MultiFileContextTracker multiFile)
     {
+        _multiFile = multiFile;
         _sink = sink;
         _session = session;
         _editor = editor;
@@ -111,32 +116,120 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
     }
 
     /// <summary>
-    /// The query produced its generations: emits the <see cref="CompletionQueryEvent"/>. A query never
-    /// completed (cancelled, failed) emits nothing and is forgotten at its first ground-truth delay.
+    /// The query answered the editor with <paramref name="known"/> (the generations so far; with the FirstToAnswer
+    /// policy, later ones may follow): from now on the editor's shown/accepted/rejected reports for these models
+    /// count. They are held back, with ground truth and retention, until <see cref="CompleteQuery"/> emitted the query
+    /// event, so the database always gets a query before its feedback.
     /// </summary>
-    public CompletionQueryEvent? CompleteQuery(CompletionQueryStart start, CompletionContextText context, IReadOnlyList<GenerationResult> generations)
+    public void AnswerQuery(CompletionQueryStart start, IReadOnlyList<GenerationResult> known)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(known);
+        lock (_gate)
+        {
+            if (_queries.TryGetValue(start.QueryId, out var query) && !query.Recorded)
+            {
+                query.Generations = ByModel(query.Generations, known);
+                query.SuggestionLineBreaks = LineBreaks(query.Generations);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes the query off the request path once <paramref name="generations"/> (every model's answer, including
+    /// those that arrive after the editor got its items) is known; <see cref="WhenRecordedAsync"/> waits for it.
+    /// </summary>
+    public void CompleteQueryLater(
+        CompletionQueryStart start,
+        CompletionContextText context,
+        Task<IReadOnlyList<GenerationResult>> generations,
+        IReadOnlyList<ContextSnippet>? otherFiles = null)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        var recording = generations.ContinueWith(
+            all =>
+            {
+                try
+                {
+                    CompleteQuery(start, context, all.IsCompletedSuccessfully ? all.Result : [], otherFiles);
+                }
+#pragma warning disable CA1031 // off the request path: a failure is logged, never unobserved, and never blocks shutdown
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    TelemetryLog.RecordingFailed(_logger, start.QueryId, e);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        lock (_gate)
+        {
+            _recording.Add(recording);
+        }
+
+        recording.ContinueWith(
+            done =>
+            {
+                lock (_gate)
+                {
+                    _recording.Remove(done);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when every query handed to <see cref="CompleteQueryLater"/> so far has been recorded.</summary>
+    public Task WhenRecordedAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = [.. _recording];
+        }
+
+        return Task.WhenAll(pending).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The query produced its generations (every model's): emits the <see cref="CompletionQueryEvent"/>, then the
+    /// events held back since <see cref="AnswerQuery"/>. A query never completed (cancelled, failed) emits nothing and
+    /// is forgotten at its first ground-truth delay.
+    /// </summary>
+    /// <param name="otherFiles">The other documents whose text went into the prompt (<see cref="ContextSnippet.Source"/>).</param>
+    public CompletionQueryEvent? CompleteQuery(
+        CompletionQueryStart start, CompletionContextText context, IReadOnlyList<GenerationResult> generations, IReadOnlyList<ContextSnippet>? otherFiles = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(generations);
         var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_queries.TryGetValue(start.QueryId, out var known) || known.Recorded)
+            {
+                TelemetryLog.QueryNotCompletable(_logger, start.QueryId);
+                return null;
+            }
+        }
+
+        // Outside the lock: reading and diffing the other files is the costly part, and it has its own lock.
+        var multiFile = otherFiles is { Count: > 0 }
+            ? _multiFile.Observe(_session.SessionId, start.ProjectFolder, [.. otherFiles.Where(f => f.Source is not null).Select(f => (f.Path, f.Source!))], start.At)
+            : null;
         CompletionQueryEvent queryEvent;
         lock (_gate)
         {
-            if (!_queries.TryGetValue(start.QueryId, out var query) || query.Generations is not null)
+            if (!_queries.TryGetValue(start.QueryId, out var query) || query.Recorded)
             {
                 TelemetryLog.QueryNotCompletable(_logger, start.QueryId);
                 return null;
             }
 
-            var byModel = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var g in generations)
-            {
-                byModel[g.Model] = g.Completion;
-            }
-
-            query.Generations = byModel;
-            query.SuggestionLineBreaks = generations.Count == 0 ? 0 : generations.Max(g => GroundTruthCapture.CountLineBreaks(g.Completion));
+            query.Generations = ByModel(query.Generations, generations);
+            query.SuggestionLineBreaks = LineBreaks(query.Generations);
             var filePath = start.Contextual.FilePath;
             queryEvent = new CompletionQueryEvent(
                 Guid.CreateVersion7(now),
@@ -149,8 +242,16 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
                 start.Behavioral,
                 [.. generations.Select(g => new GenerationRecord(g.Model, g.Completion, g.GenerationTimeMs, g.Confidence, [.. g.Logprobs], [], false))],
                 (int)Math.Max(0, Math.Round((now - start.At).TotalMilliseconds)),
-                ServerVersion);
+                ServerVersion,
+                multiFile);
             _sink.Enqueue(queryEvent);
+            query.Recorded = true;
+            foreach (var held in query.Pending)
+            {
+                _sink.Enqueue(held);
+            }
+
+            query.Pending.Clear();
         }
 
         return queryEvent;
@@ -181,7 +282,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
 
             var now = _time.GetUtcNow();
             _clock.MarkShown();
-            _sink.Enqueue(new ShownEvent(Guid.CreateVersion7(now), now, queryId, model));
+            Emit(_queries[queryId], new ShownEvent(Guid.CreateVersion7(now), now, queryId, model));
             return true;
         }
     }
@@ -197,7 +298,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
             }
 
             var now = _time.GetUtcNow();
-            _sink.Enqueue(new RejectedEvent(Guid.CreateVersion7(now), now, queryId, model));
+            Emit(_queries[queryId], new RejectedEvent(Guid.CreateVersion7(now), now, queryId, model));
             return true;
         }
     }
@@ -213,7 +314,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
             }
 
             var now = _time.GetUtcNow();
-            _sink.Enqueue(new AcceptedEvent(Guid.CreateVersion7(now), now, queryId, model));
+            Emit(query, new AcceptedEvent(Guid.CreateVersion7(now), now, queryId, model));
             Accept(query, model, query.Generations![model]);
             return true;
         }
@@ -235,7 +336,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
             var completion = query.Generations![model];
             var length = Math.Clamp(acceptedLength, 0, completion.Length);
             var now = _time.GetUtcNow();
-            _sink.Enqueue(new PartialAcceptEvent(Guid.CreateVersion7(now), now, queryId, model, length));
+            Emit(query, new PartialAcceptEvent(Guid.CreateVersion7(now), now, queryId, model, length));
             Accept(query, model, completion[..length]);
             return true;
         }
@@ -309,6 +410,33 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
             {
                 Remove(query);
             }
+        }
+    }
+
+    private static Dictionary<string, string> ByModel(IReadOnlyDictionary<string, string>? known, IReadOnlyList<GenerationResult> generations)
+    {
+        var byModel = known is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(known, StringComparer.Ordinal);
+        foreach (var g in generations)
+        {
+            byModel[g.Model] = g.Completion;
+        }
+
+        return byModel;
+    }
+
+    private static int LineBreaks(IReadOnlyDictionary<string, string> generations) =>
+        generations.Count == 0 ? 0 : generations.Values.Max(GroundTruthCapture.CountLineBreaks);
+
+    /// <summary>Enqueues an event of a query, or holds it until the query event itself has been emitted.</summary>
+    private void Emit(TrackedQuery query, TelemetryEvent telemetryEvent)
+    {
+        if (query.Recorded)
+        {
+            _sink.Enqueue(telemetryEvent);
+        }
+        else
+        {
+            query.Pending.Add(telemetryEvent);
         }
     }
 
@@ -405,7 +533,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
         var options = _options.CurrentValue;
         var (truth, before, after) = GroundTruthCapture.Capture(query.Text, query.Anchor, query.SuggestionLineBreaks, options.GroundTruthContextChars);
         var now = _time.GetUtcNow();
-        _sink.Enqueue(new GroundTruthEvent(Guid.CreateVersion7(now), now, query.QueryId, seconds, now, truth, before, after));
+        Emit(query, new GroundTruthEvent(Guid.CreateVersion7(now), now, query.QueryId, seconds, now, truth, before, after));
     }
 
     private void MeasureRetention(TrackedQuery query, int seconds)
@@ -419,7 +547,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
         {
             var region = query.Text.GetText(start, Math.Min(end, query.Text.Length) - start);
             var now = _time.GetUtcNow();
-            _sink.Enqueue(new RetentionEvent(
+            Emit(query, new RetentionEvent(
                 Guid.CreateVersion7(now),
                 now,
                 query.QueryId,

@@ -64,6 +64,7 @@ public sealed class ConsentPolicy(IOptionsMonitor<ConsentOptions> options, Secre
                 Contextual = consent.Contextual ? q.Contextual : null,
                 Behavioral = consent.Behavioral ? q.Behavioral : null,
                 Generations = [.. q.Generations.Select(g => g with { Completion = SecretRedactor.Redact(g.Completion)! })],
+                MultiFile = consent.Context ? q.MultiFile?.Redacted(secretFiles) : null,
             },
             GroundTruthEvent when !consent.Context => null,
             GroundTruthEvent g => g with

@@ -25,4 +25,7 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The installation id file {Path} does not hold a UUID; a new id replaces it.")]
     public static partial void InstallationIdInvalid(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording completion query {QueryId} failed; it is not recorded.")]
+    public static partial void RecordingFailed(ILogger logger, Guid queryId, Exception exception);
 }

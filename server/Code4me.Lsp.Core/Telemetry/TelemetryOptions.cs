@@ -20,6 +20,15 @@ public sealed class TelemetryOptions
     /// </summary>
     public int QueryLifetimeSeconds { get; set; } = 600;
 
+    /// <summary>Other files recorded as multi-file context per query, at most (the prompt's most relevant first).</summary>
+    public int MultiFileMaxFiles { get; set; } = 8;
+
+    /// <summary>
+    /// A file used as context is recorded (baseline and changes) only up to this many UTF-16 units; a longer one is
+    /// listed in the query's indexes as null (used, not recorded).
+    /// </summary>
+    public int MultiFileMaxCharsPerFile { get; set; } = 50_000;
+
     /// <summary>Plugin version to record when the client does not give one in initialization options (else clientInfo.version).</summary>
     public string? PluginVersion { get; set; }
 

@@ -25,6 +25,16 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             failures.Add($"{S}:GroundTruthContextChars must be between 0 and 10000; it is {options.GroundTruthContextChars}.");
         }
 
+        if (options.MultiFileMaxFiles is < 0 or > 64)
+        {
+            failures.Add($"{S}:MultiFileMaxFiles must be between 0 and 64; it is {options.MultiFileMaxFiles}.");
+        }
+
+        if (options.MultiFileMaxCharsPerFile is < 0 or > 1_000_000)
+        {
+            failures.Add($"{S}:MultiFileMaxCharsPerFile must be between 0 and 1000000; it is {options.MultiFileMaxCharsPerFile}.");
+        }
+
         if (options.QueryLifetimeSeconds <= options.EffectiveGroundTruthDelays.Max())
         {
             failures.Add($"{S}:QueryLifetimeSeconds ({options.QueryLifetimeSeconds}) must exceed the largest ground-truth delay ({options.EffectiveGroundTruthDelays.Max()} s).");

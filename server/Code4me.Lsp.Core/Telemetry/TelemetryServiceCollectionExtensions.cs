@@ -11,7 +11,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="TelemetryOptions"/> (bound to <c>Code4me:Telemetry</c>, validated),
-    /// <see cref="TypingSpeedMeter"/>, <see cref="BehaviorClock"/>, <see cref="TelemetrySession"/> and
+    /// <see cref="TypingSpeedMeter"/>, <see cref="BehaviorClock"/>, <see cref="TelemetrySession"/>, <see cref="MultiFileContextTracker"/> and
     /// <see cref="CompletionTracker"/>, the latter also as an <see cref="IDocumentObserver"/>.
     /// Needs <see cref="TimeProvider"/>, <c>EditorSession</c>, logging and an <see cref="ITelemetrySink"/>.
     /// </summary>
@@ -24,6 +24,7 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<TypingSpeedMeter>();
         services.AddSingleton<BehaviorClock>();
         services.AddSingleton<TelemetrySession>();
+        services.AddSingleton<MultiFileContextTracker>();
         services.AddSingleton<CompletionTracker>();
         services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<CompletionTracker>());
         return services;

@@ -19,10 +19,16 @@ internal sealed class TrackedQuery(Guid queryId, string uri, DateTimeOffset at, 
 
     public bool Closed { get; set; }
 
-    /// <summary>Model → completion; null until the query completed.</summary>
+    /// <summary>Model → completion; null until the query answered (<see cref="CompletionTracker.AnswerQuery"/>).</summary>
     public IReadOnlyDictionary<string, string>? Generations { get; set; }
 
     public int SuggestionLineBreaks { get; set; }
+
+    /// <summary>True once the query event was emitted; until then, the query's other events wait in <see cref="Pending"/>.</summary>
+    public bool Recorded { get; set; }
+
+    /// <summary>Events (shown, accepted, ground truth, …) that happened before the query event was emitted, in order.</summary>
+    public List<TelemetryEvent> Pending { get; } = [];
 
     public List<ITimer> Timers { get; } = [];
 

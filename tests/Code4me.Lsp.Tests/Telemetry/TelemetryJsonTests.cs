@@ -56,6 +56,31 @@ public sealed class TelemetryJsonTests
         Assert.Contains("\"timeSinceLastShownMs\":null", json, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CompletionQuery_WithAndWithoutMultiFileContext_OldRecordsStillReadAndNullIsNotWritten()
+    {
+        var query = AllEvents().OfType<CompletionQueryEvent>().Single();
+        var withMultiFile = query with
+        {
+            MultiFile = new MultiFileContext(
+                new Dictionary<string, string> { ["lib.py"] = "a" },
+                new Dictionary<string, MultiFileContextChange> { ["s:1"] = new("lib.py", 0, null, "a", s_at) },
+                new Dictionary<string, IReadOnlyList<string>?> { ["lib.py"] = ["s:1"], ["big.py"] = null }),
+        };
+
+        var old = JsonSerializer.Serialize(query, TelemetryJsonContext.Default.TelemetryEvent);
+        var json = JsonSerializer.Serialize(withMultiFile, TelemetryJsonContext.Default.TelemetryEvent);
+        var copy = (CompletionQueryEvent)JsonSerializer.Deserialize(json, TelemetryJsonContext.Default.TelemetryEvent)!;
+
+        Assert.DoesNotContain("multiFile", old, StringComparison.Ordinal);
+        Assert.Null(((CompletionQueryEvent)JsonSerializer.Deserialize(old, TelemetryJsonContext.Default.TelemetryEvent)!).MultiFile);
+        Assert.Contains(
+            "\"multiFile\":{\"baselines\":{\"lib.py\":\"a\"},\"changes\":{\"s:1\":{\"path\":\"lib.py\",\"offset\":0,\"deleted\":null,\"text\":\"a\",\"at\":\"2025-03-01T12:00:00.123+00:00\"}},\"indexes\":{\"lib.py\":[\"s:1\"],\"big.py\":null}}",
+            json, StringComparison.Ordinal);
+        Assert.Equal(json, JsonSerializer.Serialize(copy, TelemetryJsonContext.Default.TelemetryEvent));
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json.Replace("\"offset\":0", "\"offset\":0,\"extra\":1", StringComparison.Ordinal), TelemetryJsonContext.Default.TelemetryEvent));
+    }
+
     [Theory]
     [InlineData("{\"$type\":\"shown\",\"eventId\":\"0195524c-5a3b-7000-8000-000000000001\",\"occurredAt\":\"2025-03-01T12:00:00+00:00\",\"queryId\":\"0195524c-5a3b-7000-8000-000000000002\",\"model\":\"m1\",\"extra\":1}")]
     [InlineData("{\"$type\":\"shown\",\"eventId\":\"0195524c-5a3b-7000-8000-000000000001\",\"occurredAt\":\"2025-03-01T12:00:00+00:00\",\"queryId\":\"0195524c-5a3b-7000-8000-000000000002\"}")]

@@ -60,10 +60,10 @@ internal sealed class TelemetryBatch
 
     private const string MetaQuerySql = """
         INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id,
-                                project_id, "timestamp", total_serving_time, server_version, query_type)
-        SELECT id, $10, contextual, behavioral, context, session, project, at, serving, version, 'completion'
-        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[], $8::integer[], $9::text[])
-            AS u(id, contextual, behavioral, context, session, project, at, serving, version)
+                                project_id, "timestamp", total_serving_time, server_version, query_type, multi_file_context_changes_indexes)
+        SELECT id, $10, contextual, behavioral, context, session, project, at, serving, version, 'completion', indexes
+        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[], $8::integer[], $9::text[], $11::jsonb[])
+            AS u(id, contextual, behavioral, context, session, project, at, serving, version, indexes)
         ON CONFLICT DO NOTHING
         """;
 
@@ -154,6 +154,8 @@ internal sealed class TelemetryBatch
     private readonly List<DateTime> _queryTimes = [];
     private readonly List<int> _servingTimes = [];
     private readonly List<string> _serverVersions = [];
+    private readonly List<string> _multiFileIndexes = [];
+    private readonly MultiFileContextRows _multiFile = new();
 
     private readonly List<Guid> _generationQueryIds = [];
     private readonly List<long> _generationModelIds = [];
@@ -235,6 +237,11 @@ internal sealed class TelemetryBatch
             }
         }
 
+        if (_multiFile.ToCommand() is { } multiFile)
+        {
+            batch.BatchCommands.Add(multiFile);
+        }
+
         if (_sessionProjects.Count > 0)
         {
             Add(batch, SessionProjectsSql, Uuids([.. _sessionProjects.Select(p => p.Session)]), Uuids([.. _sessionProjects.Select(p => p.Project)]));
@@ -259,7 +266,8 @@ internal sealed class TelemetryBatch
         if (_queryIds.Count > 0)
         {
             Add(batch, MetaQuerySql, Uuids(_queryIds), NullableUuids(_queryContextualIds), NullableUuids(_queryBehavioralIds), NullableUuids(_queryContextIds),
-                Uuids(_querySessionIds), Uuids(_queryProjectIds), Timestamps(_queryTimes), Integers(_servingTimes), Texts(_serverVersions), Uuid(_userId));
+                Uuids(_querySessionIds), Uuids(_queryProjectIds), Timestamps(_queryTimes), Integers(_servingTimes), Texts(_serverVersions), Uuid(_userId),
+                Array(NpgsqlDbType.Jsonb, _multiFileIndexes.ToArray()));
             Add(batch, CompletionQuerySql, Uuids(_queryIds));
         }
 
@@ -407,6 +415,8 @@ internal sealed class TelemetryBatch
         _queryTimes.Add(at);
         _servingTimes.Add(e.TotalServingTimeMs);
         _serverVersions.Add(e.ServerVersion);
+        _multiFileIndexes.Add(MultiFileContextRows.IndexesJson(e.MultiFile));
+        _multiFile.Add(projectId, e.MultiFile);
 
         foreach (var generation in e.Generations)
         {

@@ -36,7 +36,7 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
             }
 
             var take = Math.Min(remaining, other.Text.Length);
-            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)));
+            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)) { Source = other.Text });
             remaining -= take;
         }
 

@@ -56,8 +56,12 @@ internal sealed class InlineCompletionHandler(
 
             var context = contextBuilder.Build(document, offset, trigger);
             var outcome = await completions.CompleteAsync(context, scope.Token);
+            // Feedback counts from now on; the query is recorded off the request path once every model answered
+            // (FirstToAnswer returns before the slower ones), with the other files whose text went into the prompt.
+            tracker.AnswerQuery(query, [.. outcome.Generations.Select(ToResult)]);
             ledger.Add(query.QueryId, document.Uri, offset, context, outcome);
-            tracker.CompleteQuery(query, new CompletionContextText(context.Prefix, context.Suffix, SelectedText: null), [.. outcome.Generations.Select(ToResult)]);
+            var promptFiles = options.CurrentValue.EffectiveModels().Any(m => m.Kind != CompletionModelKind.Offline) ? context.OtherDocuments : null;
+            tracker.CompleteQueryLater(query, new CompletionContextText(context.Prefix, context.Suffix, SelectedText: null), ResultsAsync(outcome.AllGenerations), promptFiles);
             completed = true;
             if (outcome.Chosen is not { IsUsable: true } chosen)
             {
@@ -101,6 +105,9 @@ internal sealed class InlineCompletionHandler(
             }
         }
     }
+
+    private static async Task<IReadOnlyList<GenerationResult>> ResultsAsync(Task<IReadOnlyList<ModelGeneration>> all) =>
+        [.. (await all.ConfigureAwait(false)).Select(ToResult)];
 
     private static GenerationResult ToResult(ModelGeneration generation) =>
         new(generation.ModelName, generation.Completion, (int)Math.Round(generation.GenerationTimeMs), generation.Confidence, generation.Logprobs);
