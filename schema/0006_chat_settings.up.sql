@@ -13,9 +13,13 @@
 --    outgrew the context window for a query: which earlier queries were left out verbatim
 --    (truncated) or replaced by a summary, and the estimated prompt tokens before and after.
 --  * code4me_writer may only INSERT (0003). Reading its user's chats, renaming, deleting and
---    marking replies goes through SECURITY DEFINER functions that check the owner inside: a row
---    is the caller's when chat.user_id = p_user_id, or, for an anonymous caller (p_user_id NULL),
---    when the chat is anonymous AND was started in p_session_id. Nothing else is readable.
+--    marking replies goes through SECURITY DEFINER functions that check the owner inside. The
+--    caller proves who it is with a secret, its auth token ("user".auth_token), never with a user
+--    id: the writer login is on every participant's machine and user ids are not secret (exports,
+--    analyst data, audit logs). The function resolves the token (as user_id_for_auth_token does);
+--    a row is the caller's when chat.user_id is that user, or, for an anonymous caller (token NULL
+--    or belonging to no user), when the chat is anonymous AND was started in p_session_id.
+--    Nothing else is readable.
 
 ALTER TABLE chat
     ADD COLUMN provider              text,
@@ -56,7 +60,8 @@ CREATE INDEX chat_context_optimization_meta_query_id_idx ON chat_context_optimiz
 GRANT INSERT ON chat_context_optimization TO code4me_writer;
 GRANT SELECT ON chat_context_optimization TO code4me_analyst;
 
--- The owner check every function below applies.
+-- The owner check every function below applies, on the user resolved from the caller's auth token
+-- (p_user_id NULL: anonymous). Not granted: callers never name a user id.
 CREATE FUNCTION chat_is_owned(p_chat chat, p_user_id uuid, p_session_id uuid) RETURNS boolean
     LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp
 AS $$
@@ -64,7 +69,7 @@ AS $$
                 ELSE p_chat.user_id IS NULL AND p_chat.session_id IS NOT DISTINCT FROM p_session_id AND p_session_id IS NOT NULL END;
 $$;
 
-CREATE FUNCTION chat_find(p_chat_id uuid, p_user_id uuid, p_session_id uuid)
+CREATE FUNCTION chat_find(p_chat_id uuid, p_auth_token uuid, p_session_id uuid)
     RETURNS TABLE (chat_id uuid, user_id uuid, title text, created_at timestamptz, provider text, model text,
                    system_prompt text, context_window_tokens integer)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
@@ -76,22 +81,23 @@ AS $$
                      WHERE cq.chat_id = c.chat_id ORDER BY hg.meta_query_id LIMIT 1)),
            c.system_prompt, c.context_window_tokens
     FROM chat c LEFT JOIN model_name m ON m.model_id = c.model_id
-    WHERE c.chat_id = p_chat_id AND chat_is_owned(c, p_user_id, p_session_id);
+    WHERE c.chat_id = p_chat_id AND chat_is_owned(c, user_id_for_auth_token(p_auth_token), p_session_id);
 $$;
 
-CREATE FUNCTION chat_list(p_user_id uuid, p_session_id uuid, p_limit integer, p_offset integer)
+CREATE FUNCTION chat_list(p_auth_token uuid, p_session_id uuid, p_limit integer, p_offset integer)
     RETURNS TABLE (chat_id uuid, user_id uuid, title text, created_at timestamptz, provider text, model text,
                    system_prompt text, context_window_tokens integer)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
     SELECT c.chat_id, c.user_id, c.title, c.created_at, c.provider, m.model_name, c.system_prompt, c.context_window_tokens
-    FROM chat c LEFT JOIN model_name m ON m.model_id = c.model_id
-    WHERE (c.user_id = p_user_id OR (p_user_id IS NULL AND c.user_id IS NULL AND c.session_id = p_session_id))
+    FROM (SELECT user_id_for_auth_token(p_auth_token) AS user_id) me
+    CROSS JOIN chat c LEFT JOIN model_name m ON m.model_id = c.model_id
+    WHERE (c.user_id = me.user_id OR (me.user_id IS NULL AND c.user_id IS NULL AND c.session_id = p_session_id))
     ORDER BY c.created_at DESC, c.chat_id DESC
     LIMIT p_limit OFFSET p_offset;
 $$;
 
-CREATE FUNCTION chat_exchanges(p_chat_id uuid, p_user_id uuid, p_session_id uuid)
+CREATE FUNCTION chat_exchanges(p_chat_id uuid, p_auth_token uuid, p_session_id uuid)
     RETURNS TABLE (query_id uuid, chat_id uuid, user_id uuid, "timestamp" timestamptz, message text, reply text, model text,
                    outcome text, generation_time integer, prompt_tokens integer, completion_tokens integer, cost numeric,
                    web_enabled boolean, file_name text, selected_text text, is_mistake boolean, mistake_note text)
@@ -106,21 +112,21 @@ AS $$
     LEFT JOIN context ctx ON ctx.context_id = mq.context_id
     JOIN had_generation hg ON hg.meta_query_id = mq.meta_query_id
     JOIN model_name mn ON mn.model_id = hg.model_id
-    WHERE c.chat_id = p_chat_id AND chat_is_owned(c, p_user_id, p_session_id)
+    WHERE c.chat_id = p_chat_id AND chat_is_owned(c, user_id_for_auth_token(p_auth_token), p_session_id)
     ORDER BY mq."timestamp", mq.meta_query_id;
 $$;
 
-CREATE FUNCTION chat_rename(p_chat_id uuid, p_user_id uuid, p_session_id uuid, p_title text) RETURNS boolean
+CREATE FUNCTION chat_rename(p_chat_id uuid, p_auth_token uuid, p_session_id uuid, p_title text) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
     WITH renamed AS (
         UPDATE chat c SET title = p_title
-        WHERE c.chat_id = p_chat_id AND chat_is_owned(c, p_user_id, p_session_id)
+        WHERE c.chat_id = p_chat_id AND chat_is_owned(c, user_id_for_auth_token(p_auth_token), p_session_id)
         RETURNING 1)
     SELECT EXISTS (SELECT FROM renamed);
 $$;
 
-CREATE FUNCTION chat_set_feedback(p_chat_id uuid, p_query_id uuid, p_user_id uuid, p_session_id uuid, p_is_mistake boolean, p_note text)
+CREATE FUNCTION chat_set_feedback(p_chat_id uuid, p_query_id uuid, p_auth_token uuid, p_session_id uuid, p_is_mistake boolean, p_note text)
     RETURNS boolean
     LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -128,7 +134,7 @@ AS $$
         UPDATE had_generation hg SET is_mistake = p_is_mistake, mistake_note = CASE WHEN p_is_mistake THEN p_note END
         FROM chat_query cq JOIN chat c ON c.chat_id = cq.chat_id
         WHERE hg.meta_query_id = p_query_id AND cq.meta_query_id = hg.meta_query_id AND cq.chat_id = p_chat_id
-          AND chat_is_owned(c, p_user_id, p_session_id)
+          AND chat_is_owned(c, user_id_for_auth_token(p_auth_token), p_session_id)
         RETURNING 1)
     SELECT EXISTS (SELECT FROM marked);
 $$;
@@ -136,7 +142,7 @@ $$;
 -- Deletes the chat with its queries and the rows they point at (context, contextual and behavioral
 -- telemetry): the user's messages go, not only the link to them. The schema alone would cascade
 -- only chat_query (and, through it, chat_context_optimization).
-CREATE FUNCTION chat_delete(p_chat_id uuid, p_user_id uuid, p_session_id uuid) RETURNS boolean
+CREATE FUNCTION chat_delete(p_chat_id uuid, p_auth_token uuid, p_session_id uuid) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -144,7 +150,7 @@ DECLARE
     v_contextual uuid[];
     v_behavioral uuid[];
 BEGIN
-    PERFORM FROM chat c WHERE c.chat_id = p_chat_id AND chat_is_owned(c, p_user_id, p_session_id) FOR UPDATE;
+    PERFORM FROM chat c WHERE c.chat_id = p_chat_id AND chat_is_owned(c, user_id_for_auth_token(p_auth_token), p_session_id) FOR UPDATE;
     IF NOT FOUND THEN
         RETURN false;
     END IF;

@@ -4,7 +4,6 @@ namespace Code4me.Lsp.Core.Chat;
 public sealed record ChatExchange(
     Guid QueryId,
     Guid ChatId,
-    Guid? UserId,
     DateTimeOffset Timestamp,
     string Message,
     string Reply,

@@ -46,9 +46,6 @@ public sealed class ChatOptions
 
     public decimal? PricePer1kCompletionTokens { get; set; }
 
-    /// <summary>The Code4me user (<c>user.user_id</c>) the chats belong to; none: anonymous.</summary>
-    public Guid? UserId { get; set; }
-
     /// <summary>A copy of these settings with another model (a chat keeps the model it was started with).</summary>
     public ChatOptions WithModel(string model)
     {

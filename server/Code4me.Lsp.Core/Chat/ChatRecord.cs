@@ -3,7 +3,6 @@ namespace Code4me.Lsp.Core.Chat;
 /// <summary>A conversation, with the provider settings it was started with (as seed 003's conversations keep them).</summary>
 public sealed record ChatRecord(
     Guid ChatId,
-    Guid? UserId,
     string Title,
     DateTimeOffset CreatedAt,
     string Provider,

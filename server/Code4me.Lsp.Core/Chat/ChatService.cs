@@ -27,8 +27,6 @@ public sealed partial class ChatService(
         + "Use appsettings.json, environment variables (Code4me__Chat__Endpoint), --config Code4me:Chat:Endpoint=…, "
         + "or the editor's settings ({ \"chat\": { \"endpoint\": …, \"model\": … } }).";
 
-    private Guid? UserId => options.CurrentValue.UserId;
-
     /// <summary>
     /// Sends a message and streams the reply. Cancellation records the partial reply and rethrows; a provider failure
     /// records it and throws <see cref="ChatProviderException"/>.
@@ -53,7 +51,7 @@ public sealed partial class ChatService(
         IReadOnlyList<ChatExchange> history;
         if (request.ChatId is { } id)
         {
-            chat = await store.FindChatAsync(id, UserId, cancellationToken) ?? throw UnknownChat(id);
+            chat = await store.FindChatAsync(id, cancellationToken) ?? throw UnknownChat(id);
             if (!string.Equals(chat.Provider, ProviderName(settings), StringComparison.OrdinalIgnoreCase))
             {
                 // The key in the configuration belongs to the configured provider: never send it to the chat's old one.
@@ -62,11 +60,11 @@ public sealed partial class ChatService(
                     + $"{ProviderName(settings)}. A chat keeps its provider and model: start a new chat, or configure {chat.Provider} again.");
             }
 
-            history = await store.GetExchangesAsync(id, UserId, cancellationToken);
+            history = await store.GetExchangesAsync(id, cancellationToken);
         }
         else
         {
-            chat = new ChatRecord(Guid.CreateVersion7(now), UserId, TitleFrom(request.Message), now, ProviderName(settings), settings.Model!, settings.SystemPrompt, settings.ContextWindowTokens);
+            chat = new ChatRecord(Guid.CreateVersion7(now), TitleFrom(request.Message), now, ProviderName(settings), settings.Model!, settings.SystemPrompt, settings.ContextWindowTokens);
             await store.CreateChatAsync(chat, cancellationToken);
             history = [];
         }
@@ -97,7 +95,7 @@ public sealed partial class ChatService(
             var promptTokens = (int)(usage?.InputTokenCount ?? prompt.EstimatedTokens);
             var completionTokens = (int)(usage?.OutputTokenCount ?? ChatPromptBuilder.EstimateTokens(reply.ToString()));
             return new ChatExchange(
-                queryId, chat.ChatId, UserId, now, request.Message, reply.ToString(), model, outcome,
+                queryId, chat.ChatId, now, request.Message, reply.ToString(), model, outcome,
                 (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, promptTokens, completionTokens, estimated,
                 Cost(settings, promptTokens, completionTokens), prompt.DroppedTurns, request.WebEnabled,
                 request.Code?.FileName, request.Code?.SelectedText, LanguageId: request.Code?.LanguageId, Optimization: optimization);
@@ -166,13 +164,13 @@ public sealed partial class ChatService(
             throw new InvalidInputException("page must be ≥ 0 and pageSize between 1 and 200.");
         }
 
-        return store.ListChatsAsync(UserId, page, pageSize, cancellationToken);
+        return store.ListChatsAsync(page, pageSize, cancellationToken);
     }
 
     public async Task<(ChatRecord Chat, IReadOnlyList<ChatExchange> Exchanges)> HistoryAsync(Guid chatId, CancellationToken cancellationToken)
     {
-        var chat = await store.FindChatAsync(chatId, UserId, cancellationToken) ?? throw UnknownChat(chatId);
-        return (chat, await store.GetExchangesAsync(chatId, UserId, cancellationToken));
+        var chat = await store.FindChatAsync(chatId, cancellationToken) ?? throw UnknownChat(chatId);
+        return (chat, await store.GetExchangesAsync(chatId, cancellationToken));
     }
 
     public async Task RenameAsync(Guid chatId, string title, CancellationToken cancellationToken)
@@ -182,7 +180,7 @@ public sealed partial class ChatService(
             throw new InvalidInputException("A chat title cannot be empty.");
         }
 
-        if (!await store.RenameChatAsync(chatId, UserId, title.Trim(), cancellationToken))
+        if (!await store.RenameChatAsync(chatId, title.Trim(), cancellationToken))
         {
             throw UnknownChat(chatId);
         }
@@ -190,7 +188,7 @@ public sealed partial class ChatService(
 
     public async Task DeleteAsync(Guid chatId, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteChatAsync(chatId, UserId, cancellationToken))
+        if (!await store.DeleteChatAsync(chatId, cancellationToken))
         {
             throw UnknownChat(chatId);
         }
@@ -203,7 +201,7 @@ public sealed partial class ChatService(
             throw new InvalidInputException("A note can only be given when isMistake is true.");
         }
 
-        if (!await store.SetFeedbackAsync(chatId, queryId, UserId, isMistake, note, cancellationToken))
+        if (!await store.SetFeedbackAsync(chatId, queryId, isMistake, note, cancellationToken))
         {
             throw new InvalidInputException($"Unknown chat '{chatId}' or query '{queryId}' (not one of this user's replies).");
         }

@@ -36,22 +36,22 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
         await _session.CreateChatAsync(chat, cancellationToken);
     }
 
-    public async Task<ChatRecord?> FindChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken) =>
-        await LoadAsync(chatId, userId, cancellationToken) ? await _session.FindChatAsync(chatId, userId, cancellationToken) : null;
+    public async Task<ChatRecord?> FindChatAsync(Guid chatId, CancellationToken cancellationToken) =>
+        await LoadAsync(chatId, cancellationToken) ? await _session.FindChatAsync(chatId, cancellationToken) : null;
 
-    public async Task<ChatPage> ListChatsAsync(Guid? userId, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<ChatPage> ListChatsAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         var wanted = (page + 1) * pageSize + 1;
-        var local = await _session.ListChatsAsync(userId, 0, wanted, cancellationToken);
-        var stored = await durable.ListChatsAsync(userId, 0, wanted, cancellationToken);
+        var local = await _session.ListChatsAsync(0, wanted, cancellationToken);
+        var stored = await durable.ListChatsAsync(0, wanted, cancellationToken);
         var merged = local.Chats.Concat(stored.Chats.Where(s => local.Chats.All(l => l.ChatId != s.ChatId)))
             .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ChatId)
             .Skip(page * pageSize).Take(pageSize + 1).ToList();
         return new ChatPage([.. merged.Take(pageSize)], merged.Count > pageSize ? page + 1 : null);
     }
 
-    public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken) =>
-        await LoadAsync(chatId, userId, cancellationToken) ? await _session.GetExchangesAsync(chatId, userId, cancellationToken) : [];
+    public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, CancellationToken cancellationToken) =>
+        await LoadAsync(chatId, cancellationToken) ? await _session.GetExchangesAsync(chatId, cancellationToken) : [];
 
     public async Task AddExchangeAsync(ChatExchange exchange, CancellationToken cancellationToken)
     {
@@ -64,57 +64,57 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
         await _session.AddExchangeAsync(exchange, cancellationToken);
     }
 
-    public async Task<bool> RenameChatAsync(Guid chatId, Guid? userId, string title, CancellationToken cancellationToken)
+    public async Task<bool> RenameChatAsync(Guid chatId, string title, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(chatId, userId, cancellationToken))
+        if (!await LoadAsync(chatId, cancellationToken))
         {
             return false;
         }
 
         if (IsStored(chatId) && MayStore)
         {
-            await durable.RenameChatAsync(chatId, userId, SecretRedactor.Redact(title)!, cancellationToken);
+            await durable.RenameChatAsync(chatId, SecretRedactor.Redact(title)!, cancellationToken);
         }
 
-        return await _session.RenameChatAsync(chatId, userId, title, cancellationToken);
+        return await _session.RenameChatAsync(chatId, title, cancellationToken);
     }
 
-    public async Task<bool> DeleteChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
-        var stored = await durable.DeleteChatAsync(chatId, userId, cancellationToken);
-        var local = await _session.DeleteChatAsync(chatId, userId, cancellationToken);
+        var stored = await durable.DeleteChatAsync(chatId, cancellationToken);
+        var local = await _session.DeleteChatAsync(chatId, cancellationToken);
         return stored || local;
     }
 
-    public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, Guid? userId, bool isMistake, string? note, CancellationToken cancellationToken)
+    public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, bool isMistake, string? note, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(chatId, userId, cancellationToken))
+        if (!await LoadAsync(chatId, cancellationToken))
         {
             return false;
         }
 
         if (IsStored(chatId) && MayStore)
         {
-            await durable.SetFeedbackAsync(chatId, queryId, userId, isMistake, SecretRedactor.Redact(note), cancellationToken);
+            await durable.SetFeedbackAsync(chatId, queryId, isMistake, SecretRedactor.Redact(note), cancellationToken);
         }
 
-        return await _session.SetFeedbackAsync(chatId, queryId, userId, isMistake, note, cancellationToken);
+        return await _session.SetFeedbackAsync(chatId, queryId, isMistake, note, cancellationToken);
     }
 
     /// <summary>True when the chat is the user's and is in memory (read from <c>durable</c> if this session had not used it yet).</summary>
-    private async Task<bool> LoadAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    private async Task<bool> LoadAsync(Guid chatId, CancellationToken cancellationToken)
     {
-        if (await _session.FindChatAsync(chatId, userId, cancellationToken) is not null)
+        if (await _session.FindChatAsync(chatId, cancellationToken) is not null)
         {
             return true;
         }
 
-        if (await durable.FindChatAsync(chatId, userId, cancellationToken) is not { } chat)
+        if (await durable.FindChatAsync(chatId, cancellationToken) is not { } chat)
         {
             return false;
         }
 
-        var exchanges = await durable.GetExchangesAsync(chatId, userId, cancellationToken);
+        var exchanges = await durable.GetExchangesAsync(chatId, cancellationToken);
         if (!_session.TryImport(chat, exchanges))
         {
             return true; // another request loaded it first

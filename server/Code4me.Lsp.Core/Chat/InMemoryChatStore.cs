@@ -1,6 +1,9 @@
 namespace Code4me.Lsp.Core.Chat;
 
-/// <summary>The store used when no database is configured: chats live as long as the server process.</summary>
+/// <summary>
+/// The store used when no database is configured: chats live as long as the server process, which serves one user,
+/// so every chat here is that user's.
+/// </summary>
 public sealed class InMemoryChatStore : IChatStore
 {
     private readonly Lock _gate = new();
@@ -19,31 +22,30 @@ public sealed class InMemoryChatStore : IChatStore
         return Task.CompletedTask;
     }
 
-    public Task<ChatRecord?> FindChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public Task<ChatRecord?> FindChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Task.FromResult(Owned(chatId, userId));
+            return Task.FromResult(Existing(chatId));
         }
     }
 
-    public Task<ChatPage> ListChatsAsync(Guid? userId, int page, int pageSize, CancellationToken cancellationToken)
+    public Task<ChatPage> ListChatsAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var mine = _chats.Values.Where(c => c.UserId == userId)
-                .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ChatId)
+            var mine = _chats.Values.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.ChatId)
                 .Skip(page * pageSize).Take(pageSize + 1).ToList();
             var more = mine.Count > pageSize;
             return Task.FromResult(new ChatPage([.. mine.Take(pageSize)], more ? page + 1 : null));
         }
     }
 
-    public Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            IReadOnlyList<ChatExchange> result = Owned(chatId, userId) is null ? [] : [.. _exchanges[chatId]];
+            IReadOnlyList<ChatExchange> result = Existing(chatId) is null ? [] : [.. _exchanges[chatId]];
             return Task.FromResult(result);
         }
     }
@@ -63,11 +65,11 @@ public sealed class InMemoryChatStore : IChatStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> RenameChatAsync(Guid chatId, Guid? userId, string title, CancellationToken cancellationToken)
+    public Task<bool> RenameChatAsync(Guid chatId, string title, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (Owned(chatId, userId) is not { } chat)
+            if (Existing(chatId) is not { } chat)
             {
                 return Task.FromResult(false);
             }
@@ -77,11 +79,11 @@ public sealed class InMemoryChatStore : IChatStore
         }
     }
 
-    public Task<bool> DeleteChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public Task<bool> DeleteChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (Owned(chatId, userId) is null)
+            if (Existing(chatId) is null)
             {
                 return Task.FromResult(false);
             }
@@ -92,11 +94,11 @@ public sealed class InMemoryChatStore : IChatStore
         }
     }
 
-    public Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, Guid? userId, bool isMistake, string? note, CancellationToken cancellationToken)
+    public Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, bool isMistake, string? note, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (Owned(chatId, userId) is null)
+            if (Existing(chatId) is null)
             {
                 return Task.FromResult(false);
             }
@@ -128,6 +130,5 @@ public sealed class InMemoryChatStore : IChatStore
         }
     }
 
-    private ChatRecord? Owned(Guid chatId, Guid? userId) =>
-        _chats.TryGetValue(chatId, out var chat) && chat.UserId == userId ? chat : null;
+    private ChatRecord? Existing(Guid chatId) => _chats.GetValueOrDefault(chatId);
 }

@@ -11,6 +11,7 @@ using Code4me.Lsp.Storage.Postgres.Chat;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Postgres.Users;
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Reply = Code4me.Lsp.IntegrationTests.Support.FakeModelServer.Reply;
@@ -30,15 +31,21 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
 
     private string Provider => $"http://{_model.BaseAddress.Authority}";
 
-    private InProcServer Start(params string[] config) => InProcServer.Start(
+    private InProcServer Start(params string[] config) => StartAs(null, config);
+
+    private InProcServer StartAs(Guid? authToken, params string[] config) => InProcServer.Start(
         output,
         [$"Code4me:Chat:Endpoint={Endpoint}", "Code4me:Chat:Model=fake-chat", .. config],
-        services => services.AddCode4meStorage(o => o.Database = fixture.Database.ConnectionString).AddCode4mePostgresChatStore());
+        services => services.AddCode4meStorage(o =>
+        {
+            o.Database = fixture.Database.ConnectionString;
+            o.AuthToken = authToken;
+        }).AddCode4mePostgresChatStore());
 
     private static Task<ChatResult> ChatAsync(InProcServer server, object parameters) => server.Client.RequestAsync<ChatResult>(LspMethods.Code4meChat, parameters);
 
-    private async Task<Guid> NewUserAsync(string name) =>
-        (await new UserRepository(fixture.Database.DataSource).CreateAsync($"{name}-{Guid.NewGuid():N}@example.org", name, "Correct-Horse-9", TimeoutToken.Create())).UserId;
+    private async Task<CreatedUser> NewUserAsync(string name) =>
+        await new UserRepository(fixture.Database.DataSource).CreateAsync($"{name}-{Guid.NewGuid():N}@example.org", name, "Correct-Horse-9", TimeoutToken.Create());
 
     [Fact]
     public async Task Chat_FullConsent_WritesEveryFieldReadsHistoryAndDeleteCascades()
@@ -104,14 +111,14 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         var user = await NewUserAsync("settings");
         _model.Enqueue(Reply.ChatSse(["first"]), Reply.ChatSse(["second"]));
         string chatId;
-        await using (var before = Start([.. TelemetryThroughProtocolTests.FullConsent, $"Code4me:Chat:UserId={user}", "Code4me:Chat:SystemPrompt=Prompt A."]))
+        await using (var before = StartAs(user.AuthToken, [.. TelemetryThroughProtocolTests.FullConsent, "Code4me:Chat:SystemPrompt=Prompt A."]))
         {
             await before.Client.InitializedAsync();
             chatId = (await ChatAsync(before, new { message = "q1" })).ChatId;
         }
 
-        await using var after = Start([
-            .. TelemetryThroughProtocolTests.FullConsent, $"Code4me:Chat:UserId={user}", "Code4me:Chat:SystemPrompt=Prompt B.", "Code4me:Chat:Model=other-model"]);
+        await using var after = StartAs(user.AuthToken, [
+            .. TelemetryThroughProtocolTests.FullConsent, "Code4me:Chat:SystemPrompt=Prompt B.", "Code4me:Chat:Model=other-model"]);
         await after.Client.InitializedAsync();
         var list = await after.Client.RequestAsync<ChatList>(LspMethods.Code4meChats, new { });
         var reply = await ChatAsync(after, new { chatId, message = "q2" });
@@ -123,6 +130,10 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         Assert.Equal(["Prompt A.", "q1", "first", "q2"], sent.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
         Assert.Equal(("second", "fake-chat"), (reply.Reply, history.Model));
         Assert.Equal(["q1", "first", "q2", "second"], history.Messages.Select(m => m.Content));
+        // The rows carry the user the auth token resolves to.
+        Assert.Equal(2L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM meta_query mq JOIN chat_query cq USING (meta_query_id) JOIN chat c USING (chat_id) WHERE c.chat_id = @ChatId AND c.user_id = @User AND mq.user_id = @User",
+            new { ChatId = Guid.Parse(chatId), User = user.UserId }));
     }
 
     [Theory]
@@ -174,11 +185,11 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
     {
         var user = await NewUserAsync("consent");
         _model.Enqueue(Reply.ChatSse(["one"]), Reply.ChatSse(["two"]), Reply.ChatSse(["three"]), Reply.ChatSse(["four"]));
-        await using var server = Start($"Code4me:Chat:UserId={user}");   // consent: the default, off
+        await using var server = StartAs(user.AuthToken);   // consent: the default, off
         await server.Client.InitializedAsync();
         var count = () => fixture.Database.ScalarAsync<long>("""
             SELECT (SELECT count(*) FROM chat WHERE user_id = @User) + (SELECT count(*) FROM meta_query WHERE user_id = @User)
-            """, new { User = user });
+            """, new { User = user.UserId });
 
         var offline = await ChatAsync(server, new { message = "not for research" });
         var offlineHistory = await server.Client.RequestAsync<ChatHistory>(LspMethods.Code4meChatHistory, new { chatId = offline.ChatId });
@@ -198,7 +209,7 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         Assert.Equal(2L, withConsent);   // the consented chat and its one exchange; the private chat stays private
         Assert.Equal(2L, await count());
         Assert.Equal(["for research"], await QueryAsync<string>(
-            "SELECT c.prefix FROM meta_query mq JOIN context c USING (context_id) WHERE mq.user_id = @User", new { User = user }));
+            "SELECT c.prefix FROM meta_query mq JOIN context c USING (context_id) WHERE mq.user_id = @User", new { User = user.UserId }));
         Assert.Equal(["for research", "two", "after withdrawal", "four"], history.Messages.Select(m => m.Content));
     }
 
@@ -208,59 +219,123 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         var alice = await NewUserAsync("alice");
         var bob = await NewUserAsync("bob");
         var writer = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
-        using var aliceStore = NewStore(writer, alice);
-        var chat = new ChatRecord(Guid.CreateVersion7(), alice, "Alice's chat", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
+        using var aliceStore = NewStore(writer, alice.AuthToken);
+        using var bobStore = NewStore(writer, bob.AuthToken);
+        var chat = new ChatRecord(Guid.CreateVersion7(), "Alice's chat", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
         var queryId = Guid.CreateVersion7();
         await aliceStore.CreateChatAsync(chat, TimeoutToken.Create());
         await aliceStore.AddExchangeAsync(Exchange(chat, queryId), TimeoutToken.Create());
 
-        var found = await aliceStore.FindChatAsync(chat.ChatId, alice, TimeoutToken.Create());
-        var exchange = Assert.Single(await aliceStore.GetExchangesAsync(chat.ChatId, alice, TimeoutToken.Create()));
-        var listed = await aliceStore.ListChatsAsync(alice, 0, 10, TimeoutToken.Create());
-        var renamed = await aliceStore.RenameChatAsync(chat.ChatId, alice, "Renamed", TimeoutToken.Create());
-        var marked = await aliceStore.SetFeedbackAsync(chat.ChatId, queryId, alice, true, "wrong", TimeoutToken.Create());
+        var found = await aliceStore.FindChatAsync(chat.ChatId, TimeoutToken.Create());
+        var exchange = Assert.Single(await aliceStore.GetExchangesAsync(chat.ChatId, TimeoutToken.Create()));
+        var listed = await aliceStore.ListChatsAsync(0, 10, TimeoutToken.Create());
+        var renamed = await aliceStore.RenameChatAsync(chat.ChatId, "Renamed", TimeoutToken.Create());
+        var marked = await aliceStore.SetFeedbackAsync(chat.ChatId, queryId, true, "wrong", TimeoutToken.Create());
 
         Assert.Equal(("http://p", "m", "sys", 100), (found!.Provider, found.Model, found.SystemPrompt, found.ContextWindowTokens));
         Assert.Equal(("q", "a", ChatOutcome.Cancelled, 0.5m), (exchange.Message, exchange.Reply, exchange.Outcome, exchange.Cost));
         Assert.Equal(chat.ChatId, Assert.Single(listed.Chats).ChatId);
         Assert.True(renamed && marked);
-        Assert.Null(await aliceStore.FindChatAsync(chat.ChatId, bob, TimeoutToken.Create()));
-        Assert.Empty(await aliceStore.GetExchangesAsync(chat.ChatId, bob, TimeoutToken.Create()));
-        Assert.Empty((await aliceStore.ListChatsAsync(bob, 0, 10, TimeoutToken.Create())).Chats);
-        Assert.False(await aliceStore.RenameChatAsync(chat.ChatId, bob, "mine now", TimeoutToken.Create()));
-        Assert.False(await aliceStore.SetFeedbackAsync(chat.ChatId, queryId, bob, false, null, TimeoutToken.Create()));
-        Assert.False(await aliceStore.DeleteChatAsync(chat.ChatId, bob, TimeoutToken.Create()));
+        // Every row the store wrote carries the user the token resolves to.
+        Assert.Equal(3L, await fixture.Database.ScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM chat WHERE chat_id = @ChatId AND user_id = @User)
+                 + (SELECT count(*) FROM meta_query WHERE meta_query_id = @QueryId AND user_id = @User)
+                 + (SELECT count(*) FROM session s JOIN chat c USING (session_id) WHERE c.chat_id = @ChatId AND s.user_id = @User)
+            """, new { chat.ChatId, QueryId = queryId, User = alice.UserId }));
+        Assert.Null(await bobStore.FindChatAsync(chat.ChatId, TimeoutToken.Create()));
+        Assert.Empty(await bobStore.GetExchangesAsync(chat.ChatId, TimeoutToken.Create()));
+        Assert.Empty((await bobStore.ListChatsAsync(0, 10, TimeoutToken.Create())).Chats);
+        Assert.False(await bobStore.RenameChatAsync(chat.ChatId, "mine now", TimeoutToken.Create()));
+        Assert.False(await bobStore.SetFeedbackAsync(chat.ChatId, queryId, false, null, TimeoutToken.Create()));
+        Assert.False(await bobStore.DeleteChatAsync(chat.ChatId, TimeoutToken.Create()));
         await using (var connection = await writer.OpenConnectionAsync(TimeoutToken.Create()))
         {
             var denied = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM chat", cancellationToken: TimeoutToken.Create())));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
 
-        Assert.True(await aliceStore.DeleteChatAsync(chat.ChatId, alice, TimeoutToken.Create()));
+        Assert.True(await aliceStore.DeleteChatAsync(chat.ChatId, TimeoutToken.Create()));
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM chat WHERE chat_id = @Id", new { Id = chat.ChatId }));
     }
 
-    [Fact]
-    public async Task WriterRole_AnonymousChats_AreVisibleOnlyToTheSessionThatStartedThem()
+    /// <summary>
+    /// The attack the auth token closes: anyone with the writer login (on every participant's machine) calling the
+    /// functions with a user id they learnt (exports, analyst data, audit logs) — or any wrong token — in place of the
+    /// token, even with the chat's own session id, finds and changes nothing; only the owner's token works.
+    /// </summary>
+    [Theory]
+    [InlineData("the owner's user id")]
+    [InlineData("a random token")]
+    [InlineData("another user's token")]
+    public async Task WriterRole_AnotherUsersIdOrAWrongTokenInPlaceOfTheToken_FindsAndChangesNothing(string impostor)
     {
+        var alice = await NewUserAsync("victim");
+        var mallory = await NewUserAsync("mallory");
         var writer = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
-        using var mine = NewStore(writer, userId: null);
-        using var otherSession = NewStore(writer, userId: null);
-        var chat = new ChatRecord(Guid.CreateVersion7(), null, "anonymous", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
+        using var aliceStore = NewStore(writer, alice.AuthToken);
+        var chat = new ChatRecord(Guid.CreateVersion7(), "Alice's secret chat", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
+        var queryId = Guid.CreateVersion7();
+        await aliceStore.CreateChatAsync(chat, TimeoutToken.Create());
+        await aliceStore.AddExchangeAsync(Exchange(chat, queryId), TimeoutToken.Create());
+        var sessionId = await fixture.Database.ScalarAsync<Guid>("SELECT session_id FROM chat WHERE chat_id = @Id", new { Id = chat.ChatId });
+        var token = impostor switch
+        {
+            "the owner's user id" => alice.UserId,
+            "another user's token" => mallory.AuthToken,
+            _ => Guid.NewGuid(),
+        };
+        await using var connection = await writer.OpenConnectionAsync(TimeoutToken.Create());
+        Task<long> CountAsync(string sql, Guid authToken) => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            sql, new { ChatId = chat.ChatId, QueryId = queryId, Token = authToken, SessionId = sessionId }, cancellationToken: TimeoutToken.Create()));
+        Task<bool> CallAsync(string sql, Guid authToken) => connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            sql, new { ChatId = chat.ChatId, QueryId = queryId, Token = authToken, SessionId = sessionId }, cancellationToken: TimeoutToken.Create()));
+        const string List = "SELECT count(*) FROM chat_list(@Token, @SessionId, 100, 0)";
+        const string Find = "SELECT count(*) FROM chat_find(@ChatId, @Token, @SessionId)";
+        const string Exchanges = "SELECT count(*) FROM chat_exchanges(@ChatId, @Token, @SessionId)";
+        const string Rename = "SELECT chat_rename(@ChatId, @Token, @SessionId, 'pwned')";
+        const string Feedback = "SELECT chat_set_feedback(@ChatId, @QueryId, @Token, @SessionId, true, 'pwned')";
+        const string Delete = "SELECT chat_delete(@ChatId, @Token, @SessionId)";
+
+        var seen = (await CountAsync(List, token), await CountAsync(Find, token), await CountAsync(Exchanges, token));
+        var changed = (await CallAsync(Rename, token), await CallAsync(Feedback, token), await CallAsync(Delete, token));
+
+        Assert.Equal((0L, 0L, 0L), seen);
+        Assert.Equal((false, false, false), changed);
+        Assert.Equal("Alice's secret chat|false|1", await fixture.Database.ScalarAsync<string>("""
+            SELECT c.title || '|' || hg.is_mistake || '|' || (SELECT count(*) FROM chat_query WHERE chat_id = c.chat_id)
+            FROM chat c JOIN chat_query cq USING (chat_id) JOIN had_generation hg USING (meta_query_id) WHERE c.chat_id = @Id
+            """, new { Id = chat.ChatId }));
+        Assert.Equal((1L, 1L, 1L), (await CountAsync(List, alice.AuthToken), await CountAsync(Find, alice.AuthToken), await CountAsync(Exchanges, alice.AuthToken)));
+        Assert.True(await CallAsync(Rename, alice.AuthToken));
+        Assert.True(await CallAsync(Delete, alice.AuthToken));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WriterRole_AnonymousChats_AreVisibleOnlyToTheSessionThatStartedThem(bool unknownToken)
+    {
+        // No token, or a token of no user: anonymous, scoped to the session.
+        var writer = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
+        using var mine = NewStore(writer, unknownToken ? Guid.NewGuid() : null);
+        using var otherSession = NewStore(writer, authToken: null);
+        var chat = new ChatRecord(Guid.CreateVersion7(), "anonymous", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
         await mine.CreateChatAsync(chat, TimeoutToken.Create());
 
-        Assert.NotNull(await mine.FindChatAsync(chat.ChatId, null, TimeoutToken.Create()));
-        Assert.Null(await otherSession.FindChatAsync(chat.ChatId, null, TimeoutToken.Create()));
-        Assert.Empty((await otherSession.ListChatsAsync(null, 0, 10, TimeoutToken.Create())).Chats);
-        Assert.False(await otherSession.DeleteChatAsync(chat.ChatId, null, TimeoutToken.Create()));
+        Assert.True(await fixture.Database.ScalarAsync<bool>("SELECT user_id IS NULL FROM chat WHERE chat_id = @Id", new { Id = chat.ChatId }));
+        Assert.NotNull(await mine.FindChatAsync(chat.ChatId, TimeoutToken.Create()));
+        Assert.Null(await otherSession.FindChatAsync(chat.ChatId, TimeoutToken.Create()));
+        Assert.Empty((await otherSession.ListChatsAsync(0, 10, TimeoutToken.Create())).Chats);
+        Assert.False(await otherSession.DeleteChatAsync(chat.ChatId, TimeoutToken.Create()));
     }
 
     private static ChatExchange Exchange(ChatRecord chat, Guid queryId) =>
-        new(queryId, chat.ChatId, chat.UserId, DateTimeOffset.UtcNow, "q", "a", "m", ChatOutcome.Cancelled, 5, 1, 1, false, 0.5m, 0, false, null, null);
+        new(queryId, chat.ChatId, DateTimeOffset.UtcNow, "q", "a", "m", ChatOutcome.Cancelled, 5, 1, 1, false, 0.5m, 0, false, null, null);
 
-    private static PostgresChatStore NewStore(NpgsqlDataSource dataSource, Guid? userId) => new(
+    private static PostgresChatStore NewStore(NpgsqlDataSource dataSource, Guid? authToken) => new(
         dataSource, new ReferenceData(dataSource), new TelemetrySession(new NullSink(), TimeProvider.System), new EditorSession(),
-        new StaticOptions(new Core.Chat.ChatOptions { UserId = userId }));
+        new StaticOptions(new Core.Chat.ChatOptions()), Options.Create(new Code4meStorageOptions { AuthToken = authToken }),
+        NullLogger<PostgresChatStore>.Instance);
 
     private static Task ChangeSettingsAsync(InProcServer server, object code4me) =>
         server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me } });

@@ -6,7 +6,7 @@ namespace Code4me.Lsp.Tests.Chat;
 public sealed class ChatPromptBuilderTests
 {
     private static ChatExchange Turn(string message, string reply) =>
-        new(Guid.NewGuid(), Guid.Empty, null, DateTimeOffset.UnixEpoch, message, reply, "m", ChatOutcome.Completed, 0, 0, 0, false, null, 0, false, null, null);
+        new(Guid.NewGuid(), Guid.Empty, DateTimeOffset.UnixEpoch, message, reply, "m", ChatOutcome.Completed, 0, 0, 0, false, null, 0, false, null, null);
 
     [Fact]
     public void Build_HistoryFits_KeepsEveryTurnInOrder()

@@ -13,8 +13,8 @@ public sealed class ChatServiceTests
     private readonly ScriptedChatClient _client = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private ChatService Service(Code4me.Lsp.Core.Chat.ChatOptions? options = null) => new(
-        _store,
+    private ChatService Service(Code4me.Lsp.Core.Chat.ChatOptions? options = null, IChatStore? store = null) => new(
+        store ?? _store,
         _client,
         new StaticOptions(options ?? new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m" }),
         _time,
@@ -32,9 +32,9 @@ public sealed class ChatServiceTests
         Assert.Equal(["Use ", "a list."], deltas);
         Assert.Equal("Use a list.", reply.Reply);
         Assert.Equal((12, 3, false), (reply.PromptTokens, reply.CompletionTokens, reply.UsageEstimated));
-        var chat = await _store.FindChatAsync(reply.ChatId, null, CancellationToken.None);
+        var chat = await _store.FindChatAsync(reply.ChatId, CancellationToken.None);
         Assert.Equal("How do I", chat!.Title);
-        var exchange = Assert.Single(await _store.GetExchangesAsync(reply.ChatId, null, CancellationToken.None));
+        var exchange = Assert.Single(await _store.GetExchangesAsync(reply.ChatId, CancellationToken.None));
         Assert.Equal((ChatOutcome.Completed, "Use a list."), (exchange.Outcome, exchange.Reply));
     }
 
@@ -53,7 +53,7 @@ public sealed class ChatServiceTests
         Assert.Equal(("sys one", 0), (_client.Prompts[1][0].Text, second.DroppedTurns));   // the 8192 window still holds the first turn
         Assert.Equal(["m1", "m1", "m2", "m2"], _client.Models);
         Assert.Equal("sys two", _client.Prompts[2][0].Text);
-        var chat = await _store.FindChatAsync(fresh.ChatId, null, CancellationToken.None);
+        var chat = await _store.FindChatAsync(fresh.ChatId, CancellationToken.None);
         Assert.Equal(("http://127.0.0.1:1", "m2", "sys two", 200), (chat!.Provider, chat.Model, chat.SystemPrompt, chat.ContextWindowTokens));
     }
 
@@ -92,7 +92,7 @@ public sealed class ChatServiceTests
 
         var optimization = third.Optimization!;
         Assert.Equal(strategy, optimization.Kind);
-        var recorded = (await _store.GetExchangesAsync(first.ChatId, null, CancellationToken.None))[^1].Optimization;
+        var recorded = (await _store.GetExchangesAsync(first.ChatId, CancellationToken.None))[^1].Optimization;
         Assert.Same(optimization, recorded);
         Assert.True(optimization.TokensBefore > optimization.TokensAfter);
         var sent = _client.Prompts[^1];
@@ -154,7 +154,7 @@ public sealed class ChatServiceTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
-        var last = (await _store.GetExchangesAsync(chatId, null, CancellationToken.None))[^1];
+        var last = (await _store.GetExchangesAsync(chatId, CancellationToken.None))[^1];
         Assert.Equal((ChatOutcome.Cancelled, "half an ans"), (last.Outcome, last.Reply));
     }
 
@@ -168,8 +168,8 @@ public sealed class ChatServiceTests
 
         Assert.Equal("so far", e.PartialReply);
         Assert.Contains("partial reply was kept", e.Message, StringComparison.Ordinal);
-        var chat = Assert.Single((await _store.ListChatsAsync(null, 0, 10, CancellationToken.None)).Chats);
-        Assert.Equal(ChatOutcome.Failed, Assert.Single(await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Outcome);
+        var chat = Assert.Single((await _store.ListChatsAsync(0, 10, CancellationToken.None)).Chats);
+        Assert.Equal(ChatOutcome.Failed, Assert.Single(await _store.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Outcome);
     }
 
     [Fact]
@@ -181,9 +181,10 @@ public sealed class ChatServiceTests
     [Fact]
     public async Task Chat_OfAnotherUser_CannotBeReadRenamedDeletedOrMarked()
     {
+        // A store holds one user's chats (PostgreSQL proves who by the auth token): another user's store does not find them.
         _client.Pieces.Add("a");
-        var alice = Service(new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", UserId = Guid.NewGuid() });
-        var bob = Service(new Code4me.Lsp.Core.Chat.ChatOptions { Endpoint = "http://127.0.0.1:1/v1", Model = "m", UserId = Guid.NewGuid() });
+        var alice = Service();
+        var bob = Service(store: new InMemoryChatStore());
         var reply = await alice.SendAsync(new ChatRequest(null, "mine", null, false), _ => { }, CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidInputException>(() => bob.HistoryAsync(reply.ChatId, CancellationToken.None));

@@ -16,10 +16,10 @@ public sealed class ConsentGatedChatStoreTests
     public ConsentGatedChatStoreTests() =>
         _store = new ConsentGatedChatStore(_durable, new ConsentPolicy(_consent, SecretFileMatcher.For(SecretOptions.DefaultFilePatterns)));
 
-    private static ChatRecord NewChat(string title = "t", int minutes = 0) => new(Guid.CreateVersion7(), null, title, s_now.AddMinutes(minutes), "http://p", "m", "s", 100);
+    private static ChatRecord NewChat(string title = "t", int minutes = 0) => new(Guid.CreateVersion7(), title, s_now.AddMinutes(minutes), "http://p", "m", "s", 100);
 
     private static ChatExchange Exchange(ChatRecord chat, string message) =>
-        new(Guid.CreateVersion7(), chat.ChatId, null, s_now, message, "reply to " + message, "m", ChatOutcome.Completed, 1, 1, 1, false, null, 0, false, null, null);
+        new(Guid.CreateVersion7(), chat.ChatId, s_now, message, "reply to " + message, "m", ChatOutcome.Completed, 1, 1, 1, false, null, 0, false, null, null);
 
     [Theory]
     [InlineData(false, true)]
@@ -31,11 +31,11 @@ public sealed class ConsentGatedChatStoreTests
 
         await _store.CreateChatAsync(chat, CancellationToken.None);
         await _store.AddExchangeAsync(Exchange(chat, "q1"), CancellationToken.None);
-        await _store.RenameChatAsync(chat.ChatId, null, "renamed", CancellationToken.None);
+        await _store.RenameChatAsync(chat.ChatId, "renamed", CancellationToken.None);
 
-        Assert.Equal("renamed", (await _store.FindChatAsync(chat.ChatId, null, CancellationToken.None))!.Title);
-        Assert.Equal("q1", Assert.Single(await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Message);
-        Assert.Empty((await _durable.ListChatsAsync(null, 0, 10, CancellationToken.None)).Chats);
+        Assert.Equal("renamed", (await _store.FindChatAsync(chat.ChatId, CancellationToken.None))!.Title);
+        Assert.Equal("q1", Assert.Single(await _store.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Message);
+        Assert.Empty((await _durable.ListChatsAsync(0, 10, CancellationToken.None)).Chats);
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class ConsentGatedChatStoreTests
         await _store.CreateChatAsync(chat, CancellationToken.None);
         await _store.AddExchangeAsync(Exchange(chat, $"my key is {AwsKey}"), CancellationToken.None);
 
-        var stored = Assert.Single(await _durable.GetExchangesAsync(chat.ChatId, null, CancellationToken.None));
+        var stored = Assert.Single(await _durable.GetExchangesAsync(chat.ChatId, CancellationToken.None));
         Assert.DoesNotContain(AwsKey, stored.Message, StringComparison.Ordinal);
         Assert.Contains("«redacted:aws-access-key»", stored.Message, StringComparison.Ordinal);
-        Assert.Contains(AwsKey, Assert.Single(await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Message, StringComparison.Ordinal);
+        Assert.Contains(AwsKey, Assert.Single(await _store.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,11 +63,11 @@ public sealed class ConsentGatedChatStoreTests
 
         _consent.CurrentValue = new ConsentOptions { Enabled = false };
         await _store.AddExchangeAsync(Exchange(chat, "q2"), CancellationToken.None);
-        await _store.RenameChatAsync(chat.ChatId, null, "private title", CancellationToken.None);
+        await _store.RenameChatAsync(chat.ChatId, "private title", CancellationToken.None);
 
-        Assert.Equal(["q1"], (await _durable.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Select(e => e.Message));
-        Assert.Equal("t", (await _durable.FindChatAsync(chat.ChatId, null, CancellationToken.None))!.Title);
-        Assert.Equal(["q1", "q2"], (await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Select(e => e.Message));
+        Assert.Equal(["q1"], (await _durable.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Select(e => e.Message));
+        Assert.Equal("t", (await _durable.FindChatAsync(chat.ChatId, CancellationToken.None))!.Title);
+        Assert.Equal(["q1", "q2"], (await _store.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Select(e => e.Message));
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class ConsentGatedChatStoreTests
         _consent.CurrentValue = new ConsentOptions { Enabled = true, StoreContext = true };
         await _store.AddExchangeAsync(Exchange(chat, "q2"), CancellationToken.None);
 
-        Assert.Null(await _durable.FindChatAsync(chat.ChatId, null, CancellationToken.None));
-        Assert.Equal(2, (await _store.GetExchangesAsync(chat.ChatId, null, CancellationToken.None)).Count);
+        Assert.Null(await _durable.FindChatAsync(chat.ChatId, CancellationToken.None));
+        Assert.Equal(2, (await _store.GetExchangesAsync(chat.ChatId, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -93,15 +93,15 @@ public sealed class ConsentGatedChatStoreTests
         var now = NewChat("now", minutes: 1);
         await _store.CreateChatAsync(now, CancellationToken.None);
 
-        var list = await _store.ListChatsAsync(null, 0, 10, CancellationToken.None);
-        var history = await _store.GetExchangesAsync(earlier.ChatId, null, CancellationToken.None);
-        var deleted = await _store.DeleteChatAsync(earlier.ChatId, null, CancellationToken.None);
+        var list = await _store.ListChatsAsync(0, 10, CancellationToken.None);
+        var history = await _store.GetExchangesAsync(earlier.ChatId, CancellationToken.None);
+        var deleted = await _store.DeleteChatAsync(earlier.ChatId, CancellationToken.None);
 
         Assert.Equal(["now", "earlier"], list.Chats.Select(c => c.Title));
         Assert.Equal("old question", Assert.Single(history).Message);
         Assert.True(deleted);
-        Assert.Null(await _durable.FindChatAsync(earlier.ChatId, null, CancellationToken.None));
-        Assert.Null(await _store.FindChatAsync(earlier.ChatId, null, CancellationToken.None));
+        Assert.Null(await _durable.FindChatAsync(earlier.ChatId, CancellationToken.None));
+        Assert.Null(await _store.FindChatAsync(earlier.ChatId, CancellationToken.None));
     }
 
     private sealed class MutableConsent : IOptionsMonitor<ConsentOptions>

@@ -5,6 +5,7 @@ using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,23 +22,32 @@ namespace Code4me.Lsp.Storage.Postgres.Chat;
 /// SECURITY DEFINER functions of 0006, so <c>code4me_writer</c> suffices and sees only its user's chats (an anonymous
 /// user's: those started in this session). Consent is applied in front of it (<see cref="ConsentGatedChatStore"/>).
 /// </summary>
+/// <remarks>
+/// The user is the one of the configured auth token (<see cref="Code4meStorageOptions.AuthToken"/>), never a configured
+/// user id: the writer login is on every participant's machine and user ids are not secret. Every statement sends the
+/// token and PostgreSQL resolves it (<c>user_id_for_auth_token</c>) for each operation, on inserts as in the owner
+/// checks; a token of no user (or none) is anonymous, which is logged once.
+/// </remarks>
 internal sealed class PostgresChatStore(
     NpgsqlDataSource dataSource,
     ReferenceData references,
     TelemetrySession session,
     EditorSession editor,
-    IOptionsMonitor<ChatOptions> options) : IChatStore, IDisposable
+    IOptionsMonitor<ChatOptions> options,
+    IOptions<Code4meStorageOptions> storage,
+    ILogger<PostgresChatStore> logger) : IChatStore, IDisposable
 {
     // Bare ON CONFLICT DO NOTHING: naming a conflict target needs SELECT, which code4me_writer does not have (0003).
+    // The user of a row is always user_id_for_auth_token(@AuthToken): the token, a secret, is the only identity sent.
     private const string EnsureSessionSql = """
-        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, @UserId, @Now) ON CONFLICT DO NOTHING;
+        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, user_id_for_auth_token(@AuthToken), @Now) ON CONFLICT DO NOTHING;
         INSERT INTO project (project_id, project_name) VALUES (@ProjectId, @ProjectName) ON CONFLICT DO NOTHING;
         INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId) ON CONFLICT DO NOTHING;
         """;
 
     private const string InsertChatSql = """
         INSERT INTO chat (chat_id, project_id, user_id, title, created_at, provider, model_id, system_prompt, context_window_tokens, session_id)
-        VALUES (@ChatId, @ProjectId, @UserId, @Title, @CreatedAt, @Provider, @ModelId, @SystemPrompt, @ContextWindowTokens, @SessionId)
+        VALUES (@ChatId, @ProjectId, user_id_for_auth_token(@AuthToken), @Title, @CreatedAt, @Provider, @ModelId, @SystemPrompt, @ContextWindowTokens, @SessionId)
         """;
 
     private const string InsertExchangeSql = """
@@ -47,7 +57,7 @@ internal sealed class PostgresChatStore(
         INSERT INTO behavioral_telemetry (behavioral_telemetry_id) VALUES (@BehavioralId);
         INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id,
                                 "timestamp", total_serving_time, query_type)
-            VALUES (@QueryId, @UserId, @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, @Timestamp, @GenerationTime, 'chat');
+            VALUES (@QueryId, user_id_for_auth_token(@AuthToken), @ContextualId, @BehavioralId, @ContextId, @SessionId, @ProjectId, @Timestamp, @GenerationTime, 'chat');
         INSERT INTO chat_query (meta_query_id, chat_id, web_enabled, outcome) VALUES (@QueryId, @ChatId, @WebEnabled, @Outcome);
         INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, prompt_tokens, completion_tokens, cost)
             VALUES (@QueryId, @ModelId, @Reply, @GenerationTime, 0, @PromptTokens, @CompletionTokens, @Cost);
@@ -60,45 +70,50 @@ internal sealed class PostgresChatStore(
         """;
 
     // Reads and changes go through the SECURITY DEFINER functions of 0006, which check the owner: they work for
-    // code4me_writer (INSERT only) and return or touch only the given user's chats (an anonymous user's: this session's).
+    // code4me_writer (INSERT only) and return or touch only the chats of the auth token's user (an anonymous user's:
+    // this session's).
     private const string ChatColumns = """
-        chat_id AS ChatId, user_id AS UserId, title AS Title, created_at AS CreatedAt, provider AS Provider, model AS Model,
+        chat_id AS ChatId, title AS Title, created_at AS CreatedAt, provider AS Provider, model AS Model,
         system_prompt AS SystemPrompt, context_window_tokens AS ContextWindowTokens
         """;
 
-    private const string FindChatSql = $"SELECT {ChatColumns} FROM chat_find(@ChatId, @UserId, @SessionId)";
+    private const string FindChatSql = $"SELECT {ChatColumns} FROM chat_find(@ChatId, @AuthToken, @SessionId)";
 
-    private const string ListChatsSql = $"SELECT {ChatColumns} FROM chat_list(@UserId, @SessionId, @Limit, @Offset)";
+    private const string ListChatsSql = $"SELECT {ChatColumns} FROM chat_list(@AuthToken, @SessionId, @Limit, @Offset)";
 
     private const string ExchangesSql = """
-        SELECT query_id AS QueryId, chat_id AS ChatId, user_id AS UserId, "timestamp" AS Timestamp, message AS Message, reply AS Reply,
+        SELECT query_id AS QueryId, chat_id AS ChatId, "timestamp" AS Timestamp, message AS Message, reply AS Reply,
                model AS Model, outcome AS Outcome, generation_time AS GenerationTime, prompt_tokens AS PromptTokens,
                completion_tokens AS CompletionTokens, cost AS Cost, web_enabled AS WebEnabled, file_name AS FileName,
                selected_text AS SelectedText, is_mistake AS IsMistake, mistake_note AS MistakeNote
-        FROM chat_exchanges(@ChatId, @UserId, @SessionId)
+        FROM chat_exchanges(@ChatId, @AuthToken, @SessionId)
         """;
 
-    private const string RenameSql = "SELECT chat_rename(@ChatId, @UserId, @SessionId, @Title)";
+    private const string RenameSql = "SELECT chat_rename(@ChatId, @AuthToken, @SessionId, @Title)";
 
-    private const string DeleteChatSql = "SELECT chat_delete(@ChatId, @UserId, @SessionId)";
+    private const string DeleteChatSql = "SELECT chat_delete(@ChatId, @AuthToken, @SessionId)";
 
-    private const string FeedbackSql = "SELECT chat_set_feedback(@ChatId, @QueryId, @UserId, @SessionId, @IsMistake, @Note)";
+    private const string FeedbackSql = "SELECT chat_set_feedback(@ChatId, @QueryId, @AuthToken, @SessionId, @IsMistake, @Note)";
+
+    private const string UserForTokenSql = "SELECT user_id_for_auth_token(@AuthToken)";
 
     private readonly SemaphoreSlim _ensured = new(1, 1);
     private bool _sessionWritten;
+
+    private Guid? AuthToken => storage.Value.AuthToken;
 
     public async Task CreateChatAsync(ChatRecord chat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chat);
         var (projectId, _) = Project();
-        await EnsureSessionAsync(chat.UserId, chat.CreatedAt, cancellationToken);
+        await EnsureSessionAsync(chat.CreatedAt, cancellationToken);
         var modelId = await references.GetModelIdAsync(chat.Model, isInstructionTuned: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertChatSql, new
         {
             chat.ChatId,
             ProjectId = projectId,
-            chat.UserId,
+            AuthToken,
             chat.Title,
             chat.CreatedAt,
             chat.Provider,
@@ -109,27 +124,27 @@ internal sealed class PostgresChatStore(
         }, cancellationToken: cancellationToken));
     }
 
-    public async Task<ChatRecord?> FindChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public async Task<ChatRecord?> FindChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(FindChatSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(FindChatSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
         return row is null ? null : ToRecord(row);
     }
 
-    public async Task<ChatPage> ListChatsAsync(Guid? userId, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<ChatPage> ListChatsAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ChatRow>(new CommandDefinition(
-            ListChatsSql, new { UserId = userId, session.SessionId, Limit = pageSize + 1, Offset = page * pageSize }, cancellationToken: cancellationToken))).ToList();
+            ListChatsSql, new { AuthToken, session.SessionId, Limit = pageSize + 1, Offset = page * pageSize }, cancellationToken: cancellationToken))).ToList();
         return new ChatPage([.. rows.Take(pageSize).Select(ToRecord)], rows.Count > pageSize ? page + 1 : null);
     }
 
-    public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ExchangeRow>(new CommandDefinition(ExchangesSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ExchangeRow>(new CommandDefinition(ExchangesSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => new ChatExchange(
-            r.QueryId, r.ChatId, r.UserId, new DateTimeOffset(DateTime.SpecifyKind(r.Timestamp, DateTimeKind.Utc)), r.Message, r.Reply, r.Model,
+            r.QueryId, r.ChatId, new DateTimeOffset(DateTime.SpecifyKind(r.Timestamp, DateTimeKind.Utc)), r.Message, r.Reply, r.Model,
             Enum.Parse<ChatOutcome>(r.Outcome, ignoreCase: true), r.GenerationTime, r.PromptTokens ?? 0, r.CompletionTokens ?? 0, r.PromptTokens is null, r.Cost, 0,
             r.WebEnabled, r.FileName, r.SelectedText, r.IsMistake, r.MistakeNote))];
     }
@@ -138,7 +153,7 @@ internal sealed class PostgresChatStore(
     {
         ArgumentNullException.ThrowIfNull(exchange);
         var (projectId, _) = Project();
-        await EnsureSessionAsync(exchange.UserId, exchange.Timestamp, cancellationToken);   // a chat of an earlier session continued in this one
+        await EnsureSessionAsync(exchange.Timestamp, cancellationToken);   // a chat of an earlier session continued in this one
         var versionId = await references.GetPluginVersionIdAsync(editor.ClientVersion ?? "unknown", editor.ClientName ?? "unknown", null, cancellationToken);
         var triggerTypeId = await references.GetTriggerTypeIdAsync("manual", cancellationToken);
         var languageId = await references.GetLanguageIdAsync(exchange.LanguageId ?? "plaintext", cancellationToken);
@@ -154,7 +169,7 @@ internal sealed class PostgresChatStore(
                 BehavioralId = Guid.CreateVersion7(exchange.Timestamp),
                 exchange.QueryId,
                 exchange.ChatId,
-                exchange.UserId,
+                AuthToken,
                 exchange.Message,
                 exchange.Reply,
                 exchange.FileName,
@@ -186,28 +201,28 @@ internal sealed class PostgresChatStore(
         }
     }
 
-    public async Task<bool> RenameChatAsync(Guid chatId, Guid? userId, string title, CancellationToken cancellationToken)
+    public async Task<bool> RenameChatAsync(Guid chatId, string title, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RenameSql, new { ChatId = chatId, UserId = userId, session.SessionId, Title = title }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RenameSql, new { ChatId = chatId, AuthToken, session.SessionId, Title = title }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> DeleteChatAsync(Guid chatId, Guid? userId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(DeleteChatSql, new { ChatId = chatId, UserId = userId, session.SessionId }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(DeleteChatSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, Guid? userId, bool isMistake, string? note, CancellationToken cancellationToken)
+    public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, bool isMistake, string? note, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            FeedbackSql, new { ChatId = chatId, QueryId = queryId, UserId = userId, session.SessionId, IsMistake = isMistake, Note = isMistake ? note : null }, cancellationToken: cancellationToken));
+            FeedbackSql, new { ChatId = chatId, QueryId = queryId, AuthToken, session.SessionId, IsMistake = isMistake, Note = isMistake ? note : null }, cancellationToken: cancellationToken));
     }
 
     public void Dispose() => _ensured.Dispose();
 
-    private async Task EnsureSessionAsync(Guid? userId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task EnsureSessionAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _ensured.WaitAsync(cancellationToken);
         try
@@ -219,8 +234,15 @@ internal sealed class PostgresChatStore(
 
             var (projectId, projectName) = Project();
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            if (AuthToken is not null
+                && await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(UserForTokenSql, new { AuthToken }, cancellationToken: cancellationToken)) is null)
+            {
+                // Once per process, with the session: the statements below resolve the token themselves, to no user.
+                ChatStoreLog.UnknownAuthToken(logger);
+            }
+
             await connection.ExecuteAsync(new CommandDefinition(
-                EnsureSessionSql, new { session.SessionId, UserId = userId, Now = now, ProjectId = projectId, ProjectName = projectName }, cancellationToken: cancellationToken));
+                EnsureSessionSql, new { session.SessionId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName }, cancellationToken: cancellationToken));
             _sessionWritten = true;
         }
         finally
@@ -243,7 +265,7 @@ internal sealed class PostgresChatStore(
         var settings = options.CurrentValue;
         // Chats written before 0006 have no settings: they take the configuration's.
         return new ChatRecord(
-            row.ChatId, row.UserId, row.Title, new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
+            row.ChatId, row.Title, new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
             row.Provider ?? ChatService.ProviderName(settings), row.Model ?? settings.Model ?? "", row.SystemPrompt ?? settings.SystemPrompt,
             row.ContextWindowTokens ?? settings.ContextWindowTokens);
     }
@@ -251,8 +273,6 @@ internal sealed class PostgresChatStore(
     private sealed class ChatRow
     {
         public Guid ChatId { get; init; }
-
-        public Guid? UserId { get; init; }
 
         public string Title { get; init; } = "";
 
@@ -272,8 +292,6 @@ internal sealed class PostgresChatStore(
         public Guid QueryId { get; init; }
 
         public Guid ChatId { get; init; }
-
-        public Guid? UserId { get; init; }
 
         public DateTime Timestamp { get; init; }
 
