@@ -21,6 +21,12 @@ internal static class Program
             return 0;
         }
 
+        if (what == "remote-pieces")
+        {
+            await RemotePiecesBench.RunAsync(Report);
+            return 0;
+        }
+
         var exe = Option(args, "--exe") ?? Path.Combine(AppContext.BaseDirectory, "code4me-lsp");
         if (!File.Exists(exe))
         {
