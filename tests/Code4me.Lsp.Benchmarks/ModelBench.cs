@@ -57,7 +57,6 @@ internal static class ModelBench
         await using var model = new LoopbackModelServer();
         using var client = LspProcessClient.Start(
             exe,
-            "--config", "Code4me:Logging:Level=Warning",
             "--config", "Code4me:Completion:Models:0:Name=remote",
             "--config", "Code4me:Completion:Models:0:Kind=OpenAi",
             "--config", $"Code4me:Completion:Models:0:Endpoint=http://127.0.0.1:{model.Port}");

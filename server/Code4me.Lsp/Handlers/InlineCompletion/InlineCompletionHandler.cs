@@ -55,7 +55,9 @@ internal sealed class InlineCompletionHandler(
             }
 
             var context = contextBuilder.Build(document, offset, trigger);
-            var outcome = await completions.CompleteAsync(context, scope.Token);
+            // The rest needs no dispatch thread (the snapshot is immutable; ledger and tracker lock), so it goes on where
+            // the models' answer arrived instead of queueing behind the dispatcher: one thread hop fewer per request.
+            var outcome = await completions.CompleteAsync(context, scope.Token).ConfigureAwait(false);
             ledger.Add(query.QueryId, document.Uri, offset, context, outcome);
             tracker.CompleteQuery(query, new CompletionContextText(context.Prefix, context.Suffix, SelectedText: null), [.. outcome.Generations.Select(ToResult)]);
             completed = true;
