@@ -79,30 +79,6 @@ internal static class RemotePiecesBench
             using var response = await factory.CreateClient(RemoteHttp.ClientName).PostAsync(model.Endpoint, content);
             await response.Content.ReadAsByteArrayAsync();
         });
-        await MeasureAsync(report, "SCRATCH factory, headers-read", async () =>
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var message = new HttpRequestMessage(HttpMethod.Post, model.Endpoint) { Content = content };
-            using var response = await factory.CreateClient(RemoteHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
-            await response.Content.ReadAsByteArrayAsync();
-        });
-        await MeasureAsync(report, "SCRATCH factory, headers-read, linked cts", async () =>
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
-            timeout.CancelAfter(5000);
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var message = new HttpRequestMessage(HttpMethod.Post, model.Endpoint) { Content = content };
-            using var response = await factory.CreateClient(RemoteHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            await response.Content.ReadAsByteArrayAsync(timeout.Token);
-        });
-        await MeasureAsync(report, "SCRATCH build+send", async () =>
-        {
-            using var message = new HttpRequestMessage(HttpMethod.Post, model.Endpoint) { Content = remote.BuildBody(request) };
-            using var response = await factory.CreateClient(RemoteHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
-            await response.Content.ReadAsByteArrayAsync();
-        });
         await MeasureAsync(report, "OpenAiCompletionModel.GenerateAsync", () => remote.GenerateAsync(request, CancellationToken.None));
         await MeasureAsync(report, "CompletionService.CompleteAsync", () => completion.CompleteAsync(context, CancellationToken.None));
         var instant = new CompletionService(
