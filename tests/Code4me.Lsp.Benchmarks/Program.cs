@@ -6,8 +6,8 @@ namespace Code4me.Lsp.Benchmarks;
 
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
-/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|telemetry|all] [--exe PATH]
-/// [--database URL] [--events N] [--naive-events N] [--batch N]</c>. <c>telemetry</c> needs no executable; without
+/// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
+/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--requests N]</c>. <c>telemetry</c> needs no executable; without
 /// <c>--database</c> (a server where the user may create databases) it starts a throwaway cluster.
 /// </summary>
 internal static class Program
@@ -18,6 +18,12 @@ internal static class Program
         if (what == "telemetry")
         {
             await TelemetryAsync(args);
+            return 0;
+        }
+
+        if (what == "remote-pieces")
+        {
+            await RemotePiecesBench.RunAsync(Report);
             return 0;
         }
 
@@ -47,6 +53,11 @@ internal static class Program
         if (what is "remote-overhead" or "all")
         {
             await ModelBench.RemoteOverheadAsync(exe, Report);
+        }
+
+        if (what is "db-away" or "all")
+        {
+            await DbAwayBench.RunAsync(exe, int.Parse(Option(args, "--requests") ?? "1000", CultureInfo.InvariantCulture), Report);
         }
 
         if (what is "model-memory" or "all")

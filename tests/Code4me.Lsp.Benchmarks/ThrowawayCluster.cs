@@ -57,6 +57,18 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Connection string of <paramref name="database"/> on this cluster (as the superuser).</summary>
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
+
+    /// <summary>Stops PostgreSQL at once (<c>pg_ctl stop -m immediate</c>): connections break, as in a crash.</summary>
+    public Task StopAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), _asRoot, "-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts PostgreSQL again after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), _asRoot, "-D", Path.Combine(_root, "data"), "-l", Path.Combine(_root, "postgres.log"), "-w", "-t", "120",
+            "-o", $"-k {_root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB", "start");
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

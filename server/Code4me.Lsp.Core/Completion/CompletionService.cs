@@ -62,7 +62,8 @@ public sealed class CompletionService
         var arrived = new List<ModelGeneration>();
         var gate = new Lock();
         var returned = false;
-        var firstUsable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed outside the gate; the query's continuation may run inline on the answering model's thread.
+        var firstUsable = new TaskCompletionSource();
 
         async Task RunAsync(ICompletionModel model)
         {
@@ -79,7 +80,9 @@ public sealed class CompletionService
             }
         }
 
-        var all = Task.WhenAll(_models.Select(m => Task.Run(() => RunAsync(m), CancellationToken.None)));
+        // Each model starts on this thread and runs until its first await: a remote model's request goes out without
+        // a hop through the thread pool, and a model with CPU-bound work moves it off the thread itself.
+        var all = Task.WhenAll(_models.Select(RunAsync).ToArray());
         var waitForAll = options.Policy != SelectionPolicy.FirstToAnswer;
         try
         {

@@ -51,7 +51,10 @@ public static class CompletionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
 
         var client = services.AddHttpClient(RemoteHttp.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => RemoteHttp.CreateHandler(sp.GetRequiredService<IOptions<CompletionOptions>>().Value.CaBundlePath));
+            .ConfigurePrimaryHttpMessageHandler(sp => RemoteHttp.CreateHandler(sp.GetRequiredService<IOptions<CompletionOptions>>().Value.CaBundlePath))
+            // The factory's handlers would log four Information lines per model call (the server's default level);
+            // failures are logged once per burst by CompletionService instead.
+            .RemoveAllLoggers();
         client.AddResilienceHandler("code4me-completion", builder =>
         {
             if (options.RemoteRetries > 0)

@@ -7,7 +7,8 @@ public interface ICompletionModel
     string Name { get; }
 
     /// <summary>
-    /// Produces the raw completion. Failures come back as a <see cref="RawGeneration"/> with an error;
+    /// Produces the raw completion. Called on the request's thread (the dispatch thread) and runs there until its first
+    /// await: CPU-bound work must move itself off (<c>Task.Run</c>), I/O should start at once. Failures come back as a <see cref="RawGeneration"/> with an error;
     /// only <see cref="OperationCanceledException"/> for <paramref name="cancellationToken"/> escapes.
     /// </summary>
     Task<RawGeneration> GenerateAsync(ModelRequest request, CancellationToken cancellationToken);

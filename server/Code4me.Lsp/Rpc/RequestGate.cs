@@ -35,7 +35,8 @@ internal sealed partial class RequestGate(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var result = await handler.HandleAsync(parameters, cancellationToken);
+                // Serialising the result and the trace need no dispatch thread: a handler that finished elsewhere is answered from there.
+                var result = await handler.HandleAsync(parameters, cancellationToken).ConfigureAwait(false);
                 return result is null ? null : JsonSerializer.SerializeToElement(result, resultInfo);
             }
             catch (InvalidInputException e)

@@ -1,13 +1,13 @@
 namespace Code4me.Lsp.Core.Completion.Offline;
 
-/// <summary>The offline n-gram model as an <see cref="ICompletionModel"/>. Runs synchronously (well under a millisecond).</summary>
+/// <summary>The offline n-gram model as an <see cref="ICompletionModel"/>. Runs on the thread pool (well under a millisecond).</summary>
 internal sealed class OfflineCompletionModel(string name, OfflineCodeModel model) : ICompletionModel
 {
     public string Name { get; } = name;
 
     public Task<RawGeneration> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(model.Generate(request.Context.LanguageId, request.Context.Prefix, request.MultiLine));
+        // CPU-bound: off the caller's thread (the dispatch thread, which must stay free for the next message).
+        return Task.Run(() => model.Generate(request.Context.LanguageId, request.Context.Prefix, request.MultiLine), cancellationToken);
     }
 }
