@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Code4me.Lsp.Core.Telemetry;
@@ -37,7 +38,7 @@ internal static class TelemetryBenchmark
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
         """;
 
-    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, Action<string> report)
+    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, bool profile, Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
@@ -48,6 +49,12 @@ internal static class TelemetryBenchmark
         var created = new List<string>();
         try
         {
+            if (profile)
+            {
+                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), events, batchSize, random, report);
+                return;
+            }
+
             var writerDb = await CreateDatabaseAsync(admin, "writer", created);
             var naiveDb = await CreateDatabaseAsync(admin, "naive", created);
             var ceilingDb = await CreateDatabaseAsync(admin, "ceiling", created);
@@ -101,7 +108,8 @@ internal static class TelemetryBenchmark
         return connectionString;
     }
 
-    private static async Task<(double EventsPerSecond, double BytesPerEvent)> WriterAsync(string connectionString, int count, int batchSize, bool staged, Random random)
+    private static async Task<(double EventsPerSecond, double BytesPerEvent)> WriterAsync(
+        string connectionString, int count, int batchSize, bool staged, Random random, Action? beforeTiming = null)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var writer = new PostgresTelemetryWriter(
@@ -116,6 +124,7 @@ internal static class TelemetryBenchmark
         var records = Events(sessionId, count, random).Select(e => new SpooledRecord(++sequence, e)).ToList();
         var before = await ScalarAsync<long>(dataSource, TableBytesSql);
 
+        beforeTiming?.Invoke();
         var stopwatch = Stopwatch.StartNew();
         foreach (var batch in records.Chunk(batchSize))
         {
@@ -126,6 +135,34 @@ internal static class TelemetryBenchmark
         var after = await ScalarAsync<long>(dataSource, TableBytesSql);
         await Check(dataSource, count + 200);
         return (count / seconds, (after - before) / (double)count);
+    }
+
+    /// <summary>
+    /// The writer with Npgsql's tracing on (which costs a little): wall time per kind of step (the first words of each
+    /// statement or COPY), summed over all batches, against the whole run's time. The client's own work (mapping
+    /// events, encoding COPY rows) is the part the steps do not cover.
+    /// </summary>
+    private static async Task ProfileAsync(string connectionString, int count, int batchSize, Random random, Action<string> report)
+    {
+        var steps = new ConcurrentDictionary<string, (int Count, TimeSpan Time)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                var text = activity.GetTagItem("db.query.text") as string ?? activity.DisplayName;
+                var key = string.Join(' ', text.Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries).Take(3));
+                steps.AddOrUpdate(key, (1, activity.Duration), (_, s) => (s.Count + 1, s.Time + activity.Duration));
+            },
+        };
+        var (rate, _) = await WriterAsync(connectionString, count, batchSize, staged: false, random, () => ActivitySource.AddActivityListener(listener));
+        var total = count / rate;
+        report(Line($"telemetry profile: {count} events in {total:F2} s = {rate:F0} events/s (traced), {batchSize} per batch"));
+        foreach (var (step, (n, time)) in steps.OrderByDescending(s => s.Value.Time))
+        {
+            report(Line($"telemetry profile: {time.TotalSeconds,6:F2} s {time.TotalSeconds / total * 100,4:F0} %  {n,5}x  {step}"));
+        }
     }
 
     private static async Task<double> NaiveAsync(string connectionString, int count, Random random)
