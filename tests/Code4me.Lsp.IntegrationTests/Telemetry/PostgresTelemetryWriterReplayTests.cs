@@ -66,6 +66,23 @@ public sealed class PostgresTelemetryWriterReplayTests(DatabaseFixture fixture, 
         Assert.Single(_logs.Lines, l => l.Contains("already stored", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WriteAsync_SameQueryTwiceInOneBatch_StoresItOnce()
+    {
+        var s = new SampleEvents("twice");
+        var queries = Queries(s, 2);
+        var writer = await WriterAsync();
+
+        await writer.WriteAsync(SampleEvents.Records([s.Session, queries[0], queries[1], queries[0]]), TimeoutToken.Create());
+
+        Assert.Equal(1, writer.StagedBatchCount);
+        Assert.Equal(0, writer.SkippedCount);
+        foreach (var query in queries)
+        {
+            await AssertStoredOnceAsync(s, query, query.Generations);
+        }
+    }
+
     /// <summary>Distinct queries of one session, with nulls where the schema allows them and per-row arrays of different lengths.</summary>
     private static List<CompletionQueryEvent> Queries(SampleEvents s, int count) =>
     [
