@@ -140,8 +140,9 @@ internal static class TelemetryBenchmark
         var sessionId = Guid.CreateVersion7();
         var sequence = 0L;
         // Warm up (connections, reference ids, plans, and the client's JIT up to its optimised tier, as in a server that
-        // has been running): three batches, not timed, not counted. They only make the writer's tables bigger.
-        var warmUp = 3 * batchSize;
+        // has been running): 10 000 events, whatever the batch size, not timed, not counted. They only make the writer's
+        // tables bigger.
+        const int warmUp = 10_000;
         await writer.WriteAsync([new SpooledRecord(++sequence, Session(sessionId))], CancellationToken.None);
         foreach (var batch in Events(sessionId, warmUp, random).Select(e => new SpooledRecord(++sequence, e)).Chunk(batchSize))
         {
