@@ -1,5 +1,5 @@
-using NpgsqlTypes;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
@@ -31,9 +31,6 @@ internal sealed class CopyTable<TRow>(string name)
         _columns.Add(CopyColumn<TRow>.Of(column, type, value));
         return this;
     }
-
-    /// <summary>The columns in COPY order.</summary>
-    public IReadOnlyList<CopyColumn<TRow>> Columns => _columns;
 
     private string ColumnList => string.Join(", ", _columns.Select(c => c.Name));
 
