@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Code4me.Lsp.Core.Telemetry;
@@ -16,7 +17,8 @@ namespace Code4me.Lsp.Benchmarks;
 
 /// <summary>
 /// Completion events per second into PostgreSQL, three ways in one run, each into its own freshly migrated
-/// database with the real foreign keys and indexes: the <see cref="PostgresTelemetryWriter"/> (batches of <c>--batch</c>, default 2000 as the pipeline's WriteBatchSize),
+/// database with the real foreign keys and indexes: the <see cref="PostgresTelemetryWriter"/> (batches of <c>--batch</c>, default 2000 as the pipeline's WriteBatchSize;
+/// also in its staged replay mode),
 /// the naive way (one transaction and one INSERT per row per event), and the ceiling (the same rows generated
 /// inside PostgreSQL by INSERT … SELECT … generate_series, no client). One event = context (1.5 KB prefix +
 /// 0.5 KB suffix of incompressible text) + contextual + behavioral + meta_query + completion_query + one
@@ -36,7 +38,7 @@ internal static class TelemetryBenchmark
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
         """;
 
-    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, Action<string> report)
+    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, bool profile, Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
@@ -47,20 +49,29 @@ internal static class TelemetryBenchmark
         var created = new List<string>();
         try
         {
+            if (profile)
+            {
+                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), events, batchSize, random, report);
+                return;
+            }
+
             var writerDb = await CreateDatabaseAsync(admin, "writer", created);
             var naiveDb = await CreateDatabaseAsync(admin, "naive", created);
             var ceilingDb = await CreateDatabaseAsync(admin, "ceiling", created);
             var idempotentCeilingDb = await CreateDatabaseAsync(admin, "ceiling_oc", created);
+            var stagedDb = await CreateDatabaseAsync(admin, "staged", created);
 
-            var (writerRate, writerBytes) = await WriterAsync(writerDb, events, batchSize, random);
-            report(Line($"telemetry: writer  (unnest per table, {batchSize} per batch, one transaction): {events,6} events in {events / writerRate,6:F2} s = {writerRate,7:F0} events/s, {writerBytes,5:F0} bytes/event on disk"));
+            var (writerRate, writerBytes, writerTiming) = await WriterAsync(writerDb, events, batchSize, staged: false, random, cluster);
+            report(Line($"telemetry: writer  (binary COPY per table, {batchSize} per batch, one transaction): {events,6} events in {events / writerRate,6:F2} s = {writerRate,7:F0} events/s, {writerBytes,5:F0} bytes/event on disk; {writerTiming.Cpu}"));
+            var (stagedRate, _, stagedTiming) = await WriterAsync(stagedDb, events, batchSize, staged: true, random, cluster);
+            report(Line($"telemetry: writer, staged (its replay path: COPY into temp tables + INSERT ... SELECT ... ON CONFLICT DO NOTHING): {stagedRate,7:F0} events/s; {stagedTiming.Cpu}"));
             var naiveRate = await NaiveAsync(naiveDb, naiveEvents, random);
             report(Line($"telemetry: naive   (one transaction + one INSERT per row per event):        {naiveEvents,6} events in {naiveEvents / naiveRate,6:F2} s = {naiveRate,7:F0} events/s"));
-            var (ceilingRate, ceilingBytes) = await CeilingAsync(ceilingDb, events, onConflict: false);
-            var (idempotentRate, _) = await CeilingAsync(idempotentCeilingDb, events, onConflict: true);
-            report(Line($"telemetry: ceiling (INSERT ... SELECT ... generate_series in PostgreSQL):    {events,6} events in {events / ceilingRate,6:F2} s = {ceilingRate,7:F0} events/s, {ceilingBytes,5:F0} bytes/event on disk"));
-            report(Line($"telemetry: ceiling with ON CONFLICT DO NOTHING on every insert (the writer's idempotency):  {idempotentRate,7:F0} events/s"));
-            report(Line($"telemetry: writer = {writerRate / ceilingRate * 100:F0} % of the ceiling (target >= 80 %), {writerRate / naiveRate:F1}x the naive way (target >= 10x); {writerRate / idempotentRate * 100:F0} % of the idempotent ceiling"));
+            var (ceilingRate, ceilingBytes, ceilingTiming) = await CeilingAsync(ceilingDb, events, onConflict: false, cluster);
+            var (idempotentRate, _, idempotentTiming) = await CeilingAsync(idempotentCeilingDb, events, onConflict: true, cluster);
+            report(Line($"telemetry: ceiling (INSERT ... SELECT ... generate_series in PostgreSQL):    {events,6} events in {events / ceilingRate,6:F2} s = {ceilingRate,7:F0} events/s, {ceilingBytes,5:F0} bytes/event on disk; {ceilingTiming.Cpu}"));
+            report(Line($"telemetry: ceiling with ON CONFLICT DO NOTHING on every insert (the writer's idempotency):  {idempotentRate,7:F0} events/s; {idempotentTiming.Cpu}"));
+            report(Line($"telemetry: writer = {writerRate / ceilingRate * 100:F0} % of the ceiling (target >= 80 %), {writerRate / naiveRate:F1}x the naive way (target >= 10x); {writerRate / idempotentRate * 100:F0} % of the idempotent ceiling; staged = {stagedRate / ceilingRate * 100:F0} % of the ceiling"));
         }
         finally
         {
@@ -76,6 +87,26 @@ internal static class TelemetryBenchmark
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Times an action: wall seconds, and CPU per event in µs of the server (the throwaway cluster; NaN with --database)
+    /// and of the client (this process).
+    /// </summary>
+    private static async Task<Timing> MeasureAsync(ThrowawayCluster? cluster, int count, Func<Task> action)
+    {
+        var server = cluster?.CpuTime();
+        var client = Process.GetCurrentProcess().TotalProcessorTime;
+        var stopwatch = Stopwatch.StartNew();
+        await action();
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - client).TotalMicroseconds / count;
+        return new(seconds, server is { } s ? (cluster!.CpuTime() - s).TotalMicroseconds / count : double.NaN, clientUs);
+    }
+
+    private sealed record Timing(double Seconds, double ServerCpuUs, double ClientCpuUs)
+    {
+        public string Cpu => Line($"CPU/event: server {ServerCpuUs,4:F0} us + client {ClientCpuUs,4:F0} us");
     }
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -97,28 +128,92 @@ internal static class TelemetryBenchmark
         return connectionString;
     }
 
-    private static async Task<(double EventsPerSecond, double BytesPerEvent)> WriterAsync(string connectionString, int count, int batchSize, Random random)
+    private static async Task<(double EventsPerSecond, double BytesPerEvent, Timing Timing)> WriterAsync(
+        string connectionString, int count, int batchSize, bool staged, Random random, ThrowawayCluster? cluster, Action? beforeTiming = null)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var writer = new PostgresTelemetryWriter(
-            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), NullLogger<PostgresTelemetryWriter>.Instance);
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), NullLogger<PostgresTelemetryWriter>.Instance)
+        {
+            AlwaysStaged = staged,
+        };
         var sessionId = Guid.CreateVersion7();
         var sequence = 0L;
-        // Warm up (connections, reference ids, plans): not timed, not counted.
-        await writer.WriteAsync([new SpooledRecord(++sequence, Session(sessionId)), .. Events(sessionId, 200, random).Select(e => new SpooledRecord(++sequence, e))], CancellationToken.None);
-        var records = Events(sessionId, count, random).Select(e => new SpooledRecord(++sequence, e)).ToList();
-        var before = await ScalarAsync<long>(dataSource, TableBytesSql);
-
-        var stopwatch = Stopwatch.StartNew();
-        foreach (var batch in records.Chunk(batchSize))
+        // Warm up (connections, reference ids, plans, and the client's JIT up to its optimised tier, as in a server that
+        // has been running): 10 000 events, whatever the batch size, not timed, not counted. They only make the writer's
+        // tables bigger.
+        const int warmUp = 10_000;
+        await writer.WriteAsync([new SpooledRecord(++sequence, Session(sessionId))], CancellationToken.None);
+        foreach (var batch in Events(sessionId, warmUp, random).Select(e => new SpooledRecord(++sequence, e)).Chunk(batchSize))
         {
             await writer.WriteAsync(batch, CancellationToken.None);
         }
 
-        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var records = Events(sessionId, count, random).Select(e => new SpooledRecord(++sequence, e)).ToList();
+        var before = await ScalarAsync<long>(dataSource, TableBytesSql);
+
+        // The input (~160 MB of strings for 40 000 events) is made before the clock starts; collect now so that promoting
+        // it is not charged to the writer.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        beforeTiming?.Invoke();
+        var timing = await MeasureAsync(cluster, count, async () =>
+        {
+            foreach (var batch in records.Chunk(batchSize))
+            {
+                await writer.WriteAsync(batch, CancellationToken.None);
+            }
+        });
         var after = await ScalarAsync<long>(dataSource, TableBytesSql);
-        await Check(dataSource, count + 200);
-        return (count / seconds, (after - before) / (double)count);
+        await Check(dataSource, count + warmUp);
+        return (count / timing.Seconds, (after - before) / (double)count, timing);
+    }
+
+    /// <summary>
+    /// The writer with Npgsql's tracing on (which costs a little): wall time per kind of step (the first words of each
+    /// statement or COPY), summed over all batches, against the whole run's time. The client's own work (mapping
+    /// events, encoding COPY rows) is the part the steps do not cover.
+    /// </summary>
+    private static async Task ProfileAsync(string connectionString, int count, int batchSize, Random random, Action<string> report)
+    {
+        var steps = new ConcurrentDictionary<string, (int Count, TimeSpan Time)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                var text = activity.GetTagItem("db.query.text") as string ?? activity.DisplayName;
+                var key = string.Join(' ', text.Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries).Take(3));
+                steps.AddOrUpdate(key, (1, activity.Duration), (_, s) => (s.Count + 1, s.Time + activity.Duration));
+            },
+        };
+        var cpuBefore = TimeSpan.Zero;
+        var (rate, _, _) = await WriterAsync(connectionString, count, batchSize, staged: false, random, cluster: null, () =>
+        {
+            ActivitySource.AddActivityListener(listener);
+            cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        });
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var total = count / rate;
+        report(Line($"telemetry profile: {count} events in {total:F2} s = {rate:F0} events/s (traced), {batchSize} per batch; client CPU {clientCpu.TotalSeconds:F2} s"));
+
+        // The client's share without the database: mapping events to rows (reference ids come from the cache).
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var references = new ReferenceData(dataSource);
+        var events = Events(Guid.CreateVersion7(), count, random);
+        await TelemetryBatch.CreateAsync(events.Take(10), references, null, "bench", CancellationToken.None);
+        var mapping = Process.GetCurrentProcess().TotalProcessorTime;
+        foreach (var chunk in events.Chunk(batchSize))
+        {
+            await TelemetryBatch.CreateAsync(chunk, references, null, "bench", CancellationToken.None);
+        }
+
+        report(Line($"telemetry profile: of which mapping {count} events to rows (no I/O): {(Process.GetCurrentProcess().TotalProcessorTime - mapping).TotalSeconds:F2} s CPU"));
+        foreach (var (step, (n, time)) in steps.OrderByDescending(s => s.Value.Time))
+        {
+            report(Line($"telemetry profile: {time.TotalSeconds,6:F2} s {time.TotalSeconds / total * 100,4:F0} %  {n,5}x  {step}"));
+        }
     }
 
     private static async Task<double> NaiveAsync(string connectionString, int count, Random random)
@@ -186,7 +281,8 @@ internal static class TelemetryBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<(double EventsPerSecond, double BytesPerEvent)> CeilingAsync(string connectionString, int count, bool onConflict)
+    private static async Task<(double EventsPerSecond, double BytesPerEvent, Timing Timing)> CeilingAsync(
+        string connectionString, int count, bool onConflict, ThrowawayCluster? cluster)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
@@ -233,16 +329,14 @@ internal static class TelemetryBenchmark
             COMMIT;
             """);
         var before = await ScalarAsync<long>(dataSource, TableBytesSql);
-        var stopwatch = Stopwatch.StartNew();
-        await using (var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 })
+        var timing = await MeasureAsync(cluster, count, async () =>
         {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync();
-        }
-
-        var seconds = stopwatch.Elapsed.TotalSeconds;
+        });
         var after = await ScalarAsync<long>(dataSource, TableBytesSql);
         await Check(dataSource, count);
-        return (count / seconds, (after - before) / (double)count);
+        return (count / timing.Seconds, (after - before) / (double)count, timing);
     }
 
     private static SessionStartedEvent Session(Guid sessionId) =>

@@ -4,7 +4,8 @@ using Npgsql;
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
 /// <summary>
-/// The batch shape the telemetry writer follows for every table: one statement per table per batch,
+/// The <c>unnest</c> shape the telemetry writer uses for its shared rows and follow-ups (the per-event tables go by
+/// binary COPY, see <see cref="TelemetryBatch"/>): one statement per table per batch,
 /// the rows as parallel arrays through <c>unnest</c>, idempotent on the client's ids with a bare
 /// <c>ON CONFLICT DO NOTHING</c> (naming the conflict column would need SELECT, which code4me_writer
 /// does not have). Never Dapper's <c>Execute(sql, IEnumerable)</c>, which runs once per row.

@@ -8,17 +8,27 @@ using Npgsql;
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
 /// <summary>
-/// Puts spooled telemetry into the Code4me V2 tables: one transaction per batch, one statement per table
-/// (<see cref="TelemetryBatch"/>), all sent in one round trip, idempotent on the client's UUIDs so a replayed
-/// batch changes nothing. Works as a member of <c>code4me_writer</c> (INSERT only, plus the SECURITY DEFINER
-/// functions <c>session_end</c>, <c>user_id_for_auth_token</c>, <c>auth_token_deleted</c> and <c>record_generation_feedback</c>).
-/// Events of an auth token whose account was deleted with all its data are discarded, never written.
+/// Puts spooled telemetry into the Code4me V2 tables: one transaction per batch, binary COPY for the per-event
+/// tables and one statement per table for the rest (<see cref="TelemetryBatch"/>), idempotent on the client's
+/// UUIDs so a replayed batch changes nothing. Works as a member of <c>code4me_writer</c> (INSERT only, plus the
+/// SECURITY DEFINER functions <c>session_end</c>, <c>user_id_for_auth_token</c>, <c>auth_token_deleted</c>,
+/// <c>record_generation_feedback</c> and <c>record_multi_file_context</c>). Events of an auth token whose account
+/// was deleted with all its data are discarded, never written.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Optimistic first: the batch is COPYed straight into the tables. If any of its rows is already stored (a replay
+/// after a crash between commit and spool acknowledgement, or a batch overlapping one already written), the COPY
+/// fails with unique_violation (23505), the transaction rolls back, and the batch is written again <i>staged</i>:
+/// COPY into temporary tables, then <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>, which inserts exactly the
+/// missing rows. Every per-event table has a primary key on client ids, so a direct COPY can never duplicate a row.
+/// </para>
+/// <para>
 /// A batch PostgreSQL refuses for its data (SQL state class 22 or 23: a foreign key, a CHECK) is written again
 /// event by event, and only the events it refuses are skipped, with an Error log line: a bad event never blocks
 /// the spool. Any other failure (the database is away, a privilege is missing) is thrown, so the pipeline retries
 /// the whole batch later.
+/// </para>
 /// </remarks>
 internal sealed class PostgresTelemetryWriter(
     NpgsqlDataSource dataSource,
@@ -31,6 +41,7 @@ internal sealed class PostgresTelemetryWriter(
     private int _unknownTokenLogged;
     private long _skipped;
     private long _discarded;
+    private long _staged;
 
     /// <summary>The machine name that, with the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
     public string Machine { get; init; } = Environment.MachineName;
@@ -40,6 +51,12 @@ internal sealed class PostgresTelemetryWriter(
 
     /// <summary>Events discarded because the account of the configured auth token was deleted with all its data.</summary>
     public long DiscardedCount => Interlocked.Read(ref _discarded);
+
+    /// <summary>Batches written staged because a direct COPY met rows already stored (replays).</summary>
+    public long StagedBatchCount => Interlocked.Read(ref _staged);
+
+    /// <summary>Always write staged (COPY into temporary tables + ON CONFLICT DO NOTHING); for benchmarks and tests.</summary>
+    internal bool AlwaysStaged { get; init; }
 
     public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
     {
@@ -56,7 +73,7 @@ internal sealed class PostgresTelemetryWriter(
         var events = records.Select(r => r.Event).ToList();
         try
         {
-            await WriteEventsAsync(events, userId, cancellationToken);
+            await WriteExactlyOnceAsync(events, userId, cancellationToken);
         }
         catch (PostgresException e) when (IsRefusedData(e) && events.Count > 1)
         {
@@ -65,7 +82,7 @@ internal sealed class PostgresTelemetryWriter(
             {
                 try
                 {
-                    await WriteEventsAsync([single], userId, cancellationToken);
+                    await WriteExactlyOnceAsync([single], userId, cancellationToken);
                 }
                 catch (PostgresException refused) when (IsRefusedData(refused))
                 {
@@ -79,6 +96,27 @@ internal sealed class PostgresTelemetryWriter(
         }
     }
 
+    /// <summary>Direct COPY; if some rows are already stored (23505), staged, which inserts only the missing ones.</summary>
+    private async Task WriteExactlyOnceAsync(List<TelemetryEvent> events, Guid? userId, CancellationToken cancellationToken)
+    {
+        if (AlwaysStaged)
+        {
+            await WriteEventsAsync(events, userId, staged: true, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await WriteEventsAsync(events, userId, staged: false, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            Interlocked.Increment(ref _staged);
+            TelemetryWriterLog.BatchOverlapsStoredRows(logger, events.Count, e.TableName);
+            await WriteEventsAsync(events, userId, staged: true, cancellationToken);
+        }
+    }
+
     private static bool IsRefusedData(PostgresException e) =>
         e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
@@ -88,19 +126,12 @@ internal sealed class PostgresTelemetryWriter(
         TelemetryWriterLog.EventSkipped(logger, e.EventId, e.GetType().Name, refused.SqlState, refused.MessageText);
     }
 
-    private async Task WriteEventsAsync(IReadOnlyList<TelemetryEvent> events, Guid? userId, CancellationToken cancellationToken)
+    private async Task WriteEventsAsync(IReadOnlyList<TelemetryEvent> events, Guid? userId, bool staged, CancellationToken cancellationToken)
     {
         var rows = await TelemetryBatch.CreateAsync(events, references, userId, Machine, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var batch = rows.ToNpgsqlBatch(connection, transaction))
-        {
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
+        await rows.WriteAsync(connection, transaction, staged, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         TelemetryWriterLog.Wrote(logger, rows.EventCount);
     }

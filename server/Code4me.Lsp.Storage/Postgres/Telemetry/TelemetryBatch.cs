@@ -6,11 +6,18 @@ using NpgsqlTypes;
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
 /// <summary>
-/// The rows of one batch of telemetry events, table by table, as column arrays, and the statements that write
-/// them: one per table (<c>unnest</c> of the arrays, bare <c>ON CONFLICT DO NOTHING</c>, so a replay inserts
-/// nothing), sent together as one <see cref="NpgsqlBatch"/> in FK order. Per-row arrays (<c>shown_at</c>,
-/// <c>logprobs</c>) travel as one flat array plus a start and a count per row, because <c>unnest</c> flattens
-/// nested arrays. Every parameter carries its <see cref="NpgsqlDbType"/>; timestamps go as UTC
+/// The rows of one batch of telemetry events, table by table, and how they are written, in foreign-key order:
+/// <list type="number">
+/// <item>the small shared rows (session, project, project_users, session_projects): one <see cref="NpgsqlBatch"/>,
+/// one statement per table, <c>unnest</c> of column arrays with a bare <c>ON CONFLICT DO NOTHING</c>;</item>
+/// <item>the per-event tables (context, contextual_telemetry, behavioral_telemetry, meta_query, completion_query,
+/// had_generation): one binary COPY each (<see cref="CopyTable{TRow}"/>, columns listed once in the
+/// <c>s_…</c> fields below), straight into the table or, <c>staged</c>, through a temporary table and
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>;</item>
+/// <item>the follow-ups (<c>session_end</c>, audit_log, <c>record_generation_feedback</c>, ground_truth,
+/// completion_retention): one more <see cref="NpgsqlBatch"/> like the first.</item>
+/// </list>
+/// Every parameter and COPY value carries its <see cref="NpgsqlDbType"/>; timestamps go as UTC
 /// <see cref="DateTime"/>s into <c>timestamptz</c>.
 /// </summary>
 internal sealed class TelemetryBatch
@@ -36,52 +43,6 @@ internal sealed class TelemetryBatch
     private const string SessionProjectsSql = """
         INSERT INTO session_projects (session_id, project_id)
         SELECT * FROM unnest($1::uuid[], $2::uuid[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string ContextSql = """
-        INSERT INTO context (context_id, prefix, suffix, file_name, selected_text)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string ContextualSql = """
-        INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id, file_path,
-                                          caret_line, document_char_length, relative_document_position)
-        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::integer[], $7::integer[], $8::double precision[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string BehavioralSql = """
-        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed)
-        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::double precision[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string MetaQuerySql = """
-        INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id,
-                                project_id, "timestamp", total_serving_time, server_version, query_type, multi_file_context_changes_indexes)
-        SELECT id, $10, contextual, behavioral, context, session, project, at, serving, version, 'completion', indexes
-        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[], $8::integer[], $9::text[], $11::jsonb[])
-            AS u(id, contextual, behavioral, context, session, project, at, serving, version, indexes)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string CompletionQuerySql = """
-        INSERT INTO completion_query (meta_query_id)
-        SELECT * FROM unnest($1::uuid[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string HadGenerationSql = """
-        INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, shown_at, was_accepted, confidence, logprobs)
-        SELECT q, m, c, g,
-               CASE WHEN shown_count = 0 THEN '{}' ELSE ($5::timestamptz[])[shown_start : shown_start + shown_count - 1] END,
-               a, conf,
-               CASE WHEN logprob_count = 0 THEN '{}' ELSE ($10::double precision[])[logprob_start : logprob_start + logprob_count - 1] END
-        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::integer[], $6::integer[], $7::integer[], $8::boolean[],
-                    $9::double precision[], $11::integer[], $12::integer[])
-            AS u(q, m, c, g, shown_start, shown_count, a, conf, logprob_start, logprob_count)
         ON CONFLICT DO NOTHING
         """;
 
@@ -112,6 +73,57 @@ internal sealed class TelemetryBatch
         ON CONFLICT DO NOTHING
         """;
 
+    private static readonly CopyTable<ContextRecord> s_context = new CopyTable<ContextRecord>("context")
+        .Column("context_id", NpgsqlDbType.Uuid, r => r.ContextId)
+        .Column("prefix", NpgsqlDbType.Text, r => r.Prefix)
+        .Column("suffix", NpgsqlDbType.Text, r => r.Suffix)
+        .Column("file_name", NpgsqlDbType.Text, r => r.FileName)
+        .Column("selected_text", NpgsqlDbType.Text, r => r.SelectedText);
+
+    private static readonly CopyTable<ContextualRow> s_contextual = new CopyTable<ContextualRow>("contextual_telemetry")
+        .Column("contextual_telemetry_id", NpgsqlDbType.Uuid, r => r.Telemetry.ContextualTelemetryId)
+        .Column("version_id", NpgsqlDbType.Bigint, r => r.VersionId)
+        .Column("trigger_type_id", NpgsqlDbType.Bigint, r => r.TriggerTypeId)
+        .Column("language_id", NpgsqlDbType.Bigint, r => r.LanguageId)
+        .Column("file_path", NpgsqlDbType.Text, r => r.Telemetry.FilePath)
+        .Column("caret_line", NpgsqlDbType.Integer, r => r.Telemetry.CaretLine)
+        .Column("document_char_length", NpgsqlDbType.Integer, r => r.Telemetry.DocumentCharLength)
+        .Column("relative_document_position", NpgsqlDbType.Double, r => r.Telemetry.RelativeDocumentPosition);
+
+    private static readonly CopyTable<BehavioralTelemetry> s_behavioral = new CopyTable<BehavioralTelemetry>("behavioral_telemetry")
+        .Column("behavioral_telemetry_id", NpgsqlDbType.Uuid, r => r.BehavioralTelemetryId)
+        .Column("time_since_last_shown", NpgsqlDbType.Bigint, r => r.TimeSinceLastShownMs)
+        .Column("time_since_last_accepted", NpgsqlDbType.Bigint, r => r.TimeSinceLastAcceptedMs)
+        .Column("typing_speed", NpgsqlDbType.Double, r => r.TypingSpeed);
+
+    // The one list of meta_query's columns: a new column is one more line here (and a value on the event).
+    private static readonly CopyTable<MetaQueryRow> s_metaQuery = new CopyTable<MetaQueryRow>("meta_query")
+        .Column("meta_query_id", NpgsqlDbType.Uuid, r => r.Query.QueryId)
+        .Column("user_id", NpgsqlDbType.Uuid, r => r.UserId)
+        .Column("contextual_telemetry_id", NpgsqlDbType.Uuid, r => r.Query.Contextual?.ContextualTelemetryId)
+        .Column("behavioral_telemetry_id", NpgsqlDbType.Uuid, r => r.Query.Behavioral?.BehavioralTelemetryId)
+        .Column("context_id", NpgsqlDbType.Uuid, r => r.Query.Context?.ContextId)
+        .Column("session_id", NpgsqlDbType.Uuid, r => r.Query.SessionId)
+        .Column("project_id", NpgsqlDbType.Uuid, r => r.ProjectId)
+        .Column("\"timestamp\"", NpgsqlDbType.TimestampTz, r => r.Timestamp)
+        .Column("total_serving_time", NpgsqlDbType.Integer, r => r.Query.TotalServingTimeMs)
+        .Column("server_version", NpgsqlDbType.Text, r => r.Query.ServerVersion)
+        .Column("query_type", NpgsqlDbType.Text, _ => "completion")
+        .Column("multi_file_context_changes_indexes", NpgsqlDbType.Jsonb, r => MultiFileContextRows.IndexesJson(r.Query.MultiFile));
+
+    private static readonly CopyTable<MetaQueryRow> s_completionQuery = new CopyTable<MetaQueryRow>("completion_query")
+        .Column("meta_query_id", NpgsqlDbType.Uuid, r => r.Query.QueryId);
+
+    private static readonly CopyTable<GenerationRow> s_hadGeneration = new CopyTable<GenerationRow>("had_generation")
+        .Column("meta_query_id", NpgsqlDbType.Uuid, r => r.QueryId)
+        .Column("model_id", NpgsqlDbType.Bigint, r => r.ModelId)
+        .Column("completion", NpgsqlDbType.Text, r => r.Generation.Completion)
+        .Column("generation_time", NpgsqlDbType.Integer, r => r.Generation.GenerationTimeMs)
+        .Column("shown_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, r => r.ShownAt)
+        .Column("was_accepted", NpgsqlDbType.Boolean, r => r.Generation.WasAccepted)
+        .Column("confidence", NpgsqlDbType.Double, r => r.Generation.Confidence)
+        .Column("logprobs", NpgsqlDbType.Array | NpgsqlDbType.Double, r => r.Logprobs);
+
     private readonly Guid? _userId;
     private readonly string _machine;
 
@@ -125,50 +137,12 @@ internal sealed class TelemetryBatch
     private readonly List<string> _auditDetails = [];
     private readonly List<DateTime> _sessionEndTimes = [];
 
-    private readonly List<Guid> _contextIds = [];
-    private readonly List<string?> _prefixes = [];
-    private readonly List<string?> _suffixes = [];
-    private readonly List<string?> _fileNames = [];
-    private readonly List<string?> _selectedTexts = [];
-
-    private readonly List<Guid> _contextualIds = [];
-    private readonly List<long> _versionIds = [];
-    private readonly List<long> _triggerIds = [];
-    private readonly List<long> _languageIds = [];
-    private readonly List<string?> _filePaths = [];
-    private readonly List<int> _caretLines = [];
-    private readonly List<int> _documentLengths = [];
-    private readonly List<double> _relativePositions = [];
-
-    private readonly List<Guid> _behavioralIds = [];
-    private readonly List<long?> _sinceShown = [];
-    private readonly List<long?> _sinceAccepted = [];
-    private readonly List<double?> _typingSpeeds = [];
-
-    private readonly List<Guid> _queryIds = [];
-    private readonly List<Guid?> _queryContextualIds = [];
-    private readonly List<Guid?> _queryBehavioralIds = [];
-    private readonly List<Guid?> _queryContextIds = [];
-    private readonly List<Guid> _querySessionIds = [];
-    private readonly List<Guid> _queryProjectIds = [];
-    private readonly List<DateTime> _queryTimes = [];
-    private readonly List<int> _servingTimes = [];
-    private readonly List<string> _serverVersions = [];
-    private readonly List<string> _multiFileIndexes = [];
+    private readonly List<ContextRecord> _contexts = [];
+    private readonly List<ContextualRow> _contextuals = [];
+    private readonly List<BehavioralTelemetry> _behaviorals = [];
+    private readonly List<MetaQueryRow> _queries = [];
+    private readonly List<GenerationRow> _generations = [];
     private readonly MultiFileContextRows _multiFile = new();
-
-    private readonly List<Guid> _generationQueryIds = [];
-    private readonly List<long> _generationModelIds = [];
-    private readonly List<string> _completions = [];
-    private readonly List<int> _generationTimes = [];
-    private readonly List<DateTime> _shownFlat = [];
-    private readonly List<int> _shownStarts = [];
-    private readonly List<int> _shownCounts = [];
-    private readonly List<bool> _wasAccepted = [];
-    private readonly List<double> _confidences = [];
-    private readonly List<double> _logprobsFlat = [];
-    private readonly List<int> _logprobStarts = [];
-    private readonly List<int> _logprobCounts = [];
 
     private readonly List<Guid> _feedbackEventIds = [];
     private readonly List<Guid> _feedbackQueryIds = [];
@@ -218,10 +192,81 @@ internal sealed class TelemetryBatch
         return batch;
     }
 
-    /// <summary>The statements of this batch, in foreign-key order; tables without rows are left out.</summary>
-    public NpgsqlBatch ToNpgsqlBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>
+    /// Writes the batch in <paramref name="transaction"/>, in foreign-key order; tables without rows are left out.
+    /// Direct (<paramref name="staged"/> false), a row of a per-event table whose key is already stored fails the
+    /// whole batch with unique_violation (23505); staged, such rows are left as they are and the rest is inserted.
+    /// </summary>
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool staged, CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(connection, transaction);
+        ArgumentNullException.ThrowIfNull(connection);
+        var copies = CopiesWithRows();
+        await using (var before = new NpgsqlBatch(connection, transaction))
+        {
+            if (staged)
+            {
+                foreach (var copy in copies)
+                {
+                    Add(before, copy.CreateStageSql);
+                }
+            }
+
+            AddSharedRows(before);
+            await ExecuteAsync(before, cancellationToken);
+        }
+
+        foreach (var copy in copies)
+        {
+            await copy.CopyAsync(connection, staged, cancellationToken);
+        }
+
+        await using (var after = new NpgsqlBatch(connection, transaction))
+        {
+            if (staged)
+            {
+                foreach (var copy in copies)
+                {
+                    Add(after, copy.MergeSql);
+                }
+            }
+
+            AddFollowUps(after);
+            await ExecuteAsync(after, cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The per-event tables that have rows, in foreign-key order.</summary>
+    private List<(string CreateStageSql, string MergeSql, Func<NpgsqlConnection, bool, CancellationToken, Task> CopyAsync)> CopiesWithRows()
+    {
+        var copies = new List<(string, string, Func<NpgsqlConnection, bool, CancellationToken, Task>)>();
+        AddCopy(s_context, _contexts);
+        AddCopy(s_contextual, _contextuals);
+        AddCopy(s_behavioral, _behaviorals);
+        AddCopy(s_metaQuery, _queries);
+        AddCopy(s_completionQuery, _queries);
+        AddCopy(s_hadGeneration, _generations);
+        return copies;
+
+        void AddCopy<TRow>(CopyTable<TRow> table, List<TRow> rows)
+        {
+            if (rows.Count > 0)
+            {
+                copies.Add((table.CreateStageSql, table.MergeSql, (connection, staged, token) => table.CopyAsync(connection, rows, staged, token)));
+            }
+        }
+    }
+
+    /// <summary>session, project, project_users, session_projects: before the per-event rows that reference them.</summary>
+    private void AddSharedRows(NpgsqlBatch batch)
+    {
         if (_sessions.Count > 0)
         {
             Add(batch, SessionSql, Uuids([.. _sessions.Keys]), Timestamps([.. _sessions.Values.Select(s => s.Start)]), Uuid(_userId),
@@ -246,38 +291,11 @@ internal sealed class TelemetryBatch
         {
             Add(batch, SessionProjectsSql, Uuids([.. _sessionProjects.Select(p => p.Session)]), Uuids([.. _sessionProjects.Select(p => p.Project)]));
         }
+    }
 
-        if (_contextIds.Count > 0)
-        {
-            Add(batch, ContextSql, Uuids(_contextIds), Texts(_prefixes), Texts(_suffixes), Texts(_fileNames), Texts(_selectedTexts));
-        }
-
-        if (_contextualIds.Count > 0)
-        {
-            Add(batch, ContextualSql, Uuids(_contextualIds), Bigints(_versionIds), Bigints(_triggerIds), Bigints(_languageIds),
-                Texts(_filePaths), Integers(_caretLines), Integers(_documentLengths), Doubles(_relativePositions));
-        }
-
-        if (_behavioralIds.Count > 0)
-        {
-            Add(batch, BehavioralSql, Uuids(_behavioralIds), NullableBigints(_sinceShown), NullableBigints(_sinceAccepted), NullableDoubles(_typingSpeeds));
-        }
-
-        if (_queryIds.Count > 0)
-        {
-            Add(batch, MetaQuerySql, Uuids(_queryIds), NullableUuids(_queryContextualIds), NullableUuids(_queryBehavioralIds), NullableUuids(_queryContextIds),
-                Uuids(_querySessionIds), Uuids(_queryProjectIds), Timestamps(_queryTimes), Integers(_servingTimes), Texts(_serverVersions), Uuid(_userId),
-                Array(NpgsqlDbType.Jsonb, _multiFileIndexes.ToArray()));
-            Add(batch, CompletionQuerySql, Uuids(_queryIds));
-        }
-
-        if (_generationQueryIds.Count > 0)
-        {
-            Add(batch, HadGenerationSql, Uuids(_generationQueryIds), Bigints(_generationModelIds), Texts(_completions), Integers(_generationTimes),
-                Timestamps(_shownFlat), Integers(_shownStarts), Integers(_shownCounts), Booleans(_wasAccepted), Doubles(_confidences),
-                Doubles(_logprobsFlat), Integers(_logprobStarts), Integers(_logprobCounts));
-        }
-
+    /// <summary>Session ends, audit, feedback, ground truth, retention: after the rows they refer to.</summary>
+    private void AddFollowUps(NpgsqlBatch batch)
+    {
         if (_sessionEndIds.Count > 0)
         {
             Add(batch, SessionEndSql, Uuids(_sessionEndIds), Timestamps(_sessionEndTimes));
@@ -304,8 +322,6 @@ internal sealed class TelemetryBatch
             Add(batch, RetentionSql, Uuids(_retentionQueryIds), Bigints(_retentionModelIds), Integers(_retentionDelays), Timestamps(_retentionTimes),
                 Integers(_retentionAccepted), Integers(_retentionRetained));
         }
-
-        return batch;
     }
 
     private async Task AddAsync(TelemetryEvent telemetryEvent, ReferenceData references, CancellationToken cancellationToken)
@@ -379,60 +395,34 @@ internal sealed class TelemetryBatch
 
         if (e.Context is { } context)
         {
-            _contextIds.Add(context.ContextId);
-            _prefixes.Add(context.Prefix);
-            _suffixes.Add(context.Suffix);
-            _fileNames.Add(context.FileName);
-            _selectedTexts.Add(context.SelectedText);
+            _contexts.Add(context);
         }
 
         if (e.Contextual is { } contextual)
         {
-            _contextualIds.Add(contextual.ContextualTelemetryId);
-            _versionIds.Add(await references.GetPluginVersionIdAsync(contextual.PluginVersion, contextual.Ide, description: null, cancellationToken));
-            _triggerIds.Add(await references.GetTriggerTypeIdAsync(TriggerName(contextual.Trigger), cancellationToken));
-            _languageIds.Add(await references.GetLanguageIdAsync(contextual.Language, cancellationToken));
-            _filePaths.Add(contextual.FilePath);
-            _caretLines.Add(contextual.CaretLine);
-            _documentLengths.Add(contextual.DocumentCharLength);
-            _relativePositions.Add(contextual.RelativeDocumentPosition);
+            _contextuals.Add(new ContextualRow(
+                contextual,
+                await references.GetPluginVersionIdAsync(contextual.PluginVersion, contextual.Ide, description: null, cancellationToken),
+                await references.GetTriggerTypeIdAsync(TriggerName(contextual.Trigger), cancellationToken),
+                await references.GetLanguageIdAsync(contextual.Language, cancellationToken)));
         }
 
         if (e.Behavioral is { } behavioral)
         {
-            _behavioralIds.Add(behavioral.BehavioralTelemetryId);
-            _sinceShown.Add(behavioral.TimeSinceLastShownMs);
-            _sinceAccepted.Add(behavioral.TimeSinceLastAcceptedMs);
-            _typingSpeeds.Add(behavioral.TypingSpeed);
+            _behaviorals.Add(behavioral);
         }
 
-        _queryIds.Add(e.QueryId);
-        _queryContextualIds.Add(e.Contextual?.ContextualTelemetryId);
-        _queryBehavioralIds.Add(e.Behavioral?.BehavioralTelemetryId);
-        _queryContextIds.Add(e.Context?.ContextId);
-        _querySessionIds.Add(e.SessionId);
-        _queryProjectIds.Add(projectId);
-        _queryTimes.Add(at);
-        _servingTimes.Add(e.TotalServingTimeMs);
-        _serverVersions.Add(e.ServerVersion);
-        _multiFileIndexes.Add(MultiFileContextRows.IndexesJson(e.MultiFile));
+        _queries.Add(new MetaQueryRow(e, projectId, _userId, at));
         _multiFile.Add(projectId, e.MultiFile);
 
         foreach (var generation in e.Generations)
         {
-            _generationQueryIds.Add(e.QueryId);
-            _generationModelIds.Add(await references.GetModelIdAsync(generation.Model, isInstructionTuned: false, cancellationToken));
-            _completions.Add(generation.Completion);
-            _generationTimes.Add(generation.GenerationTimeMs);
-            var shown = generation.ShownAt.Select(Utc).Distinct().Order().ToList();
-            _shownStarts.Add(_shownFlat.Count + 1);   // PostgreSQL arrays are 1-based
-            _shownCounts.Add(shown.Count);
-            _shownFlat.AddRange(shown);
-            _wasAccepted.Add(generation.WasAccepted);
-            _confidences.Add(generation.Confidence);
-            _logprobStarts.Add(_logprobsFlat.Count + 1);
-            _logprobCounts.Add(generation.Logprobs.Count);
-            _logprobsFlat.AddRange(generation.Logprobs);
+            _generations.Add(new GenerationRow(
+                e.QueryId,
+                await references.GetModelIdAsync(generation.Model, isInstructionTuned: false, cancellationToken),
+                generation,
+                [.. generation.ShownAt.Select(Utc).Distinct().Order()],
+                [.. generation.Logprobs]));
         }
     }
 
@@ -502,23 +492,15 @@ internal sealed class TelemetryBatch
 
     private static NpgsqlParameter<Guid[]> Uuids(IEnumerable<Guid> values) => Array(NpgsqlDbType.Uuid, values.ToArray());
 
-    private static NpgsqlParameter<Guid?[]> NullableUuids(List<Guid?> values) => Array(NpgsqlDbType.Uuid, values.ToArray());
+    private static NpgsqlParameter<Guid?[]> NullableUuids(IEnumerable<Guid?> values) => Array(NpgsqlDbType.Uuid, values.ToArray());
 
     private static NpgsqlParameter<string?[]> Texts(IEnumerable<string?> values) => Array(NpgsqlDbType.Text, values.ToArray());
 
     private static NpgsqlParameter<long[]> Bigints(List<long> values) => Array(NpgsqlDbType.Bigint, values.ToArray());
 
-    private static NpgsqlParameter<long?[]> NullableBigints(List<long?> values) => Array(NpgsqlDbType.Bigint, values.ToArray());
-
     private static NpgsqlParameter<int[]> Integers(List<int> values) => Array(NpgsqlDbType.Integer, values.ToArray());
 
     private static NpgsqlParameter<int?[]> NullableIntegers(List<int?> values) => Array(NpgsqlDbType.Integer, values.ToArray());
-
-    private static NpgsqlParameter<double[]> Doubles(List<double> values) => Array(NpgsqlDbType.Double, values.ToArray());
-
-    private static NpgsqlParameter<double?[]> NullableDoubles(List<double?> values) => Array(NpgsqlDbType.Double, values.ToArray());
-
-    private static NpgsqlParameter<bool[]> Booleans(List<bool> values) => Array(NpgsqlDbType.Boolean, values.ToArray());
 
     private static NpgsqlParameter<DateTime[]> Timestamps(IEnumerable<DateTime> values) => Array(NpgsqlDbType.TimestampTz, values.ToArray());
 

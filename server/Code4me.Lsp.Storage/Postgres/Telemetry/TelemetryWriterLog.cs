@@ -8,6 +8,9 @@ internal static partial class TelemetryWriterLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Count} telemetry event(s) to PostgreSQL.")]
     public static partial void Wrote(ILogger logger, int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "A telemetry batch of {Count} event(s) has rows already stored (in {Table}): a replay; writing only its missing rows.")]
+    public static partial void BatchOverlapsStoredRows(ILogger logger, int count, string? table);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "A telemetry batch of {Count} event(s) was refused by PostgreSQL ({SqlState}: {Reason}); writing its events one by one to find the one(s) at fault.")]
     public static partial void BatchRefused(ILogger logger, int count, string sqlState, string reason);
 
