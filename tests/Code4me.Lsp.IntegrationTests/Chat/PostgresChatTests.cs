@@ -258,6 +258,24 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM chat WHERE chat_id = @Id", new { Id = chat.ChatId }));
     }
 
+    [Fact]
+    public async Task Store_TokenOfAnAccountDeletedWithAllItsData_WritesNothing()
+    {
+        var carol = await NewUserAsync("carol");
+        await new UserDataRepository(fixture.Database.DataSource).DeleteAsync(carol.UserId, keepAnonymised: false, TimeoutToken.Create());
+        var writer = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
+        using var store = NewStore(writer, carol.AuthToken);
+        var chat = new ChatRecord(Guid.CreateVersion7(), "After deletion", DateTimeOffset.UtcNow, "http://p", "m", "sys", 100);
+        var queryId = Guid.CreateVersion7();
+
+        await store.CreateChatAsync(chat, TimeoutToken.Create());
+        await store.AddExchangeAsync(Exchange(chat, queryId), TimeoutToken.Create());
+
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(
+            "SELECT (SELECT count(*) FROM chat WHERE chat_id = @ChatId) + (SELECT count(*) FROM meta_query WHERE meta_query_id = @QueryId)",
+            new { chat.ChatId, QueryId = queryId }));
+    }
+
     /// <summary>
     /// The attack the auth token closes: anyone with the writer login (on every participant's machine) calling the
     /// functions with a user id they learnt (exports, analyst data, audit logs) — or any wrong token — in place of the

@@ -95,10 +95,11 @@ internal sealed class PostgresChatStore(
 
     private const string FeedbackSql = "SELECT chat_set_feedback(@ChatId, @QueryId, @AuthToken, @SessionId, @IsMistake, @Note)";
 
-    private const string UserForTokenSql = "SELECT user_id_for_auth_token(@AuthToken)";
+    private const string UserForTokenSql = "SELECT user_id_for_auth_token(@AuthToken) AS UserId, auth_token_deleted(@AuthToken) AS AccountDeleted";
 
     private readonly SemaphoreSlim _ensured = new(1, 1);
     private bool _sessionWritten;
+    private bool _accountDeleted;
 
     private Guid? AuthToken => storage.Value.AuthToken;
 
@@ -106,7 +107,11 @@ internal sealed class PostgresChatStore(
     {
         ArgumentNullException.ThrowIfNull(chat);
         var (projectId, _) = Project();
-        await EnsureSessionAsync(chat.CreatedAt, cancellationToken);
+        if (!await EnsureSessionAsync(chat.CreatedAt, cancellationToken))
+        {
+            return;
+        }
+
         var modelId = await references.GetModelIdAsync(chat.Model, isInstructionTuned: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertChatSql, new
@@ -153,7 +158,11 @@ internal sealed class PostgresChatStore(
     {
         ArgumentNullException.ThrowIfNull(exchange);
         var (projectId, _) = Project();
-        await EnsureSessionAsync(exchange.Timestamp, cancellationToken);   // a chat of an earlier session continued in this one
+        if (!await EnsureSessionAsync(exchange.Timestamp, cancellationToken))   // a chat of an earlier session continued in this one
+        {
+            return;
+        }
+
         var versionId = await references.GetPluginVersionIdAsync(editor.ClientVersion ?? "unknown", editor.ClientName ?? "unknown", null, cancellationToken);
         var triggerTypeId = await references.GetTriggerTypeIdAsync("manual", cancellationToken);
         var languageId = await references.GetLanguageIdAsync(exchange.LanguageId ?? "plaintext", cancellationToken);
@@ -222,28 +231,44 @@ internal sealed class PostgresChatStore(
 
     public void Dispose() => _ensured.Dispose();
 
-    private async Task EnsureSessionAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes this session's rows once; false when the configured token's account was deleted with all its data, in
+    /// which case nothing of this process's chats is written (as the telemetry writer discards that account's events).
+    /// </summary>
+    private async Task<bool> EnsureSessionAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _ensured.WaitAsync(cancellationToken);
         try
         {
             if (_sessionWritten)
             {
-                return;
+                return !_accountDeleted;
             }
 
             var (projectId, projectName) = Project();
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            if (AuthToken is not null
-                && await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(UserForTokenSql, new { AuthToken }, cancellationToken: cancellationToken)) is null)
+            if (AuthToken is not null)
             {
-                // Once per process, with the session: the statements below resolve the token themselves, to no user.
-                ChatStoreLog.UnknownAuthToken(logger);
+                // Once per process, with the session: the statements below resolve the token themselves.
+                var (userId, accountDeleted) = await connection.QuerySingleAsync<(Guid?, bool)>(
+                    new CommandDefinition(UserForTokenSql, new { AuthToken }, cancellationToken: cancellationToken));
+                if (accountDeleted)
+                {
+                    ChatStoreLog.DeletedAccount(logger);
+                    _accountDeleted = _sessionWritten = true;
+                    return false;
+                }
+
+                if (userId is null)
+                {
+                    ChatStoreLog.UnknownAuthToken(logger);
+                }
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
                 EnsureSessionSql, new { session.SessionId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName }, cancellationToken: cancellationToken));
             _sessionWritten = true;
+            return true;
         }
         finally
         {
