@@ -17,6 +17,9 @@ public sealed class TelemetrySession(ITelemetrySink sink, TimeProvider time, Ins
     /// <summary>The <c>session_id</c> (UUIDv7); fixed for the lifetime of the process.</summary>
     public Guid SessionId { get; } = Guid.CreateVersion7(time.GetUtcNow());
 
+    /// <summary>The installation id recorded with this session (set at <see cref="Start"/>); null when none was.</summary>
+    public Guid? InstallationId { get; private set; }
+
     public void Start(ClientIdentity client, IReadOnlyList<string> workspaceFolders)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -32,6 +35,7 @@ public sealed class TelemetrySession(ITelemetrySink sink, TimeProvider time, Ins
 
         var now = time.GetUtcNow();
         var installationId = consent?.Current.Enabled == false ? null : installation?.GetOrCreate();
+        InstallationId = installationId;
         sink.Enqueue(new SessionStartedEvent(Guid.CreateVersion7(now), now, SessionId, client.Ide, client.PluginVersion, [.. workspaceFolders], installationId));
     }
 

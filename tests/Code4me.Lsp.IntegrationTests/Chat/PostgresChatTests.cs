@@ -71,7 +71,8 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
         var ids = new { ChatId = Guid.Parse(chat.ChatId), QueryId = Guid.Parse(chat.QueryId), SecondId = Guid.Parse(second.QueryId) };
         Assert.Equal($"How do I sort xs?|{Provider}|fake-chat|Be brief.|4096|true|true", await fixture.Database.ScalarAsync<string>("""
             SELECT c.title || '|' || c.provider || '|' || m.model_name || '|' || c.system_prompt || '|' || c.context_window_tokens
-                   || '|' || (c.user_id IS NULL) || '|' || EXISTS (SELECT FROM session s WHERE s.session_id = c.session_id)
+                   || '|' || (c.user_id IS NULL)
+                   || '|' || EXISTS (SELECT FROM session s WHERE s.session_id = c.session_id AND s.installation_id IS NOT NULL)
             FROM chat c JOIN model_name m USING (model_id) WHERE c.chat_id = @ChatId
             """, ids));
         Assert.Equal("chat|true|completed|How do I sort xs?|xs|/w/main.py|python|manual", await fixture.Database.ScalarAsync<string>("""

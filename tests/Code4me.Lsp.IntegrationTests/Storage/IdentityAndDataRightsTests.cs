@@ -95,6 +95,14 @@ public sealed class IdentityAndDataRightsTests
         var writer = await WriterAsync(db);
         await writer.WriteAsync(SampleEvents.Records(WithInstallation(mine, installationId)), TimeoutToken.Create());
         await writer.WriteAsync(SampleEvents.Records(WithInstallation(other, Guid.NewGuid())), TimeoutToken.Create());
+        // A chat started in each installation's session.
+        var (myChat, otherChat) = (Guid.NewGuid(), Guid.NewGuid());
+        await db.ExecuteAsync("""
+            INSERT INTO chat (chat_id, project_id, title, session_id)
+            SELECT @MyChat, project_id, 'my chat', @MySession FROM session_projects WHERE session_id = @MySession LIMIT 1;
+            INSERT INTO chat (chat_id, project_id, title, session_id)
+            SELECT @OtherChat, project_id, 'other chat', @OtherSession FROM session_projects WHERE session_id = @OtherSession LIMIT 1;
+            """, new { MyChat = myChat, OtherChat = otherChat, MySession = mine.SessionId, OtherSession = other.SessionId });
 
         var export = await CliRunner.RunAsync("data", "export", "--installation", installationId.ToString(), "--database", db.ConnectionString);
         var delete = await CliRunner.RunAsync("data", "delete", "--installation", installationId.ToString(), "--database", db.ConnectionString);
@@ -109,6 +117,7 @@ public sealed class IdentityAndDataRightsTests
             Assert.Equal(mine.QueryId, query.GetProperty("meta_query_id").GetGuid());
             Assert.Equal(mine.Query.Context!.Prefix, query.GetProperty("context").GetProperty("prefix").GetString());
             Assert.Equal(2, query.GetProperty("generations").GetArrayLength());
+            Assert.Equal(myChat, Assert.Single(json.RootElement.GetProperty("chats").EnumerateArray()).GetProperty("chat_id").GetGuid());
         }
 
         Assert.Equal((0, $"Deleted the data of installation {installationId} (1 queries).\n"), (delete.ExitCode, delete.Out.ReplaceLineEndings("\n")));
@@ -120,6 +129,7 @@ public sealed class IdentityAndDataRightsTests
 
         // The other installation's data is untouched.
         Assert.Equal([other.QueryId], await db.QueryAsync<Guid>("SELECT meta_query_id FROM meta_query"));
+        Assert.Equal([otherChat], await db.QueryAsync<Guid>("SELECT chat_id FROM chat"));
         Assert.Equal(
             ["export/installation_data_exported", "deletion/installation_deleted_with_data", "export/installation_data_exported"],
             await db.QueryAsync<string>(

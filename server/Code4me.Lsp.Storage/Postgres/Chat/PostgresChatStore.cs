@@ -40,7 +40,8 @@ internal sealed class PostgresChatStore(
     // Bare ON CONFLICT DO NOTHING: naming a conflict target needs SELECT, which code4me_writer does not have (0003).
     // The user of a row is always user_id_for_auth_token(@AuthToken): the token, a secret, is the only identity sent.
     private const string EnsureSessionSql = """
-        INSERT INTO session (session_id, user_id, start_time) VALUES (@SessionId, user_id_for_auth_token(@AuthToken), @Now) ON CONFLICT DO NOTHING;
+        INSERT INTO session (session_id, user_id, start_time, installation_id)
+            VALUES (@SessionId, user_id_for_auth_token(@AuthToken), @Now, @InstallationId) ON CONFLICT DO NOTHING;
         INSERT INTO project (project_id, project_name) VALUES (@ProjectId, @ProjectName) ON CONFLICT DO NOTHING;
         INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId) ON CONFLICT DO NOTHING;
         """;
@@ -266,7 +267,8 @@ internal sealed class PostgresChatStore(
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
-                EnsureSessionSql, new { session.SessionId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName }, cancellationToken: cancellationToken));
+                EnsureSessionSql, new { session.SessionId, session.InstallationId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName },
+                cancellationToken: cancellationToken));
             _sessionWritten = true;
             return true;
         }

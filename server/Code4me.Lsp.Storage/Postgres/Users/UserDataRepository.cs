@@ -36,6 +36,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT jsonb_build_object(
             'installation_id', @InstallationId::uuid,
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.installation_id = @InstallationId), '[]'),
+            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) ORDER BY ch.created_at) FROM chat ch
+                               WHERE ch.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)), '[]'),
             'queries', {{QueriesJson("m.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}}
         )::text
         """;
@@ -69,12 +71,13 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT count(*)::int FROM doomed;
         """;
 
-    // An installation's sessions and every query made in them (whoever the user was).
+    // An installation's sessions, every query made in them and every chat started in them (whoever the user was).
     private const string DeleteInstallationSql = """
         CREATE TEMP TABLE doomed ON COMMIT DROP AS
             SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
             WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
         """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
+        DELETE FROM chat WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
         DELETE FROM session WHERE installation_id = @InstallationId;
         SELECT count(*)::int FROM doomed;
         """;
@@ -148,8 +151,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Everything recorded under an anonymous installation id (<c>session.installation_id</c>): its sessions and the
-    /// queries made in them, as one JSON object. Audited (without a user; the id is in the detail).
+    /// Everything recorded under an anonymous installation id (<c>session.installation_id</c>): its sessions, the
+    /// queries made and the chats started in them, as one JSON object. Audited (without a user; the id is in the detail).
     /// </summary>
     public async Task<string> ExportInstallationAsync(Guid installationId, CancellationToken cancellationToken)
     {
@@ -161,7 +164,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         return json!;
     }
 
-    /// <summary>Deletes an installation's sessions and every query made in them; returns the number of queries. Audited.</summary>
+    /// <summary>Deletes an installation's sessions, every query made and every chat started in them; returns the number of queries. Audited.</summary>
     public async Task<int> DeleteInstallationAsync(Guid installationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
