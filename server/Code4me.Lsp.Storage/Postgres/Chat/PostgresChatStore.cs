@@ -4,6 +4,7 @@ using Code4me.Lsp.Core.Chat;
 using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Postgres.Users;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -95,8 +96,6 @@ internal sealed class PostgresChatStore(
     private const string DeleteChatSql = "SELECT chat_delete(@ChatId, @AuthToken, @SessionId)";
 
     private const string FeedbackSql = "SELECT chat_set_feedback(@ChatId, @QueryId, @AuthToken, @SessionId, @IsMistake, @Note)";
-
-    private const string UserForTokenSql = "SELECT user_id_for_auth_token(@AuthToken) AS UserId, auth_token_deleted(@AuthToken) AS AccountDeleted";
 
     private readonly SemaphoreSlim _ensured = new(1, 1);
     private bool _sessionWritten;
@@ -248,19 +247,18 @@ internal sealed class PostgresChatStore(
 
             var (projectId, projectName) = Project();
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            if (AuthToken is not null)
+            if (AuthToken is { } token)
             {
                 // Once per process, with the session: the statements below resolve the token themselves.
-                var (userId, accountDeleted) = await connection.QuerySingleAsync<(Guid?, bool)>(
-                    new CommandDefinition(UserForTokenSql, new { AuthToken }, cancellationToken: cancellationToken));
-                if (accountDeleted)
+                var account = await AuthTokenAccount.ResolveAsync(connection, token, cancellationToken);
+                if (account.Deleted)
                 {
                     ChatStoreLog.DeletedAccount(logger);
                     _accountDeleted = _sessionWritten = true;
                     return false;
                 }
 
-                if (userId is null)
+                if (account.IsUnknown)
                 {
                     ChatStoreLog.UnknownAuthToken(logger);
                 }

@@ -1,5 +1,6 @@
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Postgres.Users;
 using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,8 +37,6 @@ internal sealed class PostgresTelemetryWriter(
     IOptions<Code4meStorageOptions> options,
     ILogger<PostgresTelemetryWriter> logger) : ITelemetryBatchWriter
 {
-    private const string UserForTokenSql = "SELECT user_id_for_auth_token($1), auth_token_deleted($1)";
-
     private int _unknownTokenLogged;
     private long _skipped;
     private long _discarded;
@@ -61,8 +60,8 @@ internal sealed class PostgresTelemetryWriter(
     public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var (userId, accountDeleted) = await UserAsync(cancellationToken);
-        if (accountDeleted)
+        var account = await AccountAsync(cancellationToken);
+        if (account.Deleted)
         {
             // The user asked for all their data to be deleted; what was still spooled on their machine is theirs too.
             Interlocked.Add(ref _discarded, records.Count);
@@ -70,6 +69,7 @@ internal sealed class PostgresTelemetryWriter(
             return;
         }
 
+        var userId = account.UserId;
         var events = records.Select(r => r.Event).ToList();
         try
         {
@@ -141,24 +141,20 @@ internal sealed class PostgresTelemetryWriter(
     /// all its data. Resolved for every batch, so an account deleted while the server runs is seen at the next batch
     /// (a batch racing the deletion is refused by the user's foreign key, and its events, that user's, are skipped).
     /// </summary>
-    private async Task<(Guid? UserId, bool AccountDeleted)> UserAsync(CancellationToken cancellationToken)
+    private async Task<AuthTokenAccount> AccountAsync(CancellationToken cancellationToken)
     {
         if (options.Value.AuthToken is not { } token)
         {
-            return (null, false);
+            return default;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(UserForTokenSql, connection) { Parameters = { new() { Value = token } } };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var userId = reader.IsDBNull(0) ? (Guid?)null : reader.GetGuid(0);
-        var deleted = reader.GetBoolean(1);
-        if (userId is null && !deleted && Interlocked.Exchange(ref _unknownTokenLogged, 1) == 0)
+        var account = await AuthTokenAccount.ResolveAsync(connection, token, cancellationToken);
+        if (account.IsUnknown && Interlocked.Exchange(ref _unknownTokenLogged, 1) == 0)
         {
             TelemetryWriterLog.UnknownAuthToken(logger);
         }
 
-        return (userId, deleted);
+        return account;
     }
 }
