@@ -117,7 +117,9 @@ public sealed class IdentityAndDataRightsTests
             Assert.Equal(mine.QueryId, query.GetProperty("meta_query_id").GetGuid());
             Assert.Equal(mine.Query.Context!.Prefix, query.GetProperty("context").GetProperty("prefix").GetString());
             Assert.Equal(2, query.GetProperty("generations").GetArrayLength());
-            Assert.Equal(myChat, Assert.Single(json.RootElement.GetProperty("chats").EnumerateArray()).GetProperty("chat_id").GetGuid());
+            var chat = Assert.Single(json.RootElement.GetProperty("chats").EnumerateArray());
+            Assert.Equal(myChat, chat.GetProperty("chat_id").GetGuid());
+            Assert.Equal(0, chat.GetProperty("context_optimizations").GetArrayLength());
         }
 
         Assert.Equal((0, $"Deleted the data of installation {installationId} (1 queries).\n"), (delete.ExitCode, delete.Out.ReplaceLineEndings("\n")));

@@ -24,9 +24,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             'projects', COALESCE((SELECT jsonb_agg(to_jsonb(pr) || jsonb_build_object('joined_at', pu.joined_at) ORDER BY pu.joined_at)
                                   FROM project_users pu JOIN project pr USING (project_id) WHERE pu.user_id = @UserId), '[]'),
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.user_id = @UserId), '[]'),
-            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) || jsonb_build_object('context_optimizations', COALESCE(
-                    (SELECT jsonb_agg(to_jsonb(o) ORDER BY o.created_at) FROM chat_context_optimization o WHERE o.chat_id = ch.chat_id), '[]'))
-                ORDER BY ch.created_at) FROM chat ch WHERE ch.user_id = @UserId), '[]'),
+            'chats', {{ChatsJson("ch.user_id = @UserId")}},
             'queries', {{QueriesJson("m.user_id = @UserId")}},
             'audit_log', COALESCE((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.occurred_at) FROM audit_log a WHERE a.user_id = @UserId), '[]')
         )::text
@@ -36,8 +34,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT jsonb_build_object(
             'installation_id', @InstallationId::uuid,
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.installation_id = @InstallationId), '[]'),
-            'chats', COALESCE((SELECT jsonb_agg(to_jsonb(ch) ORDER BY ch.created_at) FROM chat ch
-                               WHERE ch.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)), '[]'),
+            'chats', {{ChatsJson("ch.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}},
             'queries', {{QueriesJson("m.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}}
         )::text
         """;
@@ -99,6 +96,13 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     private const string AuditSql = """
         INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
+        """;
+
+    // Every chat matching a condition on chat ch, with its context optimisations.
+    private static string ChatsJson(string condition) => $$"""
+        COALESCE((SELECT jsonb_agg(to_jsonb(ch) || jsonb_build_object('context_optimizations', COALESCE(
+                    (SELECT jsonb_agg(to_jsonb(o) ORDER BY o.created_at) FROM chat_context_optimization o WHERE o.chat_id = ch.chat_id), '[]'))
+                ORDER BY ch.created_at) FROM chat ch WHERE {{condition}}), '[]')
         """;
 
     // Every query matching a condition on meta_query m, with its context, telemetry, generations and ground truth.
