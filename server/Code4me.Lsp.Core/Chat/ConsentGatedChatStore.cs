@@ -24,6 +24,9 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
 
     private bool MayStore => consent.Current.Context;
 
+    /// <summary>A change to a chat reaches <c>durable</c> when the chat is stored there and consent allows it now.</summary>
+    private bool MayWriteThrough(Guid chatId) => IsStored(chatId) && MayStore;
+
     public async Task CreateChatAsync(ChatRecord chat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chat);
@@ -56,7 +59,7 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
     public async Task AddExchangeAsync(ChatExchange exchange, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(exchange);
-        if (IsStored(exchange.ChatId) && MayStore)
+        if (MayWriteThrough(exchange.ChatId))
         {
             await durable.AddExchangeAsync(Redacted(exchange), cancellationToken);
         }
@@ -71,7 +74,7 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
             return false;
         }
 
-        if (IsStored(chatId) && MayStore)
+        if (MayWriteThrough(chatId))
         {
             await durable.RenameChatAsync(chatId, SecretRedactor.Redact(title)!, cancellationToken);
         }
@@ -93,7 +96,7 @@ public sealed class ConsentGatedChatStore(IChatStore durable, ConsentPolicy cons
             return false;
         }
 
-        if (IsStored(chatId) && MayStore)
+        if (MayWriteThrough(chatId))
         {
             await durable.SetFeedbackAsync(chatId, queryId, isMistake, SecretRedactor.Redact(note), cancellationToken);
         }

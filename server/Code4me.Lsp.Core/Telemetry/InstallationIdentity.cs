@@ -27,7 +27,7 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
     {
         try
         {
-            return File.Exists(path) && Guid.TryParse(File.ReadAllText(path).Trim(), out var id) ? id : null;
+            return File.Exists(path) ? Parse(path) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -63,7 +63,7 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
     {
         if (File.Exists(Path))
         {
-            if (Guid.TryParse(File.ReadAllText(Path).Trim(), out var existing))
+            if (Parse(Path) is { } existing)
             {
                 return existing;
             }
@@ -98,9 +98,9 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
         {
             // Another server stored its id first: that one is the installation's.
             File.Delete(aside);
-            return Guid.TryParse(File.ReadAllText(Path).Trim(), out var winner)
-                ? winner
-                : throw new IOException($"{Path} does not hold a UUID.");
+            return Parse(Path) ?? throw new IOException($"{Path} does not hold a UUID.");
         }
     }
+
+    private static Guid? Parse(string path) => Guid.TryParse(File.ReadAllText(path).Trim(), out var id) ? id : null;
 }
