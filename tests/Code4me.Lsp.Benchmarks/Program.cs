@@ -7,7 +7,7 @@ namespace Code4me.Lsp.Benchmarks;
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
 /// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
-/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--requests N] [--profile]</c>.
+/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile]</c>.
 /// <c>telemetry</c> needs no executable; without <c>--database</c> (a server where the user may create databases) it starts a
 /// throwaway cluster. <c>telemetry --profile</c> runs only the writer, traced, and prints where its time goes (statement by
 /// statement, COPY by COPY).
@@ -86,6 +86,7 @@ internal static class Program
         int.Parse(Option(args, "--events") ?? "40000", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--naive-events") ?? "2000", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--batch") ?? "2000", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture),
         args.Contains("--profile"),
         Report);
 

@@ -85,6 +85,40 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task PerEventTableKeys_AreDeferrableButCheckedAtEachStatementUnlessDeferred()
+    {
+        // Migration 0008: the telemetry writer defers these twelve keys to COMMIT; nobody else does.
+        Assert.Equal(
+            [
+                "completion_query_meta_query_fkey", "contextual_telemetry_language_id_fkey", "contextual_telemetry_trigger_type_id_fkey",
+                "contextual_telemetry_version_id_fkey", "had_generation_meta_query_id_fkey", "had_generation_model_id_fkey",
+                "meta_query_behavioral_telemetry_id_fkey", "meta_query_context_id_fkey", "meta_query_contextual_telemetry_id_fkey",
+                "meta_query_project_id_fkey", "meta_query_session_id_fkey", "meta_query_user_id_fkey",
+            ],
+            await QueryAsync<string>("SELECT conname FROM pg_constraint WHERE condeferrable ORDER BY conname COLLATE \"C\""));
+        Assert.Empty(await QueryAsync<string>("SELECT conname FROM pg_constraint WHERE condeferred"));
+
+        const string BrokenKey = "INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence) VALUES (@CompletionQueryId, -42, 'x', 1, 0.5)";
+        await using var connection = await fixture.Database.DataSource.OpenConnectionAsync(TimeoutToken.Create());
+        await using (var transaction = await connection.BeginTransactionAsync(TimeoutToken.Create()))
+        {
+            var ids = await TelemetryGraph.InsertAsync(connection, transaction);
+            var immediate = await Assert.ThrowsAsync<PostgresException>(
+                () => connection.ExecuteAsync(new CommandDefinition(BrokenKey, ids, transaction, cancellationToken: TimeoutToken.Create())));
+            Assert.Equal(("had_generation_model_id_fkey", PostgresErrorCodes.ForeignKeyViolation), (immediate.ConstraintName, immediate.SqlState));
+        }
+
+        await using (var transaction = await connection.BeginTransactionAsync(TimeoutToken.Create()))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SET CONSTRAINTS ALL DEFERRED", transaction: transaction, cancellationToken: TimeoutToken.Create()));
+            var ids = await TelemetryGraph.InsertAsync(connection, transaction);
+            await connection.ExecuteAsync(new CommandDefinition(BrokenKey, ids, transaction, cancellationToken: TimeoutToken.Create()));
+            var atCommit = await Assert.ThrowsAsync<PostgresException>(() => transaction.CommitAsync(TimeoutToken.Create()));
+            Assert.Equal(("had_generation_model_id_fkey", PostgresErrorCodes.ForeignKeyViolation), (atCommit.ConstraintName, atCommit.SqlState));
+        }
+    }
+
+    [Fact]
     public async Task User_Deleted_AuditLogKeepsTheEvent()
     {
         var remaining = await InGraphAsync(

@@ -207,6 +207,33 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
     }
 
     [Fact]
+    public async Task WriteAsync_PerEventForeignKeyBroken_IsRefusedAtCommitAndOnlyThatEventIsSkipped()
+    {
+        // The per-event tables' keys are checked at COMMIT in the writer's transactions (migration 0008): a key that
+        // cannot hold must still refuse the batch, and the event-by-event retry must still skip only its event.
+        var stale = new SampleEvents("stale");
+        var kept = new SampleEvents("kept");
+        var dataSource = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
+        var references = new ReferenceData(dataSource);
+        var writer = new PostgresTelemetryWriter(dataSource, references, Options.Create(new Code4meStorageOptions()), Logger()) { Machine = Machine };
+        var modelId = await references.GetModelIdAsync(stale.ModelB, false, TimeoutToken.Create());
+        await using (var connection = await fixture.Database.DataSource.OpenConnectionAsync(TimeoutToken.Create()))
+        {
+            // The writer's cache still holds the id; had_generation's key to model_name cannot hold any more.
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM model_name WHERE model_id = @Id", new { Id = modelId }, cancellationToken: TimeoutToken.Create()));
+        }
+
+        await writer.WriteAsync(SampleEvents.Records([kept.Session, stale.Session, stale.Query, kept.Query]), TimeoutToken.Create());
+
+        Assert.Equal(1, writer.SkippedCount);
+        Assert.Equal(0, await SingleAsync<long>("SELECT count(*) FROM meta_query WHERE meta_query_id = @Id", stale.QueryId));
+        Assert.Equal(0, await SingleAsync<long>("SELECT count(*) FROM context WHERE context_id = @Id", stale.Query.Context!.ContextId));
+        Assert.Equal(2, await SingleAsync<long>("SELECT count(*) FROM had_generation WHERE meta_query_id = @Id", kept.QueryId));
+        Assert.Equal(1, await SingleAsync<long>("SELECT count(*) FROM session WHERE session_id = @Id", stale.SessionId));
+        Assert.Single(_logs.Lines, l => l.Contains("can never be stored and is skipped", StringComparison.Ordinal) && l.Contains("23503", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TelemetryEvent_EveryDerivedType_HasASampleThatTheWriterMaps()
     {
         var declared = typeof(TelemetryEvent).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType).Order(TypeNameComparer.Instance);
