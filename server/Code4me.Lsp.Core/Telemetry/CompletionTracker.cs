@@ -32,6 +32,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
     private readonly HashSet<Task> _recording = [];
     private readonly Dictionary<Guid, TrackedQuery> _queries = [];
     private readonly Dictionary<string, List<TrackedQuery>> _byUri = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastChange = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public CompletionTracker(
@@ -78,12 +79,21 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
     /// </summary>
     /// <param name="document">The snapshot the request works on.</param>
     /// <param name="offset">The caret as a UTF-16 offset.</param>
-    /// <param name="trigger">Invoked → manual, automatic → auto, server-triggered → idle.</param>
+    /// <param name="trigger">
+    /// Invoked → <see cref="CompletionTrigger.Manual"/>. Automatic → <see cref="CompletionTrigger.Auto"/>, recorded as
+    /// <see cref="CompletionTrigger.Idle"/> when the document has not changed for <see cref="TelemetryOptions.IdleTriggerMs"/>
+    /// (or since it was opened): the editor asked during a pause, not because of a keystroke.
+    /// </param>
     public CompletionQueryStart BeginQuery(TextDocument document, int offset, CompletionTrigger trigger)
     {
         ArgumentNullException.ThrowIfNull(document);
         var options = _options.CurrentValue;
         var now = _time.GetUtcNow();
+        if (trigger == CompletionTrigger.Auto && IsIdle(document.Uri, now, options.IdleTriggerMs))
+        {
+            trigger = CompletionTrigger.Idle;
+        }
+
         var queryId = Guid.CreateVersion7(now);
         var contextual = ContextualTelemetryBuilder.Build(Guid.CreateVersion7(now), document, offset, trigger, ClientIdentity.From(_editor, options.PluginVersion));
         var behavioral = new BehavioralTelemetry(
@@ -354,6 +364,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
         _typing.Observe(after.Uri, normalized);
         lock (_gate)
         {
+            _lastChange[after.Uri] = _time.GetUtcNow();
             if (!_byUri.TryGetValue(after.Uri, out var queries))
             {
                 return;
@@ -391,6 +402,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
         ArgumentNullException.ThrowIfNull(document);
         lock (_gate)
         {
+            _lastChange.Remove(document.Uri);
             if (_byUri.TryGetValue(document.Uri, out var queries))
             {
                 foreach (var query in queries)
@@ -398,6 +410,14 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
                     query.Closed = true;
                 }
             }
+        }
+    }
+
+    private bool IsIdle(string uri, DateTimeOffset now, int idleTriggerMs)
+    {
+        lock (_gate)
+        {
+            return !_lastChange.TryGetValue(uri, out var last) || (now - last).TotalMilliseconds >= idleTriggerMs;
         }
     }
 

@@ -10,11 +10,15 @@ public enum CompletionTrigger
     [JsonStringEnumMemberName("manual")]
     Manual,
 
-    /// <summary>The editor asked while the user typed (<c>InlineCompletionTriggerKind.Automatic</c>).</summary>
+    /// <summary>The editor asked while the user typed (<c>InlineCompletionTriggerKind.Automatic</c>, the document changed within <c>IdleTriggerMs</c>).</summary>
     [JsonStringEnumMemberName("auto")]
     Auto,
 
-    /// <summary>The server triggered after a pause in typing.</summary>
+    /// <summary>
+    /// The editor asked automatically during a pause: the document had not changed for <c>IdleTriggerMs</c> (or since it was
+    /// opened). LSP has no server-initiated inline completion, so a pause before an automatic request is what "triggered
+    /// during idle time" can mean here.
+    /// </summary>
     [JsonStringEnumMemberName("idle")]
     Idle,
 }

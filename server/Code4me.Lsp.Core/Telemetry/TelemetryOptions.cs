@@ -29,6 +29,12 @@ public sealed class TelemetryOptions
     /// </summary>
     public int MultiFileMaxCharsPerFile { get; set; } = 50_000;
 
+    /// <summary>
+    /// An automatic completion request is recorded with trigger type <c>idle</c> instead of <c>auto</c> when its
+    /// document has not changed for this many milliseconds (or since it was opened). Default 2000.
+    /// </summary>
+    public int IdleTriggerMs { get; set; } = 2000;
+
     /// <summary>Plugin version to record when the client does not give one in initialization options (else clientInfo.version).</summary>
     public string? PluginVersion { get; set; }
 

@@ -35,6 +35,11 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             failures.Add($"{S}:MultiFileMaxCharsPerFile must be between 0 and 1000000; it is {options.MultiFileMaxCharsPerFile}.");
         }
 
+        if (options.IdleTriggerMs is < 100 or > 600_000)
+        {
+            failures.Add($"{S}:IdleTriggerMs must be between 100 and 600000 ms; it is {options.IdleTriggerMs}.");
+        }
+
         if (options.QueryLifetimeSeconds <= options.EffectiveGroundTruthDelays.Max())
         {
             failures.Add($"{S}:QueryLifetimeSeconds ({options.QueryLifetimeSeconds}) must exceed the largest ground-truth delay ({options.EffectiveGroundTruthDelays.Max()} s).");

@@ -66,4 +66,27 @@ public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
         Assert.Equal(queryId, Assert.Single(events.OfType<AcceptedEvent>()).QueryId);
         Assert.Equal(started.SessionId, Assert.Single(events.OfType<SessionEndedEvent>()).SessionId);
     }
+
+    [Fact]
+    public async Task AutomaticRequests_RightAfterAnEditAndAfterAPause_AreRecordedAutoThenIdle()
+    {
+        await using var server = InProcServer.Start(output, [.. FullConsent, "Code4me:Telemetry:IdleTriggerMs=1000"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(\nprint(x)");
+
+        // Opened, never changed: a pause. Then a keystroke and a request at once; then a pause of more than 1 s.
+        await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Automatic);
+        await server.Client.ChangeAsync("file:///w/main.py", 2, LspTestClient.Edit(0, 15, 0, 15, "p"));
+        await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 16, InlineCompletionTriggerKind.Automatic);
+        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 16, InlineCompletionTriggerKind.Automatic);
+        await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 16, InlineCompletionTriggerKind.Invoked);
+        await server.Client.ShutdownAndExitAsync();
+        Assert.Equal(0, await server.ExitCode.WaitAsync(TestTimeout.Value));
+
+        var queries = SpoolReader.Read(server.SpoolDirectory).OfType<CompletionQueryEvent>().OrderBy(q => q.OccurredAt).ToList();
+        Assert.Equal(
+            [CompletionTrigger.Idle, CompletionTrigger.Auto, CompletionTrigger.Idle, CompletionTrigger.Manual],
+            queries.Select(q => q.Contextual!.Trigger));
+    }
 }

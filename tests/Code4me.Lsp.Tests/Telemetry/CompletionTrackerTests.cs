@@ -137,6 +137,31 @@ public sealed class CompletionTrackerTests
     }
 
     [Fact]
+    public void AutomaticTrigger_AfterAPauseOfIdleTriggerMs_IsIdle()
+    {
+        using var h = new TelemetryHarness(s_settings);   // IdleTriggerMs: the default 2000
+        h.Documents.Open(Uri, "python", 1, "x = ");
+        h.At(1);
+        var sinceOpen = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);       // never changed: a pause
+        h.At(2);
+        h.Insert(Uri, 4, "1");
+        h.At(3.999);
+        var typing = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 1999 ms after the change
+        h.At(4);
+        var paused = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 2000 ms
+        var invoked = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Manual);       // invoked stays manual
+        h.At(4.5);
+        h.Insert(Uri, 5, "2");
+        h.Documents.Close(Uri);
+        h.Documents.Open(Uri, "python", 9, "x = 12");
+        var reopened = h.Tracker.BeginQuery(h.Documents.Get(Uri), 6, CompletionTrigger.Auto);        // changed 0 ms ago, but closed and reopened since
+
+        Assert.Equal(
+            [CompletionTrigger.Idle, CompletionTrigger.Auto, CompletionTrigger.Idle, CompletionTrigger.Manual, CompletionTrigger.Idle],
+            new[] { sinceOpen, typing, paused, invoked, reopened }.Select(q => q.Contextual.Trigger));
+    }
+
+    [Fact]
     public void CancelQuery_RecordsNothingAndForgetsTheQuery()
     {
         using var h = new TelemetryHarness(s_settings);
