@@ -170,6 +170,8 @@ public sealed class CompletionService
             GenerationTimeMs = elapsed,
             Confidence = ModelGeneration.ConfidenceOf(raw.Logprobs),
             Logprobs = raw.Logprobs,
+            PromptTokens = raw.PromptTokens,
+            CompletionTokens = raw.CompletionTokens,
             Error = raw.Error,
         };
     }

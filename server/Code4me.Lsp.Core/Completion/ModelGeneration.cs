@@ -23,6 +23,12 @@ public sealed record ModelGeneration
     /// <summary>Natural-log probability of each generated token, in order (empty when the model gives none).</summary>
     public IReadOnlyList<double> Logprobs { get; init; } = [];
 
+    /// <summary>Prompt tokens as the model counted them; null when it did not say.</summary>
+    public int? PromptTokens { get; init; }
+
+    /// <summary>Tokens the model generated (before post-processing trimmed the text); null when it did not say.</summary>
+    public int? CompletionTokens { get; init; }
+
     /// <summary>Why the model produced nothing (<c>timeout</c>, <c>http 500</c>, …); null on success.</summary>
     public string? Error { get; init; }
 

@@ -250,7 +250,7 @@ public sealed class CompletionTracker : IDocumentObserver, IDisposable
                 new ContextRecord(Guid.CreateVersion7(now), context.Prefix, context.Suffix, filePath is null ? null : Path.GetFileName(filePath), context.SelectedText),
                 start.Contextual,
                 start.Behavioral,
-                [.. generations.Select(g => new GenerationRecord(g.Model, g.Completion, g.GenerationTimeMs, g.Confidence, [.. g.Logprobs], [], false))],
+                [.. generations.Select(g => new GenerationRecord(g.Model, g.Completion, g.GenerationTimeMs, g.Confidence, [.. g.Logprobs], [], false, g.PromptTokens, g.CompletionTokens))],
                 (int)Math.Max(0, Math.Round((now - start.At).TotalMilliseconds)),
                 ServerVersion,
                 multiFile);

@@ -57,13 +57,14 @@ public sealed class OpenAiCompletionModelTests(ITestOutputHelper output) : IAsyn
     public async Task GenerateAsync_JsonReply_ReturnsTextAndLogprobs_AndSendsTheFimRequest()
     {
         Environment.SetEnvironmentVariable(ApiKeyVariable, "sk-test-123");
-        _server.Enqueue(Reply.Json("a + b", [-0.1, -0.2, -0.3]));
+        _server.Enqueue(Reply.Json("a + b", [-0.1, -0.2, -0.3], usage: (42, 3)));
 
         var result = await GenerateAsync(Remote("remote"));
 
         Assert.Null(result.Error);
         Assert.Equal("a + b", result.Text);
         Assert.Equal([-0.1, -0.2, -0.3], result.Logprobs);
+        Assert.Equal((42, 3), (result.PromptTokens, result.CompletionTokens));
         Assert.True(_server.Received.TryDequeue(out var request));
         Assert.Equal("Bearer sk-test-123", request.Authorization);
         var body = request.Body;
@@ -71,6 +72,7 @@ public sealed class OpenAiCompletionModelTests(ITestOutputHelper output) : IAsyn
         Assert.Equal("# Path: /w/util.py\ndef sub(a, b):\n    return a - b\n\ndef add(a, b):\n    return ", body.GetProperty("prompt").GetString());
         Assert.Equal("\n\nprint(add(1, 2))\n", body.GetProperty("suffix").GetString());
         Assert.False(body.GetProperty("stream").GetBoolean());
+        Assert.False(body.TryGetProperty("stream_options", out _));   // OpenAI refuses it without stream
         Assert.Equal(1, body.GetProperty("logprobs").GetInt32());
         Assert.Equal(["\n\n", "\n"], body.GetProperty("stop").EnumerateArray().Select(e => e.GetString()));
     }
@@ -100,8 +102,27 @@ public sealed class OpenAiCompletionModelTests(ITestOutputHelper output) : IAsyn
         Assert.Null(result.Error);
         Assert.Equal("a + b", result.Text);
         Assert.Equal([-0.5, -0.25, -0.125], result.Logprobs);
+        Assert.Equal((Reply.StreamPromptTokens, 3), (result.PromptTokens, result.CompletionTokens));   // from the closing usage chunk
         Assert.True(_server.Received.TryDequeue(out var request));
         Assert.True(request.Body.GetProperty("stream").GetBoolean());
+        Assert.True(request.Body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+    }
+
+    [Theory]
+    // llama.cpp: the usage rides on the last chunk, next to its choice.
+    [InlineData("data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n", 9, 2)]
+    // No usage at all (an older server): unknown, not zero.
+    [InlineData("data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n", null, null)]
+    // Counts that cannot be right are dropped, the text is kept.
+    [InlineData("data: {\"choices\":[{\"text\":\"ab\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":-1,\"completion_tokens\":1e12}}\n\ndata: [DONE]\n\n", null, null)]
+    public async Task GenerateAsync_StreamedUsage_IsReadWhereverTheServerPutsIt(string body, int? promptTokens, int? completionTokens)
+    {
+        _server.Enqueue(Reply.Raw("text/event-stream", body));
+
+        var result = await GenerateAsync(Remote("remote", stream: true));
+
+        Assert.Null(result.Error);
+        Assert.Equal(("ab", promptTokens, completionTokens), (result.Text, result.PromptTokens, result.CompletionTokens));
     }
 
     [Theory]
@@ -148,6 +169,7 @@ public sealed class OpenAiCompletionModelTests(ITestOutputHelper output) : IAsyn
     [Theory]
     [InlineData("data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {oops\n\n", "malformed event")]
     [InlineData(": keep-alive\n\ndata: [DONE]\n\n", "empty choices")]
+    [InlineData("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":0}}\n\ndata: [DONE]\n\n", "empty choices")]
     public async Task GenerateAsync_BadEventStream_IsAGenerationWithAnError(string body, string errorStart)
     {
         _server.Enqueue(Reply.Raw("text/event-stream", body));

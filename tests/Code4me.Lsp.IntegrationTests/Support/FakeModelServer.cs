@@ -76,7 +76,9 @@ public sealed class FakeModelServer : IAsyncDisposable
         }
 
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        Received.Enqueue(new ReceivedRequest(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone()));
+        var request = new ReceivedRequest(context.Request.Headers.Authorization.ToString(), body.RootElement.Clone());
+        Received.Enqueue(request);
+        context.Items[typeof(ReceivedRequest)] = request;
         if (_replies.TryDequeue(out var reply))
         {
             _last = reply;
@@ -98,21 +100,39 @@ public sealed class FakeModelServer : IAsyncDisposable
     /// <summary>Scripted replies.</summary>
     public static class Reply
     {
-        /// <summary>A non-streamed completion, with <c>logprobs.token_logprobs</c> when given.</summary>
-        public static Func<HttpContext, Task> Json(string text, double[]? logprobs) => context =>
+        /// <summary>Prompt tokens that <see cref="Sse"/> reports in its closing usage chunk.</summary>
+        public const int StreamPromptTokens = 11;
+
+        /// <summary>
+        /// A non-streamed completion, with <c>logprobs.token_logprobs</c> when given, and <c>usage</c> (as every
+        /// OpenAI-compatible server sends it; 1 and 1 unless given).
+        /// </summary>
+        public static Func<HttpContext, Task> Json(string text, double[]? logprobs, (int Prompt, int Completion)? usage = null) => context =>
         {
             context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(CompletionJson("cmpl-1", text, logprobs, "stop"), context.RequestAborted);
+            return context.Response.WriteAsync(CompletionJson("cmpl-1", text, logprobs, "stop", usage ?? (1, 1)), context.RequestAborted);
         };
 
-        /// <summary>A streamed completion: one <c>data:</c> event per chunk, then <c>data: [DONE]</c>.</summary>
+        /// <summary>
+        /// A streamed completion: one <c>data:</c> event per chunk (<c>"usage": null</c>, as OpenAI and vLLM send them);
+        /// when the request asked for <c>stream_options.include_usage</c>, a closing chunk with <c>choices: []</c> and the
+        /// usage (<see cref="StreamPromptTokens"/>, one completion token per chunk); then <c>data: [DONE]</c>.
+        /// </summary>
         public static Func<HttpContext, Task> Sse(params (string Text, double Logprob)[] chunks) => async context =>
         {
             context.Response.ContentType = "text/event-stream";
             foreach (var (text, logprob) in chunks)
             {
-                await context.Response.WriteAsync($"data: {CompletionJson("cmpl-2", text, [logprob], null)}\n\n", context.RequestAborted);
+                await context.Response.WriteAsync($"data: {CompletionJson("cmpl-2", text, [logprob], null, null)}\n\n", context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+
+            var body = ((ReceivedRequest)context.Items[typeof(ReceivedRequest)]!).Body;
+            if (body.TryGetProperty("stream_options", out var options) && options.TryGetProperty("include_usage", out var include) && include.GetBoolean())
+            {
+                await context.Response.WriteAsync(
+                    $$$"""data: {"id":"cmpl-2","object":"text_completion","created":1700000000,"model":"fake","choices":[],"usage":{"prompt_tokens":{{{StreamPromptTokens}}},"completion_tokens":{{{chunks.Length}}},"total_tokens":{{{StreamPromptTokens + chunks.Length}}}}}""" + "\n\n",
+                    context.RequestAborted);
             }
 
             await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
@@ -177,7 +197,7 @@ public sealed class FakeModelServer : IAsyncDisposable
             }
         };
 
-        private static string CompletionJson(string id, string text, double[]? logprobs, string? finishReason)
+        private static string CompletionJson(string id, string text, double[]? logprobs, string? finishReason, (int Prompt, int Completion)? usage)
         {
             var builder = new StringBuilder();
             builder.Append(CultureInfo.InvariantCulture, $$"""{"id":"{{id}}","object":"text_completion","created":1700000000,"model":"fake","choices":[{"text":{{JsonSerializer.Serialize(text)}},"index":0,""");
@@ -193,7 +213,9 @@ public sealed class FakeModelServer : IAsyncDisposable
             }
 
             builder.Append(",\"finish_reason\":").Append(finishReason is null ? "null" : $"\"{finishReason}\"").Append("}]");
-            builder.Append(""","usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""");
+            builder.Append(usage is { } u
+                ? $$$""","usage":{"prompt_tokens":{{{u.Prompt}}},"completion_tokens":{{{u.Completion}}},"total_tokens":{{{u.Prompt + u.Completion}}}}}"""
+                : ""","usage":null}""");
             return builder.ToString();
         }
     }

@@ -19,11 +19,11 @@ public sealed class MultiModelAndMultiFileThroughProtocolTests(DatabaseFixture f
         var slowGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var fast = await FakeModelServer.StartAsync(output, TestTimeout.Token());
         await using var slow = await FakeModelServer.StartAsync(output, TestTimeout.Token());
-        fast.Enqueue(FakeModelServer.Reply.Json("path)", [-0.1, -0.2]));
+        fast.Enqueue(FakeModelServer.Reply.Json("path)", [-0.1, -0.2], usage: (120, 2)));
         slow.Enqueue(async context =>
         {
             await slowGate.Task.WaitAsync(context.RequestAborted);
-            await FakeModelServer.Reply.Json("path, sep=';')", [-0.3])(context);
+            await FakeModelServer.Reply.Json("path, sep=';')", [-0.3], usage: (131, 6))(context);
         });
         await using var server = InProcServer.Start(output, [.. TelemetryThroughProtocolTests.FullConsent, .. Remote(("fast", fast), ("slow", slow))]);
         await server.Client.InitializedAsync();
@@ -42,12 +42,12 @@ public sealed class MultiModelAndMultiFileThroughProtocolTests(DatabaseFixture f
         Assert.Equal(0, await server.ExitCode.WaitAsync(TestTimeout.Value));
         await FlushAsync(server.SpoolDirectory);
 
-        var rows = await QueryAsync<(string, string, int)>(
+        var rows = await QueryAsync<(string, string, int, int?, int?)>(
             """
-            SELECT m.model_name, g.completion, cardinality(g.shown_at)
+            SELECT m.model_name, g.completion, cardinality(g.shown_at), g.prompt_tokens, g.completion_tokens
             FROM had_generation g JOIN model_name m USING (model_id) WHERE g.meta_query_id = @Id ORDER BY m.model_name
             """, Guid.Parse(queryId));
-        Assert.Equal([("fast", "path)", 1), ("slow", "path, sep=';')", 0)], rows);
+        Assert.Equal([("fast", "path)", 1, 120, 2), ("slow", "path, sep=';')", 0, 131, 6)], rows);
     }
 
     [Fact]

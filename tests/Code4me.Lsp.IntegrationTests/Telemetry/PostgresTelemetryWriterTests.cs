@@ -68,7 +68,7 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
             FROM had_generation g JOIN model_name m USING (model_id) WHERE g.meta_query_id = @Id ORDER BY m.model_name
             """, s.QueryId);
         Assert.Equal(2, generations.Count);
-        AssertGeneration((s.ModelA, "a + b", 120, [Utc(s.Shown.OccurredAt), Utc(s.ShownAgain.OccurredAt)], true, 0.875, [-0.1, -0.25, -0.5], null, null, false), generations[0]);
+        AssertGeneration((s.ModelA, "a + b", 120, [Utc(s.Shown.OccurredAt), Utc(s.ShownAgain.OccurredAt)], true, 0.875, [-0.1, -0.25, -0.5], 57, 3, false), generations[0]);
         AssertGeneration((s.ModelB, "sum([a, b])", 340, [Utc(SampleEvents.T0.AddSeconds(1.5))], false, 0.5, [], null, null, false), generations[1]);
 
         Assert.Equal(

@@ -23,7 +23,7 @@ internal sealed class SampleEvents
             new ContextualTelemetry(Guid.CreateVersion7(T0), "0.11.0", "Neovim", CompletionTrigger.Auto, $"lang-{Tag}", $"/home/ada/{Tag}/app/calc.py", 1, 48, 0.5625),
             new BehavioralTelemetry(Guid.CreateVersion7(T0), 1500, null, 2.7),
             [
-                new GenerationRecord($"model-a-{Tag}", "a + b", 120, 0.875, [-0.1, -0.25, -0.5], [], false),
+                new GenerationRecord($"model-a-{Tag}", "a + b", 120, 0.875, [-0.1, -0.25, -0.5], [], false, PromptTokens: 57, CompletionTokens: 3),
                 new GenerationRecord($"model-b-{Tag}", "sum([a, b])", 340, 0.5, [], [T0.AddSeconds(1.5)], false),
             ],
             410,

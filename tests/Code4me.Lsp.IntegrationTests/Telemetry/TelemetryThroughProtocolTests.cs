@@ -60,6 +60,7 @@ public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
         Assert.Equal("ngram", generation.Model);
         Assert.Equal(item.InsertText, generation.Completion);
         Assert.NotEmpty(generation.Logprobs);
+        Assert.Equal(((int?)null, (int?)generation.Logprobs.Count), (generation.PromptTokens, generation.CompletionTokens));   // the n-gram model: no prompt, one logprob per token
         Assert.InRange(generation.Confidence, 0, 1);
 
         Assert.Equal(queryId, Assert.Single(events.OfType<ShownEvent>()).QueryId);

@@ -21,7 +21,7 @@ public sealed class TelemetryJsonTests
                 new ContextRecord(Guid.CreateVersion7(s_at), "def f(", ")\n", "a.py", null),
                 new ContextualTelemetry(Guid.CreateVersion7(s_at), "1.0", "Neovim", CompletionTrigger.Idle, "python", "/work/proj/a.py", 3, 120, 0.25),
                 new BehavioralTelemetry(Guid.CreateVersion7(s_at), null, 1500, 2.3),
-                [new GenerationRecord("m1", "x)", 120, 0.8, [-0.5, -0.25], [s_at], true)],
+                [new GenerationRecord("m1", "x)", 120, 0.8, [-0.5, -0.25], [s_at], true, PromptTokens: 40, CompletionTokens: 2)],
                 130,
                 "0.1.0"),
             new ShownEvent(Guid.CreateVersion7(s_at), s_at, id, "m1"),
@@ -54,6 +54,19 @@ public sealed class TelemetryJsonTests
         Assert.Contains("\"trigger\":\"idle\"", json, StringComparison.Ordinal);
         Assert.Contains("\"$type\":\"completionQuery\"", json, StringComparison.Ordinal);
         Assert.Contains("\"timeSinceLastShownMs\":null", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generation_SpooledBeforeTokenCountsExisted_ReadsAsUnknownCounts()
+    {
+        var query = AllEvents().OfType<CompletionQueryEvent>().Single();
+        var json = JsonSerializer.Serialize(query, TelemetryJsonContext.Default.TelemetryEvent);
+        Assert.Contains("\"promptTokens\":40,\"completionTokens\":2", json, StringComparison.Ordinal);
+
+        var old = json.Replace(",\"promptTokens\":40,\"completionTokens\":2", "", StringComparison.Ordinal);
+        var generation = Assert.Single(((CompletionQueryEvent)JsonSerializer.Deserialize(old, TelemetryJsonContext.Default.TelemetryEvent)!).Generations);
+
+        Assert.Equal(("x)", (int?)null, (int?)null), (generation.Completion, generation.PromptTokens, generation.CompletionTokens));
     }
 
     [Fact]

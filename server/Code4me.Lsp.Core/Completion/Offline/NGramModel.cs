@@ -482,7 +482,8 @@ internal sealed class NGramModel
             _logprobs.RemoveAt(_logprobs.Count - 1);
         }
 
-        return new RawGeneration(_text.ToString(), _logprobs.ToArray());
+        // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
+        return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
     }
 
     private bool ExtendPartial(ReadOnlySpan<char> partial, double minProbability, ref double carry)

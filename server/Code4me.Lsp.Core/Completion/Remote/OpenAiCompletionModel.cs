@@ -103,6 +103,15 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
             json.WriteNumber("max_tokens", model.MaxTokens);
             json.WriteNumber("temperature", model.Temperature);
             json.WriteBoolean("stream", model.Stream);
+            if (model.Stream)
+            {
+                // OpenAI, vLLM and Ollama then end the stream with a chunk that carries the token counts (choices: []);
+                // llama.cpp ignores the field and puts its usage on the last chunk anyway.
+                json.WriteStartObject("stream_options");
+                json.WriteBoolean("include_usage", true);
+                json.WriteEndObject();
+            }
+
             if (model.RequestLogprobs)
             {
                 json.WriteNumber("logprobs", 1);
@@ -142,7 +151,13 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
             var text = new StringBuilder();
             var logprobs = new List<double>();
             var error = AppendChoice(document.RootElement, text, logprobs);
-            return error is null ? new RawGeneration(text.ToString(), logprobs) : RawGeneration.Failed(error);
+            if (error is not null)
+            {
+                return RawGeneration.Failed(error);
+            }
+
+            var (promptTokens, completionTokens) = UsageOf(document.RootElement);
+            return new RawGeneration(text.ToString(), logprobs, PromptTokens: promptTokens, CompletionTokens: completionTokens);
         }
         catch (JsonException ex)
         {
@@ -157,6 +172,7 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
         var text = new StringBuilder();
         var logprobs = new List<double>();
         var events = 0;
+        (int? Prompt, int? Completion) usage = default;
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (!line.StartsWith("data:", StringComparison.Ordinal))
@@ -173,6 +189,17 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
             try
             {
                 using var document = JsonDocument.Parse(Encoding.UTF8.GetBytes(payload.ToString()));
+                var counted = UsageOf(document.RootElement);
+                if (counted.Prompt is not null || counted.Completion is not null)
+                {
+                    usage = counted;
+                }
+
+                if (IsUsageOnly(document.RootElement))
+                {
+                    continue;   // the closing chunk of stream_options.include_usage: no choice in it
+                }
+
                 var error = AppendChoice(document.RootElement, text, logprobs);
                 if (error is not null)
                 {
@@ -187,8 +214,33 @@ internal sealed class OpenAiCompletionModel(CompletionModelOptions model, Comple
             }
         }
 
-        return events == 0 ? RawGeneration.Failed("empty choices") : new RawGeneration(text.ToString(), logprobs);
+        return events == 0
+            ? RawGeneration.Failed("empty choices")
+            : new RawGeneration(text.ToString(), logprobs, PromptTokens: usage.Prompt, CompletionTokens: usage.Completion);
     }
+
+    /// <summary>
+    /// <c>usage.prompt_tokens</c> and <c>usage.completion_tokens</c>, each null when absent or not a non-negative
+    /// 32-bit integer: a server's odd count must not cost the query its record.
+    /// </summary>
+    private static (int? Prompt, int? Completion) UsageOf(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        return (Count(usage, "prompt_tokens"), Count(usage, "completion_tokens"));
+
+        static int? Count(JsonElement usage, string name) =>
+            usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 0 ? count : null;
+    }
+
+    private static bool IsUsageOnly(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0
+        && !(root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null);
 
     private static string? AppendChoice(JsonElement root, StringBuilder text, List<double> logprobs)
     {

@@ -131,7 +131,9 @@ internal sealed class TelemetryBatch
         .Column("shown_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, r => r.ShownAt)
         .Column("was_accepted", NpgsqlDbType.Boolean, r => r.Generation.WasAccepted)
         .Column("confidence", NpgsqlDbType.Double, r => r.Generation.Confidence)
-        .Column("logprobs", NpgsqlDbType.Array | NpgsqlDbType.Double, r => r.Logprobs);
+        .Column("logprobs", NpgsqlDbType.Array | NpgsqlDbType.Double, r => r.Logprobs)
+        .Column("prompt_tokens", NpgsqlDbType.Integer, r => r.Generation.PromptTokens)
+        .Column("completion_tokens", NpgsqlDbType.Integer, r => r.Generation.CompletionTokens);
 
     private readonly Guid? _userId;
     private readonly string _machine;

@@ -112,5 +112,6 @@ internal sealed class InlineCompletionHandler(
         [.. (await all.ConfigureAwait(false)).Select(ToResult)];
 
     private static GenerationResult ToResult(ModelGeneration generation) =>
-        new(generation.ModelName, generation.Completion, (int)Math.Round(generation.GenerationTimeMs), generation.Confidence, generation.Logprobs);
+        new(generation.ModelName, generation.Completion, (int)Math.Round(generation.GenerationTimeMs), generation.Confidence, generation.Logprobs,
+            generation.PromptTokens, generation.CompletionTokens);
 }
