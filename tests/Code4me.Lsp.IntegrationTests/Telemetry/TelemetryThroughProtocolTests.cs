@@ -90,4 +90,31 @@ public sealed class TelemetryThroughProtocolTests(ITestOutputHelper output)
             [CompletionTrigger.Idle, CompletionTrigger.Auto, CompletionTrigger.Idle, CompletionTrigger.Manual],
             queries.Select(q => q.Contextual!.Trigger));
     }
+
+    [Fact]
+    public async Task Request_WithASelectedCompletionItem_RecordsItsTextAsSelectedText()
+    {
+        await using var server = InProcServer.Start(output, FullConsent);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.lo\nprint(x)");
+
+        await server.Client.RequestAsync<InlineCompletionList>(
+            LspMethods.TextDocumentInlineCompletion,
+            new
+            {
+                textDocument = new { uri = "file:///w/main.py" },
+                position = new { line = 0, character = 9 },
+                context = new
+                {
+                    triggerKind = InlineCompletionTriggerKind.Invoked,
+                    selectedCompletionInfo = new { range = new { start = new { line = 0, character = 7 }, end = new { line = 0, character = 9 } }, text = "loadtxt" },
+                },
+            });
+        await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 9, InlineCompletionTriggerKind.Invoked);
+        await server.Client.ShutdownAndExitAsync();
+        Assert.Equal(0, await server.ExitCode.WaitAsync(TestTimeout.Value));
+
+        var queries = SpoolReader.Read(server.SpoolDirectory).OfType<CompletionQueryEvent>().OrderBy(q => q.OccurredAt).ToList();
+        Assert.Equal(["loadtxt", null], queries.Select(q => q.Context!.SelectedText));
+    }
 }

@@ -63,7 +63,9 @@ internal sealed class InlineCompletionHandler(
             tracker.AnswerQuery(query, [.. outcome.Generations.Select(ToResult)]);
             ledger.Add(query.QueryId, document.Uri, offset, context, outcome);
             var promptFiles = options.CurrentValue.EffectiveModels().Any(m => m.Kind != CompletionModelKind.Offline) ? context.OtherDocuments : null;
-            tracker.CompleteQueryLater(query, new CompletionContextText(context.Prefix, context.Suffix, SelectedText: null), ResultsAsync(outcome.AllGenerations), promptFiles);
+            // selected_text: the completion-list item the editor had selected (LSP sends no editor selection with this request).
+            var selected = request.Context.SelectedCompletionInfo?.Text;
+            tracker.CompleteQueryLater(query, new CompletionContextText(context.Prefix, context.Suffix, selected), ResultsAsync(outcome.AllGenerations), promptFiles);
             completed = true;
             if (outcome.Chosen is not { IsUsable: true } chosen)
             {
