@@ -397,7 +397,9 @@ internal sealed class DurableSpool : IDisposable
     /// <summary>Validates every frame of a segment; truncates at the first bad one.</summary>
     private Segment Scan(string path, long previousSequence)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite); // the directory lock gives exclusivity
+        // The directory lock gives exclusivity. One large buffer and one reused payload array: a full spool (256 MiB)
+        // is checked at every start, in the background, so this costs reads and CRCs, not allocations.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1 << 20);
         var fileLength = stream.Length;
         var magic = new byte[s_magic.Length];
         long valid = 0;
@@ -412,6 +414,7 @@ internal sealed class DurableSpool : IDisposable
         {
             valid = s_magic.Length;
             var header = new byte[HeaderLength];
+            var payload = new byte[64 * 1024];
             while (valid < fileLength)
             {
                 if (fileLength - valid < HeaderLength)
@@ -430,11 +433,15 @@ internal sealed class DurableSpool : IDisposable
                     break;
                 }
 
-                var payload = new byte[length];
-                stream.ReadExactly(payload);
+                if (payload.Length < length)
+                {
+                    payload = new byte[Math.Max(length, payload.Length * 2)];
+                }
+
+                stream.ReadExactly(payload, 0, length);
                 var hash = new Crc32();
                 hash.Append(header.AsSpan(8, 8));
-                hash.Append(payload);
+                hash.Append(payload.AsSpan(0, length));
                 if (hash.GetCurrentHashAsUInt32() != crc)
                 {
                     problem = "a checksum mismatch";

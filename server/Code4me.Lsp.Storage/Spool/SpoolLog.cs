@@ -38,6 +38,9 @@ internal static partial class SpoolLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Telemetry writer circuit closed: the database is back.")]
     public static partial void CircuitClosed(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The telemetry spool {Directory} could not be opened; this session's telemetry is not recorded (completions are not affected).")]
+    public static partial void SpoolUnavailable(ILogger logger, string directory, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Telemetry pipeline failed unexpectedly; events stay in the spool for the next start.")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);
 

@@ -31,6 +31,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly Lock _progressGate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DurableSpool? _spool;
+    private Task<DurableSpool> _opening = Task.FromException<DurableSpool>(new InvalidOperationException("The telemetry pipeline has not started."));
     private Task _spoolTask = Task.CompletedTask;
     private Task _writeTask = Task.CompletedTask;
     private Task? _stopTask;
@@ -62,8 +63,8 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         _resilience = BuildResilience();
     }
 
-    /// <summary>The open spool (after <see cref="StartAsync"/>).</summary>
-    public DurableSpool Spool => _spool ?? throw new InvalidOperationException("The telemetry pipeline has not started.");
+    /// <summary>The open spool (after <see cref="StartAsync"/>; waits while it is still being opened and recovered).</summary>
+    public DurableSpool Spool => _spool ?? _opening.GetAwaiter().GetResult();
 
     /// <summary>Events refused by a full queue, by a full spool, or unreadable on replay.</summary>
     public long DroppedCount => Interlocked.Read(ref _queueDropped) + (_spool?.DroppedCount ?? 0) + Interlocked.Read(ref _undecodable);
@@ -87,20 +88,33 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         _alerts?.Dropped(DroppedCount);
     }
 
+    /// <summary>
+    /// Starts at once: the spool is opened and recovered (every segment's frames checked, which takes time in
+    /// proportion to what is still spooled) in the background, so neither the host nor the editor's
+    /// <c>initialize</c> waits for it. Events enqueued meanwhile wait in the bounded queue.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
+        _opening = Task.Run(OpenSpool, CancellationToken.None);
         _spoolTask = Task.Run(SpoolLoopAsync, CancellationToken.None);
         if (_writer is not null)
         {
             _writeTask = Task.Run(() => WriteLoopAsync(_writer, _stopping.Token), CancellationToken.None);
         }
-        else
-        {
-            SpoolLog.NoDatabase(_logger, _spool.Directory, _options.MaxBytes);
-        }
 
         return Task.CompletedTask;
+    }
+
+    private DurableSpool OpenSpool()
+    {
+        var spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
+        _spool = spool;
+        if (_writer is null)
+        {
+            SpoolLog.NoDatabase(_logger, spool.Directory, _options.MaxBytes);
+        }
+
+        return spool;
     }
 
     /// <summary>
@@ -110,14 +124,21 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     public async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
         await SpoolQueuedAsync(cancellationToken);
-        if (_writer is null)
+        await _opening.ContinueWith(static _ => { }, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!_opening.IsCompletedSuccessfully)
         {
-            return Spool.IsEmpty;
+            return false;   // the spool could not be opened (logged by the spool loop): nothing reached it
         }
 
-        var last = Spool.LastSequence;
-        await WaitForAsync(() => Spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, cancellationToken);
-        return Spool.AcknowledgedSequence >= last;
+        var spool = _opening.Result;
+        if (_writer is null)
+        {
+            return spool.IsEmpty;
+        }
+
+        var last = spool.LastSequence;
+        await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, cancellationToken);
+        return spool.AcknowledgedSequence >= last;
     }
 
     /// <summary>Waits until every event enqueued before the call has been appended to the spool (or dropped at its bound).</summary>
@@ -174,6 +195,17 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         var reader = _queue.Reader;
         try
         {
+            DurableSpool spool;
+            try
+            {
+                spool = await _opening;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                SpoolLog.SpoolUnavailable(_logger, _options.EffectiveDirectory, e);
+                return;
+            }
+
             while (await reader.WaitToReadAsync())
             {
                 if (_options.BatchWindowMs > 0 && reader.Count < _options.BatchSize && !reader.Completion.IsCompleted)
@@ -188,7 +220,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 }
 
                 var payloads = batch.Select(SpoolCodec.Encode).ToList();
-                _spool!.Append(payloads);
+                spool.Append(payloads);
                 Interlocked.Add(ref _handled, batch.Count);
                 batch.Clear();
                 _spooledSignal.Writer.TryWrite(true);
@@ -209,10 +241,11 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     {
         try
         {
-            var after = _spool!.AcknowledgedSequence;
+            var spool = await _opening.WaitAsync(cancellationToken);
+            var after = spool.AcknowledgedSequence;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var raw = _spool.ReadAfter(after, _options.WriteBatchSize);
+                var raw = spool.ReadAfter(after, _options.WriteBatchSize);
                 if (raw.Count == 0)
                 {
                     await _spooledSignal.Reader.ReadAsync(cancellationToken);
@@ -235,7 +268,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 }
 
                 after = raw[^1].Sequence;
-                _spool.Acknowledge(after);
+                spool.Acknowledge(after);
                 Progress();
             }
         }

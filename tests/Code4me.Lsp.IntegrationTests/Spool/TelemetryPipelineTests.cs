@@ -34,6 +34,30 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
     }
 
     [Fact]
+    public async Task Spool_HeldByOtherServersEverywhere_PipelineStartsAnywayAndSaysTelemetryIsNotRecorded()
+    {
+        // The base directory and its 16 instance directories, each held as another running server would hold it.
+        var held = Enumerable.Range(0, 17).Select(_ => DurableSpool.Open(Dir.Path, 1 << 20, 1L << 30, 80, Logs.CreateLogger("held"))).ToList();
+        try
+        {
+            var writer = new ScriptedBatchWriter();
+            var pipeline = Create(writer);
+
+            await pipeline.StartAsync(TestTimeout.Token());   // the server, and its completions, go on
+            pipeline.Enqueue(Events(1)[0]);
+
+            Assert.False(await pipeline.FlushAsync(TestTimeout.Token()));
+            await pipeline.StopAsync(TestTimeout.Token());
+            Assert.Empty(writer.Written);
+            Assert.Single(Logs.Lines, l => l.Contains($"The telemetry spool {Dir.Path} could not be opened", StringComparison.Ordinal));
+        }
+        finally
+        {
+            held.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Restart_WithUnacknowledgedEvents_ReplaysThemToTheWriterOnce()
     {
         var events = Events(20);
