@@ -27,7 +27,6 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly Channel<TelemetryEvent> _queue;
     private readonly Channel<bool> _spooledSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ResiliencePipeline _resilience;
     private readonly Lock _progressGate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DurableSpool? _spool;
@@ -60,7 +59,6 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuses instead of waiting, so drops are counted
             SingleReader = true,
         });
-        _resilience = BuildResilience();
     }
 
     /// <summary>The open spool (after <see cref="StartAsync"/>; waits while it is still being opened and recovered).</summary>
@@ -101,21 +99,17 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         {
             _writeTask = Task.Run(() => WriteLoopAsync(_writer, _stopping.Token), CancellationToken.None);
         }
+        else
+        {
+            // Said here, at start, once (the opened spool's own log line names an instance directory if it is one).
+            SpoolLog.NoDatabase(_logger, _options.EffectiveDirectory, _options.MaxBytes);
+        }
 
         return Task.CompletedTask;
     }
 
-    private DurableSpool OpenSpool()
-    {
-        var spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
-        _spool = spool;
-        if (_writer is null)
-        {
-            SpoolLog.NoDatabase(_logger, spool.Directory, _options.MaxBytes);
-        }
-
-        return spool;
-    }
+    private DurableSpool OpenSpool() =>
+        _spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
 
     /// <summary>
     /// Waits until every event enqueued before the call is in the spool and, with a writer, acknowledged by it.
@@ -242,6 +236,8 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         try
         {
             var spool = await _opening.WaitAsync(cancellationToken);
+            // Built here, off the start path: Polly validates its options by reflection (~20 ms on a cold start).
+            var resilience = BuildResilience();
             var after = spool.AcknowledgedSequence;
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -264,7 +260,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
 
                 if (records.Count > 0)
                 {
-                    await _resilience.ExecuteAsync(static (state, ct) => new ValueTask(state.writer.WriteAsync(state.records, ct)), (writer, records), cancellationToken);
+                    await resilience.ExecuteAsync(static (state, ct) => new ValueTask(state.writer.WriteAsync(state.records, ct)), (writer, records), cancellationToken);
                 }
 
                 after = raw[^1].Sequence;

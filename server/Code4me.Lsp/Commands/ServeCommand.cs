@@ -31,6 +31,8 @@ internal static class ServeCommand
         Action<Microsoft.Extensions.Logging.ILoggingBuilder>? configureLogging = null,
         Action<IServiceCollection>? configureServices = null)
     {
+        // While this thread builds the host, the other core prepares the protocol (see WarmUpAsync).
+        _ = Rpc.LspJson.WarmUpAsync();
         IHost host;
         try
         {

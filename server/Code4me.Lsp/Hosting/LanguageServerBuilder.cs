@@ -48,8 +48,9 @@ internal static class LanguageServerBuilder
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
-        AddOptions<ServerOptions, ServerOptionsValidator>(services, builder.Configuration, ServerOptions.Section);
-        AddOptions<LoggingOptions, LoggingOptionsValidator>(services, builder.Configuration, LoggingOptions.Section);
+        // Concrete Bind calls: the configuration binding source generator replaces each with generated code (no reflection at start).
+        AddValidated<ServerOptions, ServerOptionsValidator>(services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)));
+        AddValidated<LoggingOptions, LoggingOptionsValidator>(services.AddOptions<LoggingOptions>().Bind(builder.Configuration.GetSection(LoggingOptions.Section)));
 
         services.AddCode4meCompletion(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
@@ -91,14 +92,13 @@ internal static class LanguageServerBuilder
         return builder;
     }
 
-    /// <summary>Registers an options type bound to its section, validated at start and on every settings change.</summary>
-    public static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+    /// <summary>Validates a bound options type at start and on every settings change.</summary>
+    private static void AddValidated<TOptions, TValidator>(OptionsBuilder<TOptions> options)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section));
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        services.AddSingleton<IOptionsCheck, OptionsCheck<TOptions>>();
+        options.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        options.Services.AddSingleton<IOptionsCheck, OptionsCheck<TOptions>>();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, Action<ILoggingBuilder>? configureLogging)
