@@ -30,7 +30,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly Lock _progressGate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DurableSpool? _spool;
-    private Task<DurableSpool> _opening = Task.FromException<DurableSpool>(new InvalidOperationException("The telemetry pipeline has not started."));
+    private Task<DurableSpool>? _opening;
     private Task _spoolTask = Task.CompletedTask;
     private Task _writeTask = Task.CompletedTask;
     private Task? _stopTask;
@@ -62,7 +62,9 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     }
 
     /// <summary>The open spool (after <see cref="StartAsync"/>; waits while it is still being opened and recovered).</summary>
-    public DurableSpool Spool => _spool ?? _opening.GetAwaiter().GetResult();
+    public DurableSpool Spool => _spool ?? Opening.GetAwaiter().GetResult();
+
+    private Task<DurableSpool> Opening => _opening ?? throw new InvalidOperationException("The telemetry pipeline has not started.");
 
     /// <summary>Events refused by a full queue, by a full spool, or unreadable on replay.</summary>
     public long DroppedCount => Interlocked.Read(ref _queueDropped) + (_spool?.DroppedCount ?? 0) + Interlocked.Read(ref _undecodable);
@@ -118,13 +120,14 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     public async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
         await SpoolQueuedAsync(cancellationToken);
-        await _opening.ContinueWith(static _ => { }, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        if (!_opening.IsCompletedSuccessfully)
+        var opening = Opening;
+        await opening.ContinueWith(static _ => { }, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!opening.IsCompletedSuccessfully)
         {
             return false;   // the spool could not be opened (logged by the spool loop): nothing reached it
         }
 
-        var spool = _opening.Result;
+        var spool = opening.Result;
         if (_writer is null)
         {
             return spool.IsEmpty;
@@ -192,7 +195,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
             DurableSpool spool;
             try
             {
-                spool = await _opening;
+                spool = await Opening;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -235,7 +238,16 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     {
         try
         {
-            var spool = await _opening.WaitAsync(cancellationToken);
+            DurableSpool spool;
+            try
+            {
+                spool = await Opening.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;   // the spool loop says so
+            }
+
             // Built here, off the start path: Polly validates its options by reflection (~20 ms on a cold start).
             var resilience = BuildResilience();
             var after = spool.AcknowledgedSequence;
