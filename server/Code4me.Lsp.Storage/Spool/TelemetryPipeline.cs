@@ -29,7 +29,6 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _progressGate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DurableSpool? _spool;
     private Task<DurableSpool>? _opening;
     private Task _spoolTask = Task.CompletedTask;
     private Task _writeTask = Task.CompletedTask;
@@ -62,12 +61,15 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     }
 
     /// <summary>The open spool (after <see cref="StartAsync"/>; waits while it is still being opened and recovered).</summary>
-    public DurableSpool Spool => _spool ?? Opening.GetAwaiter().GetResult();
+    public DurableSpool Spool => Opening.GetAwaiter().GetResult();
 
     private Task<DurableSpool> Opening => _opening ?? throw new InvalidOperationException("The telemetry pipeline has not started.");
 
+    /// <summary>The spool once it is open; null while it is being opened, or if it could not be.</summary>
+    private DurableSpool? OpenedSpool => _opening is { IsCompletedSuccessfully: true } opening ? opening.Result : null;
+
     /// <summary>Events refused by a full queue, by a full spool, or unreadable on replay.</summary>
-    public long DroppedCount => Interlocked.Read(ref _queueDropped) + (_spool?.DroppedCount ?? 0) + Interlocked.Read(ref _undecodable);
+    public long DroppedCount => Interlocked.Read(ref _queueDropped) + (OpenedSpool?.DroppedCount ?? 0) + Interlocked.Read(ref _undecodable);
 
     public void Enqueue(TelemetryEvent telemetryEvent)
     {
@@ -95,7 +97,9 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _opening = Task.Run(OpenSpool, CancellationToken.None);
+        _opening = Task.Run(
+            () => DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts),
+            CancellationToken.None);
         _spoolTask = Task.Run(SpoolLoopAsync, CancellationToken.None);
         if (_writer is not null)
         {
@@ -109,9 +113,6 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
 
         return Task.CompletedTask;
     }
-
-    private DurableSpool OpenSpool() =>
-        _spool = DurableSpool.Open(_options.EffectiveDirectory, _options.SegmentBytes, _options.MaxBytes, _options.WarnAtPercent, _logger, _alerts);
 
     /// <summary>
     /// Waits until every event enqueued before the call is in the spool and, with a writer, acknowledged by it.
@@ -165,12 +166,12 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         try
         {
             await _spoolTask.WaitAsync(cancellationToken);
-            if (_writer is not null && _spool is not null)
+            if (_writer is not null && OpenedSpool is { } spool)
             {
                 using var upload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 upload.CancelAfter(TimeSpan.FromMilliseconds(_options.ShutdownUploadMs));
-                var last = _spool.LastSequence;
-                await WaitForAsync(() => _spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, upload.Token);
+                var last = spool.LastSequence;
+                await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, upload.Token);
             }
         }
         catch (OperationCanceledException)
@@ -181,7 +182,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         {
             await _stopping.CancelAsync();
             await Task.WhenAll(_writeTask, _spoolTask).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            _spool?.Dispose();
+            OpenedSpool?.Dispose();
             _stopping.Dispose();
         }
     }
@@ -192,14 +193,9 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         var reader = _queue.Reader;
         try
         {
-            DurableSpool spool;
-            try
+            if (await SpoolOrNullAsync(CancellationToken.None) is not { } spool)
             {
-                spool = await Opening;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                SpoolLog.SpoolUnavailable(_logger, _options.EffectiveDirectory, e);
+                SpoolLog.SpoolUnavailable(_logger, _options.EffectiveDirectory, Opening.Exception!.GetBaseException());
                 return;
             }
 
@@ -238,12 +234,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     {
         try
         {
-            DurableSpool spool;
-            try
-            {
-                spool = await Opening.WaitAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            if (await SpoolOrNullAsync(cancellationToken) is not { } spool)
             {
                 return;   // the spool loop says so
             }
@@ -291,6 +282,19 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         finally
         {
             Progress();
+        }
+    }
+
+    /// <summary>The open spool, or null when it could not be opened (held everywhere, no permission).</summary>
+    private async Task<DurableSpool?> SpoolOrNullAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Opening.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

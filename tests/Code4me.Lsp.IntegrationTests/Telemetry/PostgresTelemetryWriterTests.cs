@@ -213,9 +213,7 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
         // cannot hold must still refuse the batch, and the event-by-event retry must still skip only its event.
         var stale = new SampleEvents("stale");
         var kept = new SampleEvents("kept");
-        var dataSource = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
-        var references = new ReferenceData(dataSource);
-        var writer = new PostgresTelemetryWriter(dataSource, references, Options.Create(new Code4meStorageOptions()), Logger()) { Machine = Machine };
+        var (writer, references) = await WriterWithReferencesAsync();
         var modelId = await references.GetModelIdAsync(stale.ModelB, false, TimeoutToken.Create());
         await using (var connection = await fixture.Database.DataSource.OpenConnectionAsync(TimeoutToken.Create()))
         {
@@ -295,14 +293,18 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
             counts.Item9, counts.Item10, counts.Item11, counts.Item12];
     }
 
-    private async Task<PostgresTelemetryWriter> WriterAsync(Guid? authToken = null)
+    private async Task<PostgresTelemetryWriter> WriterAsync(Guid? authToken = null) => (await WriterWithReferencesAsync(authToken)).Writer;
+
+    /// <summary>A writer as code4me_writer, and the reference-id cache it uses.</summary>
+    private async Task<(PostgresTelemetryWriter Writer, ReferenceData References)> WriterWithReferencesAsync(Guid? authToken = null)
     {
         var dataSource = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
-        return new PostgresTelemetryWriter(
-            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions { AuthToken = authToken }), Logger())
+        var references = new ReferenceData(dataSource);
+        var writer = new PostgresTelemetryWriter(dataSource, references, Options.Create(new Code4meStorageOptions { AuthToken = authToken }), Logger())
         {
             Machine = Machine,
         };
+        return (writer, references);
     }
 
     private ILogger<PostgresTelemetryWriter> Logger() => new LoggerFactory([_logs]).CreateLogger<PostgresTelemetryWriter>();
