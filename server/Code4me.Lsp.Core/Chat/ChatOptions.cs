@@ -46,6 +46,12 @@ public sealed class ChatOptions
 
     public decimal? PricePer1kCompletionTokens { get; set; }
 
+    /// <summary>
+    /// Send the user's own messages to the provider as typed. Off (the default): they are redacted like the file context
+    /// (<see cref="Privacy.SecretRedactor"/>), so a key pasted into a question never leaves the machine.
+    /// </summary>
+    public bool SendUnredactedMessages { get; set; }
+
     /// <summary>A copy of these settings with another model (a chat keeps the model it was started with).</summary>
     public ChatOptions WithModel(string model)
     {

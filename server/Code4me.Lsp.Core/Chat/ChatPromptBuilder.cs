@@ -1,4 +1,5 @@
 using System.Text;
+using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.AI;
 
 namespace Code4me.Lsp.Core.Chat;
@@ -29,7 +30,7 @@ public static class ChatPromptBuilder
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(history);
         var system = new ChatMessage(ChatRole.System, SystemText(options, systemPrompt, code));
-        var user = new ChatMessage(ChatRole.User, message);
+        var user = new ChatMessage(ChatRole.User, Outgoing(options, message));
         var budget = contextWindowTokens - options.MaxTokens;
         var fixedCost = EstimateTokens(system.Text) + EstimateTokens(message);
         var before = fixedCost + history.Sum(TurnTokens);
@@ -43,7 +44,7 @@ public static class ChatPromptBuilder
         var messages = new List<ChatMessage> { system };
         foreach (var turn in kept)
         {
-            messages.Add(new ChatMessage(ChatRole.User, turn.Message));
+            messages.Add(new ChatMessage(ChatRole.User, Outgoing(options, turn.Message)));
             if (turn.Reply.Length > 0)
             {
                 messages.Add(new ChatMessage(ChatRole.Assistant, turn.Reply));
@@ -64,13 +65,14 @@ public static class ChatPromptBuilder
     }
 
     /// <summary>The messages that ask the provider to summarise <paramref name="turns"/> in at most <paramref name="maxTokens"/>.</summary>
-    public static IReadOnlyList<ChatMessage> SummaryRequest(IReadOnlyList<ChatExchange> turns, int maxTokens)
+    public static IReadOnlyList<ChatMessage> SummaryRequest(ChatOptions options, IReadOnlyList<ChatExchange> turns, int maxTokens)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(turns);
         var text = new StringBuilder();
         foreach (var turn in turns)
         {
-            text.Append("User: ").Append(turn.Message).Append("\n\n");
+            text.Append("User: ").Append(Outgoing(options, turn.Message)).Append("\n\n");
             if (turn.Reply.Length > 0)
             {
                 text.Append("Assistant: ").Append(turn.Reply).Append("\n\n");
@@ -137,6 +139,13 @@ public static class ChatPromptBuilder
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// What of the user's own words leaves the machine: redacted like the file context, unless
+    /// <see cref="ChatOptions.SendUnredactedMessages"/> allows them as typed.
+    /// </summary>
+    private static string Outgoing(ChatOptions options, string message) =>
+        options.SendUnredactedMessages ? message : SecretRedactor.Redact(message)!;
 
     private static string Clip(string text, int budget) => text.Length <= budget ? text : text[..budget];
 }

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Text;
+using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -64,7 +65,7 @@ public sealed partial class ChatService(
         }
         else
         {
-            chat = new ChatRecord(Guid.CreateVersion7(now), TitleFrom(request.Message), now, ProviderName(settings), settings.Model!, settings.SystemPrompt, settings.ContextWindowTokens);
+            chat = new ChatRecord(Guid.CreateVersion7(now), TitleFrom(SecretRedactor.Redact(request.Message)!), now, ProviderName(settings), settings.Model!, settings.SystemPrompt, settings.ContextWindowTokens);
             await store.CreateChatAsync(chat, cancellationToken);
             history = [];
         }
@@ -106,7 +107,7 @@ public sealed partial class ChatService(
             using var client = clients.Create(effective);
             if (prompt.DroppedTurns > 0)
             {
-                var summary = summarize ? await SummarizeAsync(client, chat, prompt.Dropped, settings.SummaryMaxTokens, timeout.Token) : null;
+                var summary = summarize ? await SummarizeAsync(client, chat, effective, prompt.Dropped, settings.SummaryMaxTokens, timeout.Token) : null;
                 if (summary is not null)
                 {
                     prompt = ChatPromptBuilder.WithSummary(prompt, summary);
@@ -207,7 +208,10 @@ public sealed partial class ChatService(
         }
     }
 
-    /// <summary>The first line of the first message, whitespace collapsed, at most <see cref="TitleLength"/> characters.</summary>
+    /// <summary>
+    /// The first line of the first message, whitespace collapsed, at most <see cref="TitleLength"/> characters. Callers
+    /// pass the message already redacted: cut first, a secret would be left too short for the redactor to recognise.
+    /// </summary>
     public static string TitleFrom(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -225,12 +229,12 @@ public sealed partial class ChatService(
     /// Summarises the turns left out with the chat's provider and model. A failure of this call (not a cancellation)
     /// falls back to truncation: the summary is an improvement, not a reason to fail the message.
     /// </summary>
-    private async Task<string?> SummarizeAsync(IChatClient client, ChatRecord chat, IReadOnlyList<ChatExchange> dropped, int maxTokens, CancellationToken cancellationToken)
+    private async Task<string?> SummarizeAsync(IChatClient client, ChatRecord chat, ChatOptions settings, IReadOnlyList<ChatExchange> dropped, int maxTokens, CancellationToken cancellationToken)
     {
         try
         {
             var response = await client.GetStreamingResponseAsync(
-                ChatPromptBuilder.SummaryRequest(dropped, maxTokens),
+                ChatPromptBuilder.SummaryRequest(settings, dropped, maxTokens),
                 new Microsoft.Extensions.AI.ChatOptions { ModelId = chat.Model, MaxOutputTokens = maxTokens },
                 cancellationToken).ToChatResponseAsync(cancellationToken);
             var text = response.Text.Trim();

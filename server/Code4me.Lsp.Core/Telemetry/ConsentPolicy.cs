@@ -7,10 +7,45 @@ namespace Code4me.Lsp.Core.Telemetry;
 /// Applies the current consent (<see cref="ConsentOptions"/>, followed at once through <see cref="IOptionsMonitor{T}"/>)
 /// and the secret rules to an event. The same function runs in front of the spool (<see cref="ConsentFilter"/>) and
 /// before the writer inserts (<see cref="ITelemetryEventFilter"/>), so replayed records obey the consent of now.
+/// In a language server the consent of now is known only once the editor's settings are in
+/// (<see cref="SettingsKnown"/>, at <c>initialized</c>); until then <see cref="WhenReadyAsync"/> holds the writer, so a
+/// spool left by an earlier run is never judged by the default (off). While consent is off the spool waits
+/// (<see cref="AllowsRecording"/>); only a withdrawal discards it.
 /// </summary>
-public sealed class ConsentPolicy(IOptionsMonitor<ConsentOptions> options, SecretFileMatcher secretFiles) : ITelemetryEventFilter
+public sealed class ConsentPolicy : ITelemetryEventFilter, IDisposable
 {
+    private readonly IOptionsMonitor<ConsentOptions> _options;
+    private readonly SecretFileMatcher _secretFiles;
+    private readonly TaskCompletionSource _settingsKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IDisposable? _onChange;
+    private readonly ChangeSignal _changed = new();
     private ConsentLevel _lastGood = ConsentLevel.None;
+
+    public ConsentPolicy(IOptionsMonitor<ConsentOptions> options, SecretFileMatcher secretFiles)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _secretFiles = secretFiles;
+        _onChange = options.OnChange((_, _) => _changed.Fire());
+    }
+
+    /// <summary>The editor's settings have been applied: the consent in force is the user's from now on.</summary>
+    public void SettingsKnown()
+    {
+        _settingsKnown.TrySetResult();
+        _changed.Fire();
+    }
+
+    /// <inheritdoc/>
+    public Task WhenReadyAsync(CancellationToken cancellationToken) => _settingsKnown.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public bool AllowsRecording => Current.Enabled;
+
+    /// <inheritdoc/>
+    public Task WhenChangedAsync(CancellationToken cancellationToken) => _changed.Next.WaitAsync(cancellationToken);
+
+    public void Dispose() => _onChange?.Dispose();
 
     /// <summary>The consent in force. While a settings change is being validated and refused, the last valid one.</summary>
     public ConsentLevel Current
@@ -19,7 +54,7 @@ public sealed class ConsentPolicy(IOptionsMonitor<ConsentOptions> options, Secre
         {
             try
             {
-                return _lastGood = ConsentLevel.From(options.CurrentValue);
+                return _lastGood = ConsentLevel.From(_options.CurrentValue);
             }
             catch (OptionsValidationException)
             {
@@ -32,7 +67,7 @@ public sealed class ConsentPolicy(IOptionsMonitor<ConsentOptions> options, Secre
         }
     }
 
-    public TelemetryEvent? Filter(TelemetryEvent telemetryEvent) => Apply(telemetryEvent, Current, secretFiles);
+    public TelemetryEvent? Filter(TelemetryEvent telemetryEvent) => Apply(telemetryEvent, Current, _secretFiles);
 
     /// <summary>
     /// The event as <paramref name="consent"/> allows it: null when it may not be recorded at all; otherwise a copy

@@ -1,3 +1,4 @@
+using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.Logging;
 
 namespace Code4me.Lsp.Core.Telemetry;
@@ -72,16 +73,10 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
             File.Delete(Path);
         }
 
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        OwnerOnlyFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var candidate = Guid.NewGuid();
         var aside = $"{Path}.{Guid.NewGuid():N}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(aside, options))
+        using (var stream = new FileStream(aside, OwnerOnlyFiles.Options(FileMode.Create, FileAccess.Write, FileShare.None)))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(candidate.ToString("D"));

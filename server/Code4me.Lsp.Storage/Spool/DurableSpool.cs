@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.Logging;
 
 namespace Code4me.Lsp.Storage.Spool;
@@ -135,11 +136,11 @@ internal sealed class DurableSpool : IDisposable
     /// </summary>
     public static DurableSpool? TryOpenExact(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts = null)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        OwnerOnlyFiles.CreateDirectory(directory);
         FileStream lockStream;
         try
         {
-            lockStream = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockStream = new FileStream(Path.Combine(directory, LockFile), OwnerOnlyFiles.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
@@ -294,7 +295,7 @@ internal sealed class DurableSpool : IDisposable
 
             sequence = Math.Min(sequence, LastSequenceLocked);
             var temp = Path.Combine(_directory, AckFile + ".tmp");
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, OwnerOnlyFiles.Options(FileMode.Create, FileAccess.Write, FileShare.None)))
             {
                 var buffer = new byte[12];
                 BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
@@ -348,6 +349,11 @@ internal sealed class DurableSpool : IDisposable
     private void Recover()
     {
         File.Delete(Path.Combine(_directory, AckFile + ".tmp"));
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory))
+        {
+            OwnerOnlyFiles.TightenFile(file);   // spooled by a version that left them readable by everyone
+        }
+
         _ackedSequence = ReadAck();
         var last = _ackedSequence;
         long scanned = 0;
@@ -490,7 +496,7 @@ internal sealed class DurableSpool : IDisposable
         }
 
         var path = Path.Combine(_directory, $"{_nextSequence:D20}{SegmentExtension}");
-        _active = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _active = new FileStream(path, OwnerOnlyFiles.Options(FileMode.CreateNew, FileAccess.Write, FileShare.Read));
         _active.Write(s_magic);
         var segment = new Segment(path) { Length = 0, PendingLength = s_magic.Length, LastSequence = 0, PendingLast = 0 };
         _segments.Add(segment);

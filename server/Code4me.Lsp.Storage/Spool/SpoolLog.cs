@@ -46,4 +46,10 @@ internal static partial class SpoolLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No database is configured (Code4me:Database:ConnectionString or CODE4ME_DATABASE_URL): telemetry is kept in the spool {Directory} (at most {MaxBytes} bytes, then new events are dropped). Upload it with `code4me-lsp telemetry flush --database …`.")]
     public static partial void NoDatabase(ILogger logger, string directory, long maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telemetry consent is off: {Directory} keeps what was recorded with consent and uploads it when consent is on again (withdrawing consent discards it).")]
+    public static partial void WaitingForConsent(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telemetry consent withdrawn: {Discarded} spooled event(s) discarded, never uploaded; the record of the withdrawal is kept.")]
+    public static partial void Withdrawn(ILogger logger, long discarded);
 }

@@ -23,8 +23,12 @@ public sealed class SpoolOptions
     /// <summary>Most events per spool append (one fsync each).</summary>
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>How long the batcher waits for more events after the first of a batch.</summary>
-    public int BatchWindowMs { get; set; } = 200;
+    /// <summary>
+    /// How long the batcher waits for more events after the first of a batch: the most an event that nobody waits for
+    /// (a query's record, a shown or rejected report) can be lost by a crash, plus one fsync. An accept is answered only
+    /// once it is spooled.
+    /// </summary>
+    public int BatchWindowMs { get; set; } = 50;
 
     /// <summary>Most records per call of the database writer.</summary>
     public int WriteBatchSize { get; set; } = 2_000;

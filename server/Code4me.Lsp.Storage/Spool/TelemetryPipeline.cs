@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Code4me.Lsp.Core;
 using Code4me.Lsp.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,8 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private readonly Channel<bool> _spooledSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _progressGate = new();
-    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _progress = new();
+    private TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<DurableSpool>? _opening;
     private Task _spoolTask = Task.CompletedTask;
     private Task _writeTask = Task.CompletedTask;
@@ -38,6 +40,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private long _queueDropped;
     private long _undecodable;
     private bool _queueFullLogged;
+    private volatile bool _waitingForConsent;
 
     public TelemetryPipeline(
         IOptions<SpoolOptions> options,
@@ -135,14 +138,22 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         }
 
         var last = spool.LastSequence;
-        await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, cancellationToken);
+        await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted || HeldForConsent, cancellationToken);
         return spool.AcknowledgedSequence >= last;
     }
 
-    /// <summary>Waits until every event enqueued before the call has been appended to the spool (or dropped at its bound).</summary>
+    /// <summary>
+    /// Waits until every event enqueued before the call has been appended to the spool and fsync'd (or dropped at its
+    /// bound). The batch being gathered is written at once, without waiting out <c>BatchWindowMs</c>: someone waits.
+    /// </summary>
     public Task SpoolQueuedAsync(CancellationToken cancellationToken)
     {
         var target = Interlocked.Read(ref _enqueued);
+        lock (_progressGate)
+        {
+            _flushRequested.TrySetResult();
+        }
+
         return WaitForAsync(() => Interlocked.Read(ref _handled) >= target || _spoolTask.IsCompleted, cancellationToken);
     }
 
@@ -171,7 +182,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 using var upload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 upload.CancelAfter(TimeSpan.FromMilliseconds(_options.ShutdownUploadMs));
                 var last = spool.LastSequence;
-                await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted, upload.Token);
+                await WaitForAsync(() => spool.AcknowledgedSequence >= last || _writeTask.IsCompleted || HeldForConsent, upload.Token);
             }
         }
         catch (OperationCanceledException)
@@ -201,10 +212,24 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
 
             while (await reader.WaitToReadAsync())
             {
-                if (_options.BatchWindowMs > 0 && reader.Count < _options.BatchSize && !reader.Completion.IsCompleted)
+                Task flushRequested;
+                lock (_progressGate)
                 {
-                    // Let a batch fill for a moment: one fsync for many events.
-                    await Task.WhenAny(reader.Completion, Task.Delay(TimeSpan.FromMilliseconds(_options.BatchWindowMs), _time));
+                    flushRequested = _flushRequested.Task;
+                }
+
+                if (_options.BatchWindowMs > 0 && reader.Count < _options.BatchSize && !reader.Completion.IsCompleted && !flushRequested.IsCompleted)
+                {
+                    // Let a batch fill for a moment: one fsync for many events; cut short when someone waits for it.
+                    await Task.WhenAny(reader.Completion, Task.Delay(TimeSpan.FromMilliseconds(_options.BatchWindowMs), _time), flushRequested);
+                }
+
+                lock (_progressGate)
+                {
+                    if (_flushRequested.Task.IsCompleted)
+                    {
+                        _flushRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
                 }
 
                 while (batch.Count < _options.BatchSize && reader.TryRead(out var item))
@@ -212,8 +237,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                     batch.Add(item);
                 }
 
-                var payloads = batch.Select(SpoolCodec.Encode).ToList();
-                spool.Append(payloads);
+                AppendHonouringWithdrawals(spool, batch);
                 Interlocked.Add(ref _handled, batch.Count);
                 batch.Clear();
                 _spooledSignal.Writer.TryWrite(true);
@@ -239,11 +263,26 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 return;   // the spool loop says so
             }
 
+            // Nothing is written, nor dropped for consent, before the filters apply the user's own rules (in a language
+            // server: once the editor's settings are in). Judged by the default instead, an earlier run's spool would be
+            // discarded as unconsented and acknowledged.
+            _waitingForConsent = true;
+            Progress();
+            foreach (var filter in _filters)
+            {
+                await filter.WhenReadyAsync(cancellationToken);
+            }
+
+            _waitingForConsent = false;
+
             // Built here, off the start path: Polly validates its options by reflection (~20 ms on a cold start).
             var resilience = BuildResilience();
             var after = spool.AcknowledgedSequence;
+            var waitingLogged = false;
             while (!cancellationToken.IsCancellationRequested)
             {
+                // A withdrawal acknowledges what was spooled before it (DiscardWithdrawn): never read behind that.
+                after = Math.Max(after, spool.AcknowledgedSequence);
                 var raw = spool.ReadAfter(after, _options.WriteBatchSize);
                 if (raw.Count == 0)
                 {
@@ -251,14 +290,24 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                     continue;
                 }
 
+                var allowed = AllowsRecording;
                 var records = new List<SpooledRecord>(raw.Count);
+                long through = 0;
                 foreach (var (sequence, payload) in raw)
                 {
+                    var decoded = Decode(sequence, payload);
+                    if (!allowed && decoded is not (null or ConsentChangedEvent))
+                    {
+                        break;   // recorded with consent, which is off now: it waits in the spool (only consent records pass)
+                    }
+
                     // Consent may have been reduced since the record was spooled: write only what it allows now.
-                    if (Decode(sequence, payload) is { } decoded && ApplyFilters(decoded) is { } e)
+                    if (decoded is not null && ApplyFilters(decoded) is { } e)
                     {
                         records.Add(new SpooledRecord(sequence, e));
                     }
+
+                    through = sequence;
                 }
 
                 if (records.Count > 0)
@@ -266,9 +315,35 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                     await resilience.ExecuteAsync(static (state, ct) => new ValueTask(state.writer.WriteAsync(state.records, ct)), (writer, records), cancellationToken);
                 }
 
-                after = raw[^1].Sequence;
-                spool.Acknowledge(after);
-                Progress();
+                if (through > 0)
+                {
+                    after = through;
+                    spool.Acknowledge(through);
+                    Progress();
+                }
+
+                if (through < raw[^1].Sequence)
+                {
+                    if (!waitingLogged)
+                    {
+                        waitingLogged = true;
+                        SpoolLog.WaitingForConsent(_logger, spool.Directory);
+                    }
+
+                    var changed = Task.WhenAny(_filters.Select(f => f.WhenChangedAsync(cancellationToken)));
+                    if (!AllowsRecording)
+                    {
+                        _waitingForConsent = true;
+                        Progress();
+                        await (await changed);   // rethrows the cancellation of a stop
+                    }
+
+                    _waitingForConsent = false;
+                }
+                else
+                {
+                    waitingLogged = false;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -283,6 +358,84 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         {
             Progress();
         }
+    }
+
+    private bool AllowsRecording => _filters.All(f => f.AllowsRecording);
+
+    /// <summary>
+    /// The writer waits for the editor's settings, or for consent to be on again: a flush or a stop has nothing to wait
+    /// for. Read from the filters as well as the flag, which the writer clears only when it runs again.
+    /// </summary>
+    private bool HeldForConsent =>
+        _waitingForConsent && (!AllowsRecording || _filters.Any(f => !f.WhenReadyAsync(CancellationToken.None).IsCompleted));
+
+    /// <summary>
+    /// Appends <paramref name="batch"/>. At a withdrawal of consent (on → off) everything spooled before it and not yet
+    /// uploaded is discarded first: it was recorded with a consent the user has taken back. The consent records among
+    /// it are kept (appended again: the audit trail of the user's choices, written idempotently), then the rest is
+    /// acknowledged, durably, so no later run nor <c>telemetry flush</c> uploads it.
+    /// </summary>
+    private void AppendHonouringWithdrawals(DurableSpool spool, List<TelemetryEvent> batch)
+    {
+        var start = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is ConsentChangedEvent { Previous.Enabled: true, Current.Enabled: false })
+            {
+                if (i > start)
+                {
+                    spool.Append([.. batch.Skip(start).Take(i - start).Select(SpoolCodec.Encode)]);
+                }
+
+                DiscardWithdrawn(spool);
+                start = i;
+            }
+        }
+
+        spool.Append([.. batch.Skip(start).Select(SpoolCodec.Encode)]);
+    }
+
+    private void DiscardWithdrawn(DurableSpool spool)
+    {
+        var through = spool.LastSequence;
+        var after = spool.AcknowledgedSequence;
+        var kept = new List<byte[]>();
+        long discarded = 0;
+        while (after < through)
+        {
+            var raw = spool.ReadAfter(after, _options.WriteBatchSize);
+            if (raw.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var (sequence, payload) in raw.Where(r => r.Sequence <= through))
+            {
+                if (SpoolCodec.Decode(sequence, payload, _logger) is ConsentChangedEvent)
+                {
+                    kept.Add(payload);
+                }
+                else
+                {
+                    discarded++;
+                }
+
+                after = sequence;
+            }
+
+            if (raw[^1].Sequence >= through)
+            {
+                break;
+            }
+        }
+
+        if (kept.Count > 0)
+        {
+            spool.Append(kept);
+        }
+
+        spool.Acknowledge(through);
+        SpoolLog.Withdrawn(_logger, discarded);
     }
 
     /// <summary>The open spool, or null when it could not be opened (held everywhere, no permission).</summary>
@@ -361,28 +514,13 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
             .Build();
     }
 
-    private void Progress()
-    {
-        TaskCompletionSource done;
-        lock (_progressGate)
-        {
-            done = _progress;
-            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        done.TrySetResult();
-    }
+    private void Progress() => _progress.Fire();
 
     private async Task WaitForAsync(Func<bool> condition, CancellationToken cancellationToken)
     {
         while (true)
         {
-            Task next;
-            lock (_progressGate)
-            {
-                next = _progress.Task;
-            }
-
+            var next = _progress.Next;
             if (condition())
             {
                 return;

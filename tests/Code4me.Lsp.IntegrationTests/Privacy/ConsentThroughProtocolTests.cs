@@ -53,13 +53,39 @@ public sealed class ConsentThroughProtocolTests(ITestOutputHelper output)
         Assert.False(queries.ContainsKey(off));
         Assert.Empty(events.OfType<SessionEndedEvent>());   // the session ended after consent was withdrawn
 
-        var changes = events.OfType<ConsentChangedEvent>().ToList();
+        // The withdrawal discarded what was spooled before it (acknowledged, never uploaded) but for the consent records,
+        // which it appended again: read back from the segments, the first change is there twice.
+        var changes = events.OfType<ConsentChangedEvent>().DistinctBy(c => c.EventId).ToList();
         Assert.Equal(2, changes.Count);
         Assert.Equal(new ConsentLevel(true, true, true, true), changes[0].Previous);
         Assert.Equal(new ConsentLevel(true, false, true, true), changes[0].Current);
         Assert.Equal(new ConsentLevel(false, true, true, true), changes[1].Current);
         Assert.All(changes, c => Assert.Equal("workspace/didChangeConfiguration", c.Origin));
         Assert.Equal(Assert.Single(events.OfType<SessionStartedEvent>()).SessionId, changes[0].SessionId);
+    }
+
+    [Fact]
+    public async Task EmptyConfigurationPushes_AsEglotSendsAfterInitialized_KeepTheConsentFromInitializationOptions()
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync(initializationOptions: new
+        {
+            telemetry = new { consent = new { enabled = true, storeContext = true, storeContextual = true, storeBehavioral = true } },
+        });
+        await server.Client.OpenAsync("file:///w/main.py", Main);
+
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { } });
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = (object?)null });
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = (object?)null } });
+        var query = await QueryIdAsync(server.Client);
+        await server.Client.ShutdownAndExitAsync();
+        Assert.Equal(0, await server.ExitCode.WaitAsync(TestTimeout.Value));
+
+        var events = SpoolReader.Read(server.SpoolDirectory);
+        Assert.NotNull(Assert.Single(events.OfType<CompletionQueryEvent>(), q => q.QueryId == query).Context);
+        var change = Assert.Single(events.OfType<ConsentChangedEvent>());   // the one from initializationOptions; nothing withdrew it
+        Assert.Equal("initializationOptions", change.Origin);
+        Assert.Single(events.OfType<SessionEndedEvent>());
     }
 
     [Fact]

@@ -24,6 +24,34 @@ public sealed class DurableSpoolTests(ITestOutputHelper output) : SpoolTestBase(
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Open_NewDirectoryOrOneLeftOpenByAnOlderVersion_IsOwnerOnly_AndEveryFile0600()
+    {
+        const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var fresh = Path.Combine(Dir.Path, "new", "spool");
+        using (var spool = DurableSpool.Open(fresh, 1 << 20, 1L << 30, 80, Logger()))
+        {
+            spool.Append(Payloads(0, 3));
+            spool.Acknowledge(1);
+            Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(fresh));
+            Assert.All(Directory.GetFiles(fresh), f => Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(f)));
+        }
+
+        // What a version before this one left: 0755 and 0644, code readable by every user of the machine.
+        File.SetUnixFileMode(fresh, OwnerOnlyDirectory | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        foreach (var file in Directory.GetFiles(fresh))
+        {
+            File.SetUnixFileMode(file, OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        using var reopened = DurableSpool.Open(fresh, 1 << 20, 1L << 30, 80, Logger());
+        Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(fresh));
+        Assert.All(Directory.GetFiles(fresh), f => Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(f)));
+        Assert.Equal(Expected(1, 2), Texts(reopened.ReadAfter(1, 100)));
+    }
+
+    [Fact]
     public void Open_TornTail_KeepsExactlyTheCompleteRecords()
     {
         using (var spool = Open())

@@ -199,6 +199,58 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
         await pipeline.StopAsync(TestTimeout.Token());
     }
 
+    [Fact]
+    public async Task ConsentOff_SpooledRecordsWait_NeitherWrittenNorDiscarded_UntilConsentIsOnAgain()
+    {
+        var writer = new ScriptedBatchWriter();
+        var consent = new SwitchableConsent(enabled: false);
+        var pipeline = Create(writer, filter: consent);
+        await pipeline.StartAsync(TestTimeout.Token());
+        var events = Events(5);
+        foreach (var e in events)
+        {
+            pipeline.Enqueue(e);   // spooled by an earlier run with consent, say: the pipeline is handed them as the spool's
+        }
+
+        Assert.False(await pipeline.FlushAsync(TestTimeout.Token()));   // returns: it does not hang on consent
+        Assert.Empty(writer.Written);
+        Assert.Equal(0, pipeline.Spool.AcknowledgedSequence);
+
+        consent.Set(enabled: true);
+        Assert.True(await pipeline.FlushAsync(TestTimeout.Token()));
+        Assert.Equal(events.Select(e => e.EventId), writer.Written.Select(r => r.Event.EventId));
+        await pipeline.StopAsync(TestTimeout.Token());
+        Assert.Single(Logs.Lines, l => l.Contains("Telemetry consent is off", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Withdrawal_DiscardsWhatWasSpooledBeforeIt_KeepsTheConsentRecords()
+    {
+        var pipeline = Create(writer: null);
+        await pipeline.StartAsync(TestTimeout.Token());
+        var at = DateTimeOffset.UtcNow;
+        var on = new ConsentLevel(true, true, true, true);
+        var off = new ConsentLevel(false, true, true, true);
+        var given = new ConsentChangedEvent(Guid.CreateVersion7(at), at, Guid.NewGuid(), ConsentLevel.None, on, "initializationOptions");
+        var withdrawn = new ConsentChangedEvent(Guid.CreateVersion7(at), at.AddSeconds(1), given.SessionId, on, off, "workspace/didChangeConfiguration");
+        pipeline.Enqueue(given);
+        foreach (var e in Events(3))
+        {
+            pipeline.Enqueue(e);
+        }
+
+        await pipeline.SpoolQueuedAsync(TestTimeout.Token());
+        pipeline.Enqueue(withdrawn);
+        await pipeline.SpoolQueuedAsync(TestTimeout.Token());
+
+        var spool = pipeline.Spool;
+        var left = spool.ReadAfter(spool.AcknowledgedSequence, 100)
+            .Select(r => System.Text.Json.JsonSerializer.Deserialize(r.Payload, TelemetryJsonContext.Default.TelemetryEvent)!.EventId);
+        Assert.Equal([given.EventId, withdrawn.EventId], left);
+        await pipeline.StopAsync(TestTimeout.Token());
+        Assert.Single(Logs.Lines, l => l.Contains("3 spooled event(s) discarded", StringComparison.Ordinal));
+    }
+
     private TelemetryPipeline Create(ScriptedBatchWriter? writer, int queueCapacity = 10_000, RecordingAlerts? alerts = null, ITelemetryEventFilter? filter = null)
     {
         var options = Options.Create(new SpoolOptions

@@ -69,6 +69,18 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Start(params string[] arguments) => new(Process.Start(StartInfo(arguments))!);
 
+    /// <summary>Starts the server with <paramref name="environment"/> added to (or replacing in) its environment.</summary>
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var info = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return new(Process.Start(info)!);
+    }
+
     /// <summary>Runs a command to completion: (exit code, stdout, stderr).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
     {

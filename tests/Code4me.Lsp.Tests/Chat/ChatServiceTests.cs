@@ -38,6 +38,37 @@ public sealed class ChatServiceTests
         Assert.Equal((ChatOutcome.Completed, "Use a list."), (exchange.Outcome, exchange.Reply));
     }
 
+    private const string GitHubToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345";   // 40 characters: ghp_ and 36
+
+    [Fact]
+    public async Task Send_MessageWithASecret_TitleAndProviderPromptCarryNoPartOfIt()
+    {
+        _client.Pieces.Add("ok");
+        var message = $"why does {GitHubToken} not work with curl -H 'Authorization: token …' against the API";
+
+        var reply = await Service().SendAsync(new ChatRequest(null, message, null, false), _ => { }, CancellationToken.None);
+        await Service().SendAsync(new ChatRequest(reply.ChatId, "and now?", null, false), _ => { }, CancellationToken.None);
+
+        var chat = await _store.FindChatAsync(reply.ChatId, CancellationToken.None);
+        Assert.DoesNotContain("ghp_", chat!.Title, StringComparison.Ordinal);   // cut first, 24 of the 36 characters were left
+        Assert.DoesNotContain("0123456789abcdefghij", chat.Title, StringComparison.Ordinal);
+        Assert.All(_client.Prompts.SelectMany(p => p), m => Assert.DoesNotContain("0123456789abcdefghij", m.Text, StringComparison.Ordinal));
+        Assert.Equal(2, _client.Prompts.Count);
+    }
+
+    [Fact]
+    public async Task Send_UnredactedMessagesAllowed_ProviderGetsTheMessageAsTyped_TitleStillRedacted()
+    {
+        _client.Pieces.Add("ok");
+        var message = $"token {GitHubToken}";
+
+        var reply = await Service(new() { Endpoint = "http://127.0.0.1:1/v1", Model = "m", SendUnredactedMessages = true })
+            .SendAsync(new ChatRequest(null, message, null, false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(message, _client.Prompts[0][^1].Text);
+        Assert.DoesNotContain("0123456789abcdefghij", (await _store.FindChatAsync(reply.ChatId, CancellationToken.None))!.Title, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Send_LaterMessageAfterTheConfigurationChanged_KeepsTheChatsModelSystemPromptAndWindow()
     {

@@ -1,18 +1,25 @@
 using System.Text.Json;
 using Code4me.Lsp.Core;
 using Code4me.Lsp.Core.Completion;
+using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
+using Code4me.Lsp.Storage.Spool;
 
 namespace Code4me.Lsp.Handlers.Feedback;
 
-/// <summary><c>workspace/executeCommand</c>: <c>code4me.acceptCompletion</c>, run by the editor when the user accepts a suggestion.</summary>
-internal sealed class ExecuteCommandHandler(CompletionLedger ledger) : IRequestHandler<ExecuteCommandParams, JsonElement?>
+/// <summary>
+/// <c>workspace/executeCommand</c>: <c>code4me.acceptCompletion</c>, run by the editor when the user accepts a suggestion.
+/// Answered once the acceptance is durable: its query (held back until every model answered) and the acceptance are
+/// fsync'd in the spool, so an acknowledged accept survives a crash of the server that follows at once.
+/// </summary>
+internal sealed class ExecuteCommandHandler(CompletionLedger ledger, CompletionTracker tracker, TelemetryPipeline pipeline)
+    : IRequestHandler<ExecuteCommandParams, JsonElement?>
 {
     public static readonly string[] Commands = [InlineCompletionHandler.AcceptCommand];
 
-    public Task<JsonElement?> HandleAsync(ExecuteCommandParams request, CancellationToken cancellationToken)
+    public async Task<JsonElement?> HandleAsync(ExecuteCommandParams request, CancellationToken cancellationToken)
     {
         if (request.CommandIdentifier != InlineCompletionHandler.AcceptCommand)
         {
@@ -26,6 +33,8 @@ internal sealed class ExecuteCommandHandler(CompletionLedger ledger) : IRequestH
 
         var accepted = CompletionItemArguments.Parse(argument, InlineCompletionHandler.AcceptCommand);
         ledger.Accepted(accepted.QueryId, accepted.Model);
-        return Task.FromResult<JsonElement?>(null);
+        await tracker.WhenRecordedAsync(cancellationToken);   // the acceptance is enqueued right after its query
+        await pipeline.SpoolQueuedAsync(cancellationToken);
+        return null;
     }
 }

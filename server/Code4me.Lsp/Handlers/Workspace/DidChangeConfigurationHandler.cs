@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Code4me.Lsp.Core;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
@@ -10,7 +11,9 @@ internal sealed class DidChangeConfigurationHandler(SettingsService settings, Cl
 {
     public void Handle(DidChangeConfigurationParams notification)
     {
-        if (notification.Settings is not { } value)
+        // A push that carries nothing (eglot sends `{}` right after `initialized`; some clients send null) says nothing
+        // changed: applied, it would wipe the settings from initializationOptions, consent among them.
+        if (notification.Settings is not { } value || IsEmpty(value))
         {
             return;
         }
@@ -26,4 +29,10 @@ internal sealed class DidChangeConfigurationHandler(SettingsService settings, Cl
             throw;
         }
     }
+
+    private static bool IsEmpty(JsonElement settings) =>
+        settings.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined
+        || (settings.ValueKind == JsonValueKind.Object && !settings.EnumerateObject().Any())
+        || (settings.ValueKind == JsonValueKind.Object && settings.TryGetProperty(LspConfigurationProvider.Section, out var section)
+            && section.ValueKind is JsonValueKind.Null);
 }
