@@ -90,6 +90,34 @@ public sealed class ConsentAcrossRestartsTests(DatabaseFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task RepeatedSigkills_WithTheDatabaseAwayThenBack_NothingAcknowledgedIsLostOrDuplicated()
+    {
+        var accepted = new List<Guid>();
+        for (var run = 0; run < 4; run++)
+        {
+            await using var server = Start(ConsentSource.InitializationOptions, run < 2 ? Unreachable : fixture.Database.ConnectionString);
+            await InitializeAsync(server.Connection, ConsentSource.InitializationOptions, s_fullConsent);
+            accepted.AddRange(await CompleteShowAndAcceptAsync(server.Connection, rounds: 3));
+            await EndAsync(server, FirstRunEnd.Sigkill);
+        }
+
+        await using (var last = Start(ConsentSource.InitializationOptions, fixture.Database.ConnectionString))
+        {
+            await InitializeAsync(last.Connection, ConsentSource.InitializationOptions, s_fullConsent);
+            await WaitUntilStoredAsync(accepted);
+            await EndAsync(last, FirstRunEnd.Shutdown);
+        }
+
+        var ids = accepted.ToArray();
+        Assert.Equal(12, ids.Distinct().Count());
+        Assert.Equal(12, await StoredAsync(accepted));
+        Assert.Equal(12, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM generation_feedback WHERE kind = 'accepted' AND meta_query_id = ANY(@Ids)", new { Ids = ids }));
+        Assert.Equal(12, await fixture.Database.ScalarAsync<long>(
+            "SELECT coalesce(sum(cardinality(shown_at)), 0) FROM had_generation WHERE meta_query_id = ANY(@Ids)", new { Ids = ids }));
+    }
+
+    [Fact]
     public async Task ConsentOffAtARestart_KeepsTheSpool_AndConsentOnLaterUploadsIt()
     {
         List<Guid> accepted;

@@ -61,6 +61,42 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public async Task Redact_LongNameRunsUnderCpuLoad_KeepsTheTextAndRedactsOnlyTheSecret()
+    {
+        // A minified line: 64 KB of name characters with no operator, which the backtracking pattern tried from each of
+        // its letters (quadratic), then a real secret. Two spinning threads per core make the machine as busy as a build.
+        var run = string.Concat(Enumerable.Repeat("a1b2.c_d-", 64 * 1024 / 9));
+        var text = $"{run} ;\nconfig.password = \"hunter2-horse\"\n{run}(x)\nkey = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+        using var stop = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount * 2).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                var x = 0UL;
+                while (!stop.IsCancellationRequested)
+                {
+                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                }
+
+                return x;
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+        string redacted;
+        try
+        {
+            redacted = SecretRedactor.Redact(text)!;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(spinners);
+        }
+
+        Assert.Equal(
+            $"{run} ;\nconfig.password = \"«redacted:password»\"\n{run}(x)\nkey = «redacted:high-entropy»\n",
+            redacted);
+    }
+
+    [Fact]
     public void Redact_Null_ReturnsNull()
     {
         Assert.Null(SecretRedactor.Redact(null));
