@@ -20,7 +20,27 @@ internal static class Cli
         root.Subcommands.Add(UserCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
 
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
-        return root.Parse(args).InvokeAsync(configuration);
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+        return InvokeAsync(root.Parse(args), configuration, context);
+    }
+
+    private static async Task<int> InvokeAsync(ParseResult parsed, InvocationConfiguration configuration, CliContext context)
+    {
+        try
+        {
+            return await parsed.InvokeAsync(configuration);
+        }
+        catch (Exception e) when (Hosting.SettingErrors.Describe(e) is { } message)
+        {
+            // A setting that does not convert, from any source, for any command: one line, exit 2.
+            await context.Error.WriteLineAsync($"code4me-lsp: {message}");
+            return 2;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            // A setting out of range, met where a service reads its options as it is built.
+            await context.Error.WriteLineAsync($"code4me-lsp: invalid configuration: {string.Join(" ", e.Failures)}");
+            return 2;
+        }
     }
 }

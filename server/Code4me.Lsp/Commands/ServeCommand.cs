@@ -55,6 +55,11 @@ internal static class ServeCommand
                 return 2;
             }
 
+            foreach (var warning in KnownSettings.Unknown(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))
+            {
+                await error.WriteLineAsync($"code4me-lsp: warning: {warning}");
+            }
+
             var exited = host.Services.GetRequiredService<Rpc.Lifecycle>().Exited;
             await host.RunAsync(cancellationToken);
             return exited.IsCompletedSuccessfully ? exited.Result : 1;

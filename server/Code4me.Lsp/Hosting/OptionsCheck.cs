@@ -20,7 +20,7 @@ internal sealed class OptionsCheck<TOptions>(IOptionsMonitor<TOptions> monitor) 
         catch (InvalidOperationException e)
         {
             // Binding failed, e.g. "abc" for an integer setting.
-            return [e.Message];
+            return [SettingErrors.Describe(e) ?? e.Message];
         }
     }
 }

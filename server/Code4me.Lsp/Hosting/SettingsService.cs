@@ -39,14 +39,23 @@ internal sealed partial class SettingsService(
         }
 
         LogApplied(origin);
+        foreach (var warning in KnownSettings.Unknown(provider.Snapshot().Keys))
+        {
+            LogUnknown(origin, warning);
+        }
+
         consentAudit.SettingsApplied(origin);
     }
 
-    private static IEnumerable<string> Describe(Exception e) => e is OptionsValidationException validation ? validation.Failures : [e.Message];
+    private static IEnumerable<string> Describe(Exception e) =>
+        e is OptionsValidationException validation ? validation.Failures : [SettingErrors.Describe(e) ?? e.Message];
 
     /// <summary>Validates the configuration as it stands (appsettings.json, environment, command line).</summary>
     public IReadOnlyList<string> Validate() => [.. checks.SelectMany(check => check.Check())];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Settings from {Origin} applied")]
     private partial void LogApplied(string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settings from {Origin}: {Warning}")]
+    private partial void LogUnknown(string origin, string warning);
 }

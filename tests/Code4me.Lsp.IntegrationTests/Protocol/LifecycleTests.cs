@@ -129,5 +129,20 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await using var server = InProcServer.Start(output);
         var message = await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => server.Client.InitializeAsync(initializationOptions: new { logging = new { level = "Loud" } }));
         Assert.Contains("Code4me:Logging:Level", message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("= 'Loud': expected one of Trace, Debug, Information, Warning, Error, Critical, None.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.Extensions", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DidChangeConfiguration_MistypedKey_AppliesTheRestAndWarnsNamingTheClosestSetting()
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync(initializationOptions: new { logging = new { clientLevel = "Information" } });
+
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me = new { logging = new { clientLevel = "Information" }, completion = new { manulOnly = true } } } });
+
+        var warning = await LspTestClient.ReadUntilAsync(server.Client.Notifications(LspMethods.WindowLogMessage), e => e.GetProperty("message").GetString()!.Contains("unknown setting", StringComparison.Ordinal));
+        Assert.Equal(2, warning.GetProperty("type").GetInt32());
+        Assert.EndsWith("unknown setting Code4me:completion:manulOnly (ignored); did you mean Code4me:completion:ManualOnly?", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,160 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using Code4me.Lsp.Core.Chat;
+using Code4me.Lsp.Core.Completion;
+using Code4me.Lsp.Core.Privacy;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Storage.Spool;
+using Microsoft.Extensions.Configuration;
+
+namespace Code4me.Lsp.Hosting;
+
+/// <summary>
+/// Every key under <c>Code4me:</c> that some options type binds, read off the options types themselves (their settable
+/// properties, nested types and list items), so a new setting is known the moment it exists. A key nobody binds is a
+/// mistyped setting that would otherwise be ignored without a word (<c>Code4me:Completion:Modls:0:Name</c>): it gets a
+/// warning naming the closest known key.
+/// </summary>
+internal static class KnownSettings
+{
+    private static readonly Node s_root = Build();
+
+    /// <summary>One warning per key of <paramref name="configuration"/> under <c>Code4me:</c> that no setting binds.</summary>
+    public static IReadOnlyList<string> Unknown(IConfiguration configuration) =>
+        Unknown(configuration.AsEnumerable().Where(pair => pair.Value is not null).Select(pair => pair.Key));
+
+    /// <summary>One warning per key in <paramref name="keys"/> under <c>Code4me:</c> that no setting binds.</summary>
+    public static IReadOnlyList<string> Unknown(IEnumerable<string> keys)
+    {
+        var warnings = new List<string>();
+        var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in keys)
+        {
+            var segments = key.Split(':');
+            if (!segments[0].Equals("Code4me", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var node = s_root;
+            for (var i = 1; i < segments.Length && node is not null; i++)
+            {
+                if (node.Item is { } item && int.TryParse(segments[i], out _))
+                {
+                    node = item;
+                    continue;
+                }
+
+                if (node.Children.TryGetValue(segments[i], out var child))
+                {
+                    node = child;
+                    continue;
+                }
+
+                var unknown = string.Join(':', segments.Take(i + 1));
+                if (reported.Add(unknown))
+                {
+                    var known = string.Join(':', segments.Take(i));
+                    var closest = Closest(segments[i], node.Children.Keys);
+                    warnings.Add(closest is null
+                        ? $"unknown setting {unknown} (ignored); {known} has {string.Join(", ", node.Children.Keys.Order(StringComparer.Ordinal))}."
+                        : $"unknown setting {unknown} (ignored); did you mean {known}:{closest}?");
+                }
+
+                node = null;
+            }
+        }
+
+        return warnings;
+    }
+
+    private static Node Build()
+    {
+        var root = new Node();
+        Add(root, "Server", typeof(ServerOptions));
+        Add(root, "Logging", typeof(LoggingOptions));
+        Add(root, "Completion", typeof(CompletionOptions));
+        Add(root, "Telemetry", typeof(TelemetryOptions));
+        Add(root.Child("Telemetry"), "Consent", typeof(ConsentOptions));
+        Add(root.Child("Telemetry"), "Spool", typeof(SpoolOptions));
+        Add(root, "Secrets", typeof(SecretOptions));
+        Add(root, "Chat", typeof(ChatOptions));
+        root.Child("Database").Child("ConnectionString");
+        root.Child("Database").Child("AuthToken");
+        return root;
+    }
+
+    private static void Add(Node parent, string name, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
+        Describe(parent.Child(name), type);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are bound by the configuration binder, which keeps their public properties.")]
+    private static void Describe(Node node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetSetMethod() is not null))
+        {
+            var child = node.Child(property.Name);
+            var value = property.PropertyType;
+            var item = value.IsArray ? value.GetElementType()
+                : value.IsGenericType && value.GetGenericTypeDefinition() == typeof(List<>) ? value.GetGenericArguments()[0]
+                : null;
+            if (item is not null)
+            {
+                child.Item = new Node();
+                if (IsComposite(item))
+                {
+                    Describe(child.Item, item);
+                }
+            }
+            else if (IsComposite(value))
+            {
+                Describe(child, value);
+            }
+        }
+    }
+
+    private static bool IsComposite(Type type) =>
+        type.IsClass && type != typeof(string) && Nullable.GetUnderlyingType(type) is null;
+
+    private static string? Closest(string name, IEnumerable<string> candidates)
+    {
+        var best = candidates.Select(c => (Candidate: c, Distance: Distance(name.ToUpperInvariant(), c.ToUpperInvariant())))
+            .OrderBy(c => c.Distance).FirstOrDefault();
+        return best.Candidate is not null && best.Distance <= Math.Max(2, best.Candidate.Length / 3) ? best.Candidate : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private sealed class Node
+    {
+        public Dictionary<string, Node> Children { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>For a list or array setting: what each numbered item holds.</summary>
+        public Node? Item { get; set; }
+
+        public Node Child(string name)
+        {
+            if (!Children.TryGetValue(name, out var child))
+            {
+                Children[name] = child = new Node();
+            }
+
+            return child;
+        }
+    }
+}
