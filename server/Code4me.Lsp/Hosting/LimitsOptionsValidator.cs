@@ -13,6 +13,11 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             failures.Add($"{LimitsOptions.Section}:MaxMessageBytes must be between 4096 and {int.MaxValue} bytes; it is {options.MaxMessageBytes}.");
         }
 
+        if (options.MaxDocumentChars < 1)
+        {
+            failures.Add($"{LimitsOptions.Section}:MaxDocumentChars must be at least 1; it is {options.MaxDocumentChars}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

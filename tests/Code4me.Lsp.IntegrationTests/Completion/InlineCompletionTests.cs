@@ -106,13 +106,17 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PositionPastTheEnd_IsInvalidParams()
+    public async Task PositionPastTheEndOfTheLine_IsClampedToTheLineEnd()
     {
         await using var server = InProcServer.Start(output);
         await server.Client.InitializedAsync();
-        await server.Client.OpenAsync("file:///w/main.py", "x = 1\n");
-        var message = await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => CompleteAsync(server.Client, "file:///w/main.py", 0, 99, InlineCompletionTriggerKind.Invoked));
-        Assert.Contains("Character 99 is past the end of line 0", message, StringComparison.Ordinal);
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(\n");
+
+        var item = Assert.Single((await CompleteAsync(server.Client, "file:///w/main.py", 0, 99, InlineCompletionTriggerKind.Invoked)).Items);
+
+        Assert.Equal(0, item.Range!.Start.Line);
+        Assert.Equal(15, item.Range.Start.Character);
     }
 
     internal static Task<InlineCompletionList> CompleteAsync(LspTestClient client, string uri, int line, int character, int triggerKind, CancellationToken cancellationToken = default) =>

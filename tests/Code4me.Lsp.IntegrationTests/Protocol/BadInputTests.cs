@@ -98,8 +98,6 @@ public sealed class BadInputTests(ITestOutputHelper output)
 
     public static TheoryData<string, object, string> BadChanges => new()
     {
-        { "line past the end", Edit(5, 0, 5, 0, "x"), "Line 5 is past the end" },
-        { "character past the end of the line", Edit(0, 40, 0, 40, "x"), "Character 40 is past the end of line 0" },
         { "negative line", Edit(-1, 0, 0, 0, "x"), "negative" },
         { "end before start", Edit(1, 2, 0, 0, "x"), "end 0:0 before its start 1:2" },
     };
@@ -253,6 +251,27 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DidChangeWithAVersionNotAboveTheCurrent_IsRefusedAndLogged()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        await raw.NotifyAsync(LspMethods.TextDocumentDidChange, new { textDocument = new { uri = Uri, version = 3 }, contentChanges = new[] { Edit(0, 0, 0, 0, "a") } });
+        var before = await StateAsync(raw, 202);
+        Assert.Equal(3, before.GetProperty("version").GetInt32());
+
+        foreach (var stale in new[] { 3, 2 })
+        {
+            await raw.NotifyAsync(LspMethods.TextDocumentDidChange, new { textDocument = new { uri = Uri, version = stale }, contentChanges = new[] { Edit(0, 0, 0, 0, "b") } });
+            var log = (await raw.ReadNotificationAsync(LspMethods.WindowLogMessage)).GetProperty("message").GetString()!;
+            Assert.Contains($"version {stale} is not above the current version 3", log, StringComparison.Ordinal);
+        }
+
+        var after = await StateAsync(raw, 203);
+        Assert.Equal(before.GetProperty("sha256").GetString(), after.GetProperty("sha256").GetString());
+        Assert.Equal(3, after.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task OversizedFrame_WithItsIdBeforeTheParams_IsRefusedWithThatId_ThenServes()
     {
         var (server, raw) = await StartAsync(["Code4me:Limits:MaxMessageBytes=4096"]);
@@ -276,6 +295,40 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await raw.RequestAsync(112, LspMethods.Code4meDocumentState, new { textDocument = new { uri = "file:///work/big.py" } });
         Assert.Equal(LspErrorCodes.InvalidParams, (await raw.ReadErrorAsync(112)).Code);
         Assert.Contains(server.Logs.Lines, line => line.Contains("Code4me:Limits:MaxMessageBytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DocumentLargerThanTheLimit_IsRefusedWithAWarning()
+    {
+        var (server, raw) = await StartAsync(["Code4me:Limits:MaxDocumentChars=1000"]);
+        await using var _ = server;
+        await raw.NotifyAsync(LspMethods.TextDocumentDidOpen, new { textDocument = new { uri = "file:///work/big.py", languageId = "python", version = 1, text = new string('x', 1001) } });
+        var log = (await raw.ReadNotificationAsync(LspMethods.WindowLogMessage)).GetProperty("message").GetString()!;
+        Assert.Contains("Code4me:Limits:MaxDocumentChars", log, StringComparison.Ordinal);
+        await raw.RequestAsync(113, LspMethods.Code4meDocumentState, new { textDocument = new { uri = "file:///work/big.py" } });
+        Assert.Equal(LspErrorCodes.InvalidParams, (await raw.ReadErrorAsync(113)).Code);
+
+        // A change that would grow an open document past the limit is refused as a whole.
+        var before = await StateAsync(raw, 114);
+        await raw.NotifyAsync(LspMethods.TextDocumentDidChange, new { textDocument = new { uri = Uri, version = 2 }, contentChanges = new[] { Edit(0, 0, 0, 0, new string('y', 990)) } });
+        log = (await raw.ReadNotificationAsync(LspMethods.WindowLogMessage)).GetProperty("message").GetString()!;
+        Assert.Contains("Code4me:Limits:MaxDocumentChars", log, StringComparison.Ordinal);
+        var after = await StateAsync(raw, 115);
+        Assert.Equal(before.GetProperty("sha256").GetString(), after.GetProperty("sha256").GetString());
+    }
+
+    [Theory]
+    [InlineData(0, 40, "def f(x):x\n    return x\n")]
+    [InlineData(5, 0, "def f(x):\n    return x\nx")]
+    [InlineData(1, 99, "def f(x):\n    return xx\n")]
+    public async Task ChangePastTheEndOfALineOrDocument_IsClampedAsTheSpecSays(int line, int character, string expected)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        await raw.NotifyAsync(LspMethods.TextDocumentDidChange, new { textDocument = new { uri = Uri, version = 2 }, contentChanges = new[] { Edit(line, character, line, character, "x") } });
+        var state = await StateAsync(raw, 204);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(expected))), state.GetProperty("sha256").GetString());
+        Assert.Equal(2, state.GetProperty("version").GetInt32());
     }
 
     private static object Edit(int sl, int sc, int el, int ec, string text) => LspTestClient.Edit(sl, sc, el, ec, text);
