@@ -106,6 +106,36 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task InvokedRequests_DoNotSupersedeEachOther()
+    {
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
+        model.Enqueue(
+            async context =>
+            {
+                firstArrived.SetResult();
+                await releaseFirst.Task.WaitAsync(context.RequestAborted);
+                await FakeModelServer.Reply.Json("first)", null)(context);
+            },
+            FakeModelServer.Reply.Json("second)", null));
+        await using var server = InProcServer.Start(output, [
+            "Code4me:Completion:Policy=FirstToAnswer", "Code4me:Completion:DeadlineMs=20000", "Code4me:Completion:RemoteRetries=0",
+            "Code4me:Completion:Models:0:Name=remote", "Code4me:Completion:Models:0:Kind=OpenAi",
+            $"Code4me:Completion:Models:0:Endpoint={model.BaseAddress}", "Code4me:Completion:Models:0:TimeoutMs=20000"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(\ny = np.loadtxt(");
+
+        var first = CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Invoked);
+        await firstArrived.Task.WaitAsync(TestTimeout.Token());
+        var second = await CompleteAsync(server.Client, "file:///w/main.py", 1, 15, InlineCompletionTriggerKind.Invoked);
+        releaseFirst.SetResult();
+
+        Assert.Equal("second)", Assert.Single(second.Items).InsertText);
+        Assert.Equal("first)", Assert.Single((await first).Items).InsertText);
+    }
+
+    [Fact]
     public async Task PositionPastTheEndOfTheLine_IsClampedToTheLineEnd()
     {
         await using var server = InProcServer.Start(output);
