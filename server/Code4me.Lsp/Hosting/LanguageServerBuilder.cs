@@ -57,6 +57,7 @@ internal static class LanguageServerBuilder
         services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
         services.AddSingleton<DocumentActivity>();
         services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
+        services.AddSingleton<IDocumentObserver, MemoryReclaimer>();
         services.AddSingleton<CompletionScheduler>();
         services.AddSingleton<CompletionLedger>();
 

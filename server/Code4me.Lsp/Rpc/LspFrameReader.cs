@@ -20,6 +20,9 @@ internal sealed class LspFrameReader(PipeReader reader, Func<long> maxMessageByt
     public const int MaxHeaderBytes = 8 * 1024;
     public const int SniffBytes = 64 * 1024;
 
+    /// <summary>Bodies larger than this get an array of their own instead of staying in the pipe's pooled buffers.</summary>
+    public const int LargeBodyBytes = 1024 * 1024;
+
     private static readonly byte[] s_contentLength = "Content-Length"u8.ToArray();
     private static readonly byte[] s_contentType = "Content-Type"u8.ToArray();
     private static readonly byte[] s_nextHeader = "Content-Length:"u8.ToArray();
@@ -46,6 +49,11 @@ internal sealed class LspFrameReader(PipeReader reader, Func<long> maxMessageByt
             return await SniffAsync(length, limit, cancellationToken);
         }
 
+        if (length > LargeBodyBytes)
+        {
+            return await ReadLargeBodyAsync((int)length, cancellationToken);
+        }
+
         var result = await reader.ReadAtLeastAsync((int)length, cancellationToken);
         if (result.Buffer.Length < length)
         {
@@ -56,6 +64,31 @@ internal sealed class LspFrameReader(PipeReader reader, Func<long> maxMessageByt
         _body = result.Buffer.Slice(0, length);
         _bodyEnd = length;
         return LspFrame.Message(_body);
+    }
+
+    /// <summary>
+    /// A large body is copied, as it arrives, into an array of its own: the pipe never holds it, and the array goes with
+    /// the message instead of staying in <see cref="ArrayPool{T}.Shared"/> (where the pipe's and the JSON parser's
+    /// buffers of a 20 MB message would otherwise stay, rounded up to 32 MB each, long after the message is gone).
+    /// </summary>
+    private async ValueTask<LspFrame> ReadLargeBodyAsync(int length, CancellationToken cancellationToken)
+    {
+        var body = GC.AllocateUninitializedArray<byte>(length);
+        var filled = 0;
+        while (filled < length)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var take = (int)Math.Min(length - filled, result.Buffer.Length);
+            result.Buffer.Slice(0, take).CopyTo(body.AsSpan(filled));
+            reader.AdvanceTo(result.Buffer.GetPosition(take));
+            filled += take;
+            if (filled < length && result.IsCompleted)
+            {
+                return LspFrame.Truncated(length, filled);
+            }
+        }
+
+        return LspFrame.Message(new ReadOnlySequence<byte>(body));
     }
 
     /// <summary>Gives back the buffer of the last message read.</summary>

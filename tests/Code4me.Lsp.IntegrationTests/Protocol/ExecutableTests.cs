@@ -112,6 +112,33 @@ public sealed class ExecutableTests
     }
 
     [Fact]
+    public async Task LargeDocumentsOpenedAndClosed_TheirMemoryIsReturned()
+    {
+        const int Cycles = 6;
+        var text = string.Concat(Enumerable.Range(0, 200_000).Select(i => $"def function_{i}(alpha, beta):\n    return alpha + beta * {i}\n"));
+        Assert.InRange(text.Length, 10_000_000, LimitsDefaultMaxDocumentChars);
+        await using var server = ServerProcess.Start();
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        await raw.NotifyAsync(LspMethods.Initialized, new { });
+        var residentBefore = ResidentKiB(server.Process.Id);
+
+        for (var i = 0; i < Cycles; i++)
+        {
+            var uri = $"file:///work/big{i}.py";
+            await raw.NotifyAsync(LspMethods.TextDocumentDidOpen, new { textDocument = new { uri, languageId = "python", version = 1, text } });
+            await raw.RequestAsync(10 + i, LspMethods.Code4meDocumentState, new { textDocument = new { uri } });
+            Assert.Equal(text.Length, (await raw.ReadResultAsync(10 + i)).GetProperty("length").GetInt32());
+            await raw.NotifyAsync(LspMethods.TextDocumentDidClose, new { textDocument = new { uri } });
+            await server.WaitForStderrAsync("Memory reclaimed after a large document was closed", i + 1);
+        }
+
+        var grown = ResidentKiB(server.Process.Id) - residentBefore;
+        Assert.True(grown < 128 * 1024, $"After {Cycles} open/close cycles of a {text.Length}-character document the resident set is {grown / 1024} MiB above where it started.");
+    }
+
+    [Fact]
     public async Task ExitWithoutShutdown_ExitCodeOne()
     {
         await using var server = ServerProcess.Start();
@@ -195,6 +222,8 @@ public sealed class ExecutableTests
         Assert.Empty(stdout);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
+
+    private const int LimitsDefaultMaxDocumentChars = 16 * 1024 * 1024;
 
     /// <summary>The process's peak resident set (VmHWM), in KiB.</summary>
     internal static long PeakResidentKiB(int pid) => ProcStatusKiB(pid, "VmHWM:");
