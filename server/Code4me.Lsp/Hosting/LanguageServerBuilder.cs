@@ -139,6 +139,7 @@ internal static class LanguageServerBuilder
         }
 
         logging.Services.AddSingleton<ILoggerProvider, ClientLoggerProvider>();
+        logging.AddFilter<ClientLoggerProvider>(UnsolicitedResponseLog.Category, LogLevel.None);
     }
 
     private static Dictionary<string, string?> WellKnownEnvironment()

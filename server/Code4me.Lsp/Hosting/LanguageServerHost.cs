@@ -23,7 +23,7 @@ internal sealed partial class LanguageServerHost(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var handler = LspMessageHandler.Create(
-            transport.Output, transport.Input, () => limits.CurrentValue.MaxMessageBytes, loggerFactory.CreateLogger<LspMessageHandler>());
+            transport.Output, transport.Input, () => limits.CurrentValue.MaxMessageBytes, loggerFactory);
         using var rpc = new JsonRpc(handler)
         {
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,

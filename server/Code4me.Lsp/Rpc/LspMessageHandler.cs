@@ -18,7 +18,7 @@ namespace Code4me.Lsp.Rpc;
 /// <item>a message that is not a valid request gets InvalidRequest (-32600), or InvalidParams for positional params,
 /// answered with its id when it has a usable one (a notification gets no answer; the log says why);</item>
 /// <item>a response is passed on only when it answers a request this server sent and has not had answered;
-/// any other is logged (once per kind) and ignored;</item>
+/// any other is ignored and logged by <see cref="UnsolicitedResponseLog"/> (never to the client);</item>
 /// <item>a frame over <c>Code4me:Limits:MaxMessageBytes</c> is discarded unread; a request whose id and method come
 /// first is answered with InvalidRequest;</item>
 /// <item>a broken header is logged and reading resumes at the next <c>Content-Length:</c>.</item>
@@ -29,22 +29,23 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
 {
     private readonly LspFrameReader _frames;
     private readonly ILogger _logger;
+    private readonly UnsolicitedResponseLog _unsolicited;
     private readonly ConcurrentDictionary<RequestId, byte> _awaitingResponse = new();
-    private readonly ConcurrentDictionary<string, byte> _ignoredKinds = new(StringComparer.Ordinal);
 
-    private LspMessageHandler(PipeWriter writer, PipeReader reader, Func<long> maxMessageBytes, IJsonRpcMessageFormatter formatter, ILogger logger)
+    private LspMessageHandler(PipeWriter writer, PipeReader reader, Func<long> maxMessageBytes, IJsonRpcMessageFormatter formatter, ILoggerFactory loggers)
         : base(writer, reader, formatter)
     {
         _frames = new LspFrameReader(reader, maxMessageBytes);
-        _logger = logger;
+        _logger = loggers.CreateLogger<LspMessageHandler>();
+        _unsolicited = new UnsolicitedResponseLog(loggers);
     }
 
     /// <param name="output">The protocol's output (stdout).</param>
     /// <param name="input">The protocol's input (stdin).</param>
     /// <param name="maxMessageBytes">The largest body accepted, read for every frame (the setting may change).</param>
-    /// <param name="logger">Where refused input is reported.</param>
-    public static LspMessageHandler Create(Stream output, Stream input, Func<long> maxMessageBytes, ILogger logger) =>
-        new(PipeWriter.Create(output), PipeReader.Create(input), maxMessageBytes, LspJson.CreateFormatter(), logger);
+    /// <param name="loggers">Where refused input is reported.</param>
+    public static LspMessageHandler Create(Stream output, Stream input, Func<long> maxMessageBytes, ILoggerFactory loggers) =>
+        new(PipeWriter.Create(output), PipeReader.Create(input), maxMessageBytes, LspJson.CreateFormatter(), loggers);
 
     protected override void Write(JsonRpcMessage content, CancellationToken cancellationToken)
     {
@@ -143,16 +144,7 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
 
                 return null;
             case EnvelopeKind.Response when envelope.Id.IsNull || !_awaitingResponse.TryRemove(envelope.Id, out _):
-                var kind = envelope.ErrorMessage;
-                if (_ignoredKinds.TryAdd(kind, 0))
-                {
-                    LogUnsolicited(kind);
-                }
-                else
-                {
-                    LogUnsolicitedAgain(kind);
-                }
-
+                _unsolicited.Ignored(envelope.ErrorMessage);
                 return null;
         }
 
@@ -196,10 +188,4 @@ internal sealed partial class LspMessageHandler : HeaderDelimitedMessageHandler
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refused a message of {Length} bytes ({Method}): the limit is {Limit} bytes (Code4me:Limits:MaxMessageBytes); its body is discarded unread")]
     private partial void LogOversized(long length, long limit, string method);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a response the server did not ask for ({Kind}); further ones of this kind are logged at Debug")]
-    private partial void LogUnsolicited(string kind);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Another response the server did not ask for was dropped ({Kind})")]
-    private partial void LogUnsolicitedAgain(string kind);
 }

@@ -162,6 +162,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         // Nothing answers a response: the next message on the wire is the answer to this request.
         await AssertStillServingAsync(raw, 106);
         Assert.True(server.Logs.Lines.Any(line => line.Contains("Ignored a response", StringComparison.Ordinal)), what);
+        Assert.DoesNotContain(raw.Notifications, n => n.GetRawText().Contains("Ignored a response", StringComparison.Ordinal));
     }
 
     [Fact]
