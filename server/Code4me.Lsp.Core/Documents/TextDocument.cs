@@ -21,8 +21,8 @@ public sealed class TextDocument(string uri, string languageId, int version, Rop
 
     /// <summary>
     /// Converts an LSP position (0-based line, character in <paramref name="encoding"/> units) into a
-    /// UTF-16 offset. Positions past the end of a line or of the document are an error, with a message
-    /// that says which.
+    /// UTF-16 offset. As the spec says, a character past the end of its line means the end of the line, and a line past
+    /// the end of the document means the end of the document; a negative position is an error.
     /// </summary>
     public int GetOffset(int line, int character, PositionEncoding encoding)
     {
@@ -33,19 +33,14 @@ public sealed class TextDocument(string uri, string languageId, int version, Rop
 
         if (line > Text.LineBreaks)
         {
-            throw new InvalidInputException($"Line {line} is past the end of {Uri}, which has {Text.LineCount} line(s) (0-based: 0..{Text.LineBreaks}).");
+            return Text.Length;
         }
 
         var start = Text.GetLineStart(line);
         var end = Text.GetLineEnd(line);
         if (encoding == PositionEncoding.Utf16)
         {
-            if (character > end - start)
-            {
-                throw new InvalidInputException($"Character {character} is past the end of line {line} in {Uri}, which is {end - start} UTF-16 code unit(s) long.");
-            }
-
-            return start + character;
+            return start + Math.Min(character, end - start);
         }
 
         var lineText = Text.GetText(start, end - start);
@@ -58,13 +53,8 @@ public sealed class TextDocument(string uri, string languageId, int version, Rop
             index += scalarLength;
         }
 
-        if (units < character)
-        {
-            var name = encoding == PositionEncoding.Utf8 ? "UTF-8 byte(s)" : "code point(s)";
-            throw new InvalidInputException($"Character {character} is past the end of line {line} in {Uri}, which is {units} {name} long.");
-        }
-
-        // A character offset inside a multi-byte sequence rounds up to the end of that character.
+        // A character offset inside a multi-byte sequence rounds up to the end of that character; one past the end of the
+        // line stops at the line's end.
         return start + index;
     }
 

@@ -51,11 +51,13 @@ internal static class LanguageServerBuilder
         // Concrete Bind calls: the configuration binding source generator replaces each with generated code (no reflection at start).
         AddValidated<ServerOptions, ServerOptionsValidator>(services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)));
         AddValidated<LoggingOptions, LoggingOptionsValidator>(services.AddOptions<LoggingOptions>().Bind(builder.Configuration.GetSection(LoggingOptions.Section)));
+        AddValidated<LimitsOptions, LimitsOptionsValidator>(services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.Section)));
 
         services.AddCode4meCompletion(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
         services.AddSingleton<DocumentActivity>();
         services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
+        services.AddSingleton<IDocumentObserver, MemoryReclaimer>();
         services.AddSingleton<CompletionScheduler>();
         services.AddSingleton<CompletionLedger>();
 
@@ -137,6 +139,7 @@ internal static class LanguageServerBuilder
         }
 
         logging.Services.AddSingleton<ILoggerProvider, ClientLoggerProvider>();
+        logging.AddFilter<ClientLoggerProvider>(UnsolicitedResponseLog.Category, LogLevel.None);
     }
 
     private static Dictionary<string, string?> WellKnownEnvironment()

@@ -1,6 +1,7 @@
 using Code4me.Lsp.Rpc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StreamJsonRpc;
 
 namespace Code4me.Lsp.Hosting;
@@ -15,12 +16,14 @@ internal sealed partial class LanguageServerHost(
     ClientChannel client,
     Rpc.Lifecycle lifecycle,
     IHostApplicationLifetime applicationLifetime,
+    IOptionsMonitor<LimitsOptions> limits,
     ILoggerFactory loggerFactory,
     ILogger<LanguageServerHost> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var handler = LspMessageHandler.Create(transport.Output, transport.Input, loggerFactory.CreateLogger<LspMessageHandler>());
+        var handler = LspMessageHandler.Create(
+            transport.Output, transport.Input, () => limits.CurrentValue.MaxMessageBytes, loggerFactory);
         using var rpc = new JsonRpc(handler)
         {
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,

@@ -106,13 +106,47 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PositionPastTheEnd_IsInvalidParams()
+    public async Task InvokedRequests_DoNotSupersedeEachOther()
+    {
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
+        model.Enqueue(
+            async context =>
+            {
+                firstArrived.SetResult();
+                await releaseFirst.Task.WaitAsync(context.RequestAborted);
+                await FakeModelServer.Reply.Json("first)", null)(context);
+            },
+            FakeModelServer.Reply.Json("second)", null));
+        await using var server = InProcServer.Start(output, [
+            "Code4me:Completion:Policy=FirstToAnswer", "Code4me:Completion:DeadlineMs=20000", "Code4me:Completion:RemoteRetries=0",
+            "Code4me:Completion:Models:0:Name=remote", "Code4me:Completion:Models:0:Kind=OpenAi",
+            $"Code4me:Completion:Models:0:Endpoint={model.BaseAddress}", "Code4me:Completion:Models:0:TimeoutMs=20000"]);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(\ny = np.loadtxt(");
+
+        var first = CompleteAsync(server.Client, "file:///w/main.py", 0, 15, InlineCompletionTriggerKind.Invoked);
+        await firstArrived.Task.WaitAsync(TestTimeout.Token());
+        var second = await CompleteAsync(server.Client, "file:///w/main.py", 1, 15, InlineCompletionTriggerKind.Invoked);
+        releaseFirst.SetResult();
+
+        Assert.Equal("second)", Assert.Single(second.Items).InsertText);
+        Assert.Equal("first)", Assert.Single((await first).Items).InsertText);
+    }
+
+    [Fact]
+    public async Task PositionPastTheEndOfTheLine_IsClampedToTheLineEnd()
     {
         await using var server = InProcServer.Start(output);
         await server.Client.InitializedAsync();
-        await server.Client.OpenAsync("file:///w/main.py", "x = 1\n");
-        var message = await RpcAssert.ErrorAsync(LspErrorCodes.InvalidParams, () => CompleteAsync(server.Client, "file:///w/main.py", 0, 99, InlineCompletionTriggerKind.Invoked));
-        Assert.Contains("Character 99 is past the end of line 0", message, StringComparison.Ordinal);
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.loadtxt(\n");
+
+        var item = Assert.Single((await CompleteAsync(server.Client, "file:///w/main.py", 0, 99, InlineCompletionTriggerKind.Invoked)).Items);
+
+        Assert.Equal(0, item.Range!.Start.Line);
+        Assert.Equal(15, item.Range.Start.Character);
     }
 
     internal static Task<InlineCompletionList> CompleteAsync(LspTestClient client, string uri, int line, int character, int triggerKind, CancellationToken cancellationToken = default) =>

@@ -32,6 +32,112 @@ public sealed class ExecutableTests
         Assert.DoesNotContain("SECRET_CODE", server.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":12345,"result":{"x":1}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":12345,"error":{"code":-32601,"message":"no"}}""")]
+    [InlineData("""{"id":null,"result":null}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":3,"result":null,"error":{"code":1,"message":"both"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":3,"method":null}""")]
+    public async Task OneValidButUnexpectedMessage_DoesNotStopTheProcess(string body)
+    {
+        await using var server = ServerProcess.Start();
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        await raw.WriteFrameAsync(body);
+        await raw.RequestAsync(2, LspMethods.Shutdown, null);
+        // The only response before shutdown's may be the InvalidRequest of a request with a null method.
+        var response = await raw.ReadResponseAsync();
+        if (response.TryGetProperty("error", out _))
+        {
+            Assert.Equal(3, response.GetProperty("id").GetInt32());
+            response = await raw.ReadResponseAsync();
+        }
+
+        Assert.Equal(2, response.GetProperty("id").GetInt32());
+        await raw.NotifyAsync(LspMethods.Exit, null);
+        Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task OversizedFrame_IsDiscardedWhileItStreams_MemoryStaysFlat_ThenServes()
+    {
+        const int Chunk = 1 << 20;
+        const int Chunks = 128;
+        await using var server = ServerProcess.Start("--config", "Code4me:Limits:MaxMessageBytes=1048576");
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        var peakBefore = PeakResidentKiB(server.Process.Id);
+
+        // 128 MiB of body: a write returns once the server has read all but a pipe's buffer of it.
+        await raw.WriteRawAsync($"Content-Length: {(long)Chunk * Chunks}\r\n\r\n");
+        var chunk = new byte[Chunk];
+        Array.Fill(chunk, (byte)'x');
+        for (var i = 0; i < Chunks; i++)
+        {
+            await raw.WriteBytesAsync(chunk);
+        }
+
+        await raw.RequestAsync(2, LspMethods.Shutdown, null);
+        Assert.Equal(JsonValueKind.Null, (await raw.ReadResultAsync(2)).ValueKind);
+        var grown = PeakResidentKiB(server.Process.Id) - peakBefore;
+        Assert.True(grown < 48 * 1024, $"The peak resident set grew by {grown / 1024} MiB while a 128 MiB frame over the limit was discarded.");
+        await raw.NotifyAsync(LspMethods.Exit, null);
+        Assert.Equal(0, await server.WaitForExitAsync());
+        Assert.Contains("Code4me:Limits:MaxMessageBytes", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ContentLengthOfTwoGigabytes_IsRefusedBeforeBuffering()
+    {
+        await using var server = ServerProcess.Start();
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        var peakBefore = PeakResidentKiB(server.Process.Id);
+        await raw.WriteRawAsync("Content-Length: 2147483647\r\n\r\n");
+        var chunk = new byte[1 << 20];
+        Array.Fill(chunk, (byte)' ');
+        for (var i = 0; i < 128; i++)
+        {
+            await raw.WriteBytesAsync(chunk);
+        }
+
+        var grown = PeakResidentKiB(server.Process.Id) - peakBefore;
+        Assert.True(grown < 48 * 1024, $"The peak resident set grew by {grown / 1024} MiB while 128 MiB of a 2 GiB frame were sent.");
+        server.Process.StandardInput.Close();
+        Assert.Equal(1, await server.WaitForExitAsync());
+        Assert.Contains("Code4me:Limits:MaxMessageBytes", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LargeDocumentsOpenedAndClosed_TheirMemoryIsReturned()
+    {
+        const int Cycles = 6;
+        var text = string.Concat(Enumerable.Range(0, 200_000).Select(i => $"def function_{i}(alpha, beta):\n    return alpha + beta * {i}\n"));
+        Assert.InRange(text.Length, 10_000_000, LimitsDefaultMaxDocumentChars);
+        await using var server = ServerProcess.Start();
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        await raw.NotifyAsync(LspMethods.Initialized, new { });
+        var residentBefore = ResidentKiB(server.Process.Id);
+
+        for (var i = 0; i < Cycles; i++)
+        {
+            var uri = $"file:///work/big{i}.py";
+            await raw.NotifyAsync(LspMethods.TextDocumentDidOpen, new { textDocument = new { uri, languageId = "python", version = 1, text } });
+            await raw.RequestAsync(10 + i, LspMethods.Code4meDocumentState, new { textDocument = new { uri } });
+            Assert.Equal(text.Length, (await raw.ReadResultAsync(10 + i)).GetProperty("length").GetInt32());
+            await raw.NotifyAsync(LspMethods.TextDocumentDidClose, new { textDocument = new { uri } });
+            await server.WaitForStderrAsync("Memory reclaimed after a large document was closed", i + 1);
+        }
+
+        var grown = ResidentKiB(server.Process.Id) - residentBefore;
+        Assert.True(grown < 128 * 1024, $"After {Cycles} open/close cycles of a {text.Length}-character document the resident set is {grown / 1024} MiB above where it started.");
+    }
+
     [Fact]
     public async Task ExitWithoutShutdown_ExitCodeOne()
     {
@@ -115,5 +221,19 @@ public sealed class ExecutableTests
         Assert.Equal(expectedExit, exitCode);
         Assert.Empty(stdout);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    private const int LimitsDefaultMaxDocumentChars = 16 * 1024 * 1024;
+
+    /// <summary>The process's peak resident set (VmHWM), in KiB.</summary>
+    internal static long PeakResidentKiB(int pid) => ProcStatusKiB(pid, "VmHWM:");
+
+    /// <summary>The process's resident set (VmRSS), in KiB.</summary>
+    internal static long ResidentKiB(int pid) => ProcStatusKiB(pid, "VmRSS:");
+
+    private static long ProcStatusKiB(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

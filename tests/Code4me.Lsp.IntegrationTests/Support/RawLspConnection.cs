@@ -23,6 +23,12 @@ internal sealed class RawLspConnection(Stream output, Stream input)
         await output.FlushAsync();
     }
 
+    public async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await output.WriteAsync(bytes);
+        await output.FlushAsync();
+    }
+
     /// <summary>A correctly framed message with an arbitrary body.</summary>
     public Task WriteFrameAsync(string body) => WriteRawAsync($"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
 
@@ -77,6 +83,19 @@ internal sealed class RawLspConnection(Stream output, Stream input)
             if (message.TryGetProperty("method", out var m) && m.GetString() == method && !message.TryGetProperty("id", out _))
             {
                 return message.GetProperty("params");
+            }
+        }
+    }
+
+    /// <summary>Reads until the server sends a request of <paramref name="method"/>; returns the whole message (it has an id).</summary>
+    public async Task<JsonElement> ReadServerRequestAsync(string method)
+    {
+        while (true)
+        {
+            var message = await ReadMessageAsync() ?? throw new EndOfStreamException("The server closed the connection.");
+            if (message.TryGetProperty("method", out var m) && m.GetString() == method && message.TryGetProperty("id", out _))
+            {
+                return message;
             }
         }
     }

@@ -11,6 +11,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
+    private readonly SemaphoreSlim _stderrLine = new(0);
     private readonly Task _stderrPump;
 
     private ServerProcess(Process process)
@@ -25,6 +26,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                 {
                     _stderr.AppendLine(line);
                 }
+
+                _stderrLine.Release();
             }
         });
         Connection = new RawLspConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream);
@@ -64,6 +67,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 return _stderr.ToString();
             }
+        }
+    }
+
+    /// <summary>Waits until stderr has at least <paramref name="count"/> lines containing <paramref name="text"/>.</summary>
+    public async Task WaitForStderrAsync(string text, int count = 1)
+    {
+        var timeout = TestTimeout.Token();
+        while (Stderr.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal)) < count)
+        {
+            await _stderrLine.WaitAsync(timeout);
         }
     }
 
@@ -108,6 +121,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _stderrLine.Dispose();
     }
 
     private static ProcessStartInfo StartInfo(string[] arguments)

@@ -26,8 +26,6 @@ public sealed class TextDocumentTests
     }
 
     [Theory]
-    [InlineData(3, 0, "Line 3 is past the end")]
-    [InlineData(1, 6, "Character 6 is past the end of line 1")]
     [InlineData(-1, 0, "negative")]
     [InlineData(0, -2, "negative")]
     public void GetOffset_OutOfRange_SaysWhy(int line, int character, string expected)
@@ -35,6 +33,17 @@ public sealed class TextDocumentTests
         var error = Assert.Throws<InvalidInputException>(() => s_document.GetOffset(line, character, PositionEncoding.Utf16));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    // LSP: a character past the end of its line means the line's end; a line past the end means the document's end.
+    [Theory]
+    [InlineData(PositionEncoding.Utf16, 1, 6, 7)]
+    [InlineData(PositionEncoding.Utf16, 0, 99, 1)]
+    [InlineData(PositionEncoding.Utf8, 1, 10, 7)]
+    [InlineData(PositionEncoding.Utf32, 1, 5, 7)]
+    [InlineData(PositionEncoding.Utf16, 3, 0, 8)]
+    [InlineData(PositionEncoding.Utf8, 99, 7, 8)]
+    public void GetOffset_PastTheEnd_IsClamped(PositionEncoding encoding, int line, int character, int expected) =>
+        Assert.Equal(expected, s_document.GetOffset(line, character, encoding));
 
     [Fact]
     public void GetOffset_EmptyLastLine_IsValid() => Assert.Equal(8, s_document.GetOffset(2, 0, PositionEncoding.Utf16));

@@ -3,23 +3,31 @@ using System.Collections.Concurrent;
 namespace Code4me.Lsp.Handlers.InlineCompletion;
 
 /// <summary>
-/// One live inline-completion request per document: a newer request for the same document cancels the
-/// older one (whose model calls stop at once), as an editor's typing makes the old position stale.
+/// At most one live <em>automatic</em> inline-completion request per document: a newer request for the same document
+/// (automatic or invoked) cancels it (its model calls stop at once), as the editor's typing makes its position stale.
+/// An invoked request (the user asked) is never superseded; only the client's <c>$/cancelRequest</c> stops it.
 /// </summary>
 internal sealed class CompletionScheduler
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _live = new(StringComparer.Ordinal);
 
-    /// <summary>Starts a request; the returned scope's token is cancelled by the client or by a newer request.</summary>
-    public Scope Begin(string uri, CancellationToken requestToken)
+    /// <summary>
+    /// Starts a request, cancelling the document's live automatic one. The returned scope's token is cancelled by the
+    /// client or, when <paramref name="supersedable"/> (an automatic request), by a newer request.
+    /// </summary>
+    public Scope Begin(string uri, bool supersedable, CancellationToken requestToken)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(requestToken);
-        if (_live.TryGetValue(uri, out var older))
+        if (_live.TryRemove(uri, out var older))
         {
             older.Cancel();
         }
 
-        _live[uri] = source;
+        if (supersedable)
+        {
+            _live[uri] = source;
+        }
+
         return new Scope(this, uri, source);
     }
 

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Code4me.Lsp.Handlers.InlineCompletion;
 
 /// <summary>
-/// <c>textDocument/inlineCompletion</c>: invoked triggers are answered at once; automatic ones wait for
-/// the user's typing rhythm (adaptive debounce) and give way to a newer request for the same document.
+/// <c>textDocument/inlineCompletion</c>: invoked triggers are answered at once and never superseded; automatic ones wait
+/// for the user's typing rhythm (adaptive debounce) and give way to a newer request for the same document.
 /// Each item carries the <c>code4me.acceptCompletion</c> command with its query and model.
 /// </summary>
 internal sealed class InlineCompletionHandler(
@@ -46,7 +46,7 @@ internal sealed class InlineCompletionHandler(
         // Contextual and behavioral telemetry are measured as the request arrives.
         var query = tracker.BeginQuery(document, offset, trigger == CompletionTriggerKind.Invoked ? CompletionTrigger.Manual : CompletionTrigger.Auto);
         var completed = false;
-        using var scope = scheduler.Begin(document.Uri, cancellationToken);
+        using var scope = scheduler.Begin(document.Uri, supersedable: trigger == CompletionTriggerKind.Automatic, cancellationToken);
         try
         {
             if (trigger == CompletionTriggerKind.Automatic)

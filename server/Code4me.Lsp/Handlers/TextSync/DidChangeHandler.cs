@@ -1,11 +1,14 @@
 using Code4me.Lsp.Core.Documents;
+using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
+using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Handlers.TextSync;
 
-/// <summary><c>textDocument/didChange</c>: incremental edits, applied all or nothing.</summary>
-internal sealed class DidChangeHandler(DocumentStore documents, Rpc.Lifecycle lifecycle) : INotificationHandler<DidChangeTextDocumentParams>
+/// <summary><c>textDocument/didChange</c>: incremental edits, applied all or nothing, only with a higher version, within the size limit.</summary>
+internal sealed class DidChangeHandler(DocumentStore documents, Rpc.Lifecycle lifecycle, IOptionsMonitor<LimitsOptions> limits)
+    : INotificationHandler<DidChangeTextDocumentParams>
 {
     public void Handle(DidChangeTextDocumentParams notification)
     {
@@ -15,6 +18,6 @@ internal sealed class DidChangeHandler(DocumentStore documents, Rpc.Lifecycle li
             changes[i] = ProtocolConversions.ToDocumentChange(notification.ContentChanges[i]);
         }
 
-        documents.Change(notification.TextDocument.Uri, notification.TextDocument.Version, changes, lifecycle.PositionEncoding);
+        documents.Change(notification.TextDocument.Uri, notification.TextDocument.Version, changes, lifecycle.PositionEncoding, limits.CurrentValue.MaxDocumentChars);
     }
 }
