@@ -73,6 +73,7 @@ internal static class KnownSettings
         var root = new Node();
         Add(root, "Server", typeof(ServerOptions));
         Add(root, "Logging", typeof(LoggingOptions));
+        Add(root, "Limits", typeof(LimitsOptions));
         Add(root, "Completion", typeof(CompletionOptions));
         Add(root, "Telemetry", typeof(TelemetryOptions));
         Add(root.Child("Telemetry"), "Consent", typeof(ConsentOptions));
