@@ -52,12 +52,15 @@ $$;
 REVOKE INSERT (project_id, project_name, owner_user_id, owner_installation_id) ON project FROM code4me_writer;
 GRANT INSERT ON project TO code4me_writer;
 
+DROP TRIGGER chat_query_writer_check ON chat_query;
 DROP TRIGGER audit_log_writer_check ON audit_log;
 DROP TRIGGER project_writer_check ON project;
 DROP TRIGGER project_users_writer_check ON project_users;
 DROP TRIGGER chat_writer_check ON chat;
 DROP TRIGGER meta_query_writer_check ON meta_query;
 DROP TRIGGER session_writer_check ON session;
+DROP FUNCTION writer_chat_queries_are_callers();
+DROP FUNCTION writer_chats_are_callers(uuid[], uuid[]);
 DROP FUNCTION writer_audit_rows_are_callers_consent();
 DROP FUNCTION writer_rows_are_callers();
 DROP FUNCTION writer_is_checked(oid);

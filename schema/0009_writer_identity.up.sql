@@ -16,7 +16,9 @@
 -- privileges of the table's owner which inserts
 --   into session, meta_query, chat, project_users: a row whose user_id is not the caller's (NULL when anonymous);
 --   into project: a row whose owner_user_id is not the caller's;
---   into audit_log: anything but a consent_changed consent event of the caller.
+--   into audit_log: anything but a consent_changed consent event of the caller;
+--   into chat_query: a reply to a chat that is not the caller's (another user's; for an anonymous caller, an anonymous
+--     chat started in another session than the query's), so nobody can plant a reply in someone's chat history.
 -- The owner (migrations, the user and data commands) is not checked, nor are SECURITY DEFINER functions, which run as
 -- the owner and check the caller themselves:
 --   record_multi_file_context: only the caller's projects (owner_user_id the caller's user; for an anonymous caller
@@ -27,9 +29,9 @@
 -- project goes through record_multi_file_context, never in with the row.
 --
 -- What is not checked, because its key is a random client UUID the writer cannot read back and nobody else's server
--- shows it: rows keyed by or pointing at a session, query or chat id (context, telemetry rows, completion_query,
--- chat_query, had_generation, ground_truth, completion_retention, chat_context_optimization, session_projects). Those
--- ids work as capabilities, as they did before; the user a row speaks for is always checked.
+-- shows it: rows keyed by or pointing at a session or query id (context, telemetry rows, completion_query,
+-- had_generation, ground_truth, completion_retention, chat_context_optimization, session_projects). Those ids work as
+-- capabilities, as they did before; the user a row speaks for is always checked.
 
 ALTER TABLE project
     ADD COLUMN owner_user_id         uuid,
@@ -101,6 +103,32 @@ BEGIN
 END
 $$;
 
+-- True when every chat of the pairs is the caller's, judged as the chat functions of 0006 judge it (chat_is_owned),
+-- with the session of the query's meta_query; a chat that does not exist is left to the foreign key.
+CREATE FUNCTION writer_chats_are_callers(p_chat_id uuid[], p_meta_query_id uuid[]) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+    SELECT NOT EXISTS (
+        SELECT FROM unnest(p_chat_id, p_meta_query_id) AS n(chat_id, meta_query_id)
+        JOIN chat c ON c.chat_id = n.chat_id
+        LEFT JOIN meta_query m ON m.meta_query_id = n.meta_query_id
+        WHERE NOT chat_is_owned(c, writer_user_id(), m.session_id));
+$$;
+
+-- Refuses the statement when a new chat_query row answers in a chat that is not the caller's.
+CREATE FUNCTION writer_chat_queries_are_callers() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp
+AS $$
+BEGIN
+    IF writer_is_checked(TG_RELID)
+       AND NOT writer_chats_are_callers(ARRAY(SELECT chat_id FROM new_rows), ARRAY(SELECT meta_query_id FROM new_rows)) THEN
+        RAISE EXCEPTION '% may add queries only to chats of the user its auth token proves', current_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 CREATE TRIGGER session_writer_check AFTER INSERT ON session
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION writer_rows_are_callers('user_id');
 CREATE TRIGGER meta_query_writer_check AFTER INSERT ON meta_query
@@ -113,6 +141,8 @@ CREATE TRIGGER project_writer_check AFTER INSERT ON project
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION writer_rows_are_callers('owner_user_id');
 CREATE TRIGGER audit_log_writer_check AFTER INSERT ON audit_log
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION writer_audit_rows_are_callers_consent();
+CREATE TRIGGER chat_query_writer_check AFTER INSERT ON chat_query
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION writer_chat_queries_are_callers();
 
 REVOKE INSERT ON project FROM code4me_writer;
 GRANT INSERT (project_id, project_name, owner_user_id, owner_installation_id) ON project TO code4me_writer;
@@ -176,7 +206,9 @@ $$;
 
 REVOKE ALL ON FUNCTION
     writer_user_id(), writer_installation_id(), writer_is_checked(oid),
-    writer_rows_are_callers(), writer_audit_rows_are_callers_consent()
+    writer_rows_are_callers(), writer_audit_rows_are_callers_consent(),
+    writer_chats_are_callers(uuid[], uuid[]), writer_chat_queries_are_callers()
 FROM PUBLIC;
 -- The triggers call these as the inserting role; resolving one's own token is what user_id_for_auth_token does already.
-GRANT EXECUTE ON FUNCTION writer_user_id(), writer_installation_id(), writer_is_checked(oid) TO code4me_writer;
+GRANT EXECUTE ON FUNCTION writer_user_id(), writer_installation_id(), writer_is_checked(oid), writer_chats_are_callers(uuid[], uuid[])
+    TO code4me_writer;

@@ -106,6 +106,35 @@ public sealed class WriterIdentityTests(DatabaseFixture fixture, ITestOutputHelp
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Writer_ReplyInAnotherUsersChat_IsRefused(bool signedIn)
+    {
+        // The victim's chat (a signed-in user's, or an anonymous one of another session); the attacker's query is its own.
+        var (me, victim) = (await UserAsync(), await UserAsync());
+        var (mySession, _) = await SessionAndProjectAsync(signedIn ? me.Id : null);
+        var (victimSession, victimProject) = await SessionAndProjectAsync(signedIn ? victim.Id : null);
+        var chat = Guid.CreateVersion7();
+        await fixture.Database.ExecuteAsync(
+            "INSERT INTO chat (chat_id, project_id, user_id, title, session_id) VALUES (@Chat, @Project, @User, 'theirs', @Session)",
+            new { Chat = chat, Project = victimProject, User = signedIn ? victim.Id : (Guid?)null, Session = victimSession });
+        await using var connection = await WriterConnectionAsync();
+        await using var transaction = await WriterProof.BeginAsync(connection, signedIn ? me.Token : null, null, TimeoutToken.Create());
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO meta_query (meta_query_id, user_id, session_id, project_id, "timestamp", query_type)
+                VALUES (@Query, @Me, @Session, @Project, now(), 'chat');
+            INSERT INTO chat_query (meta_query_id, chat_id) VALUES (@Query, @Chat);
+            """,
+            new { Query = Guid.CreateVersion7(), Me = signedIn ? me.Id : (Guid?)null, Session = mySession, Project = victimProject, Chat = chat },
+            transaction, cancellationToken: TimeoutToken.Create())));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.Contains("chats", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("'deletion', 'user_deleted'")]
     [InlineData("'export', 'data_exported'")]
     [InlineData("'consent', 'consent_withdrawn_by_admin'")]
@@ -233,7 +262,7 @@ public sealed class WriterIdentityTests(DatabaseFixture fixture, ITestOutputHelp
     }
 
     /// <summary>A session and a project of <paramref name="userId"/>, made by the owner, for rows that must point somewhere.</summary>
-    private async Task<(Guid Session, Guid Project)> SessionAndProjectAsync(Guid userId)
+    private async Task<(Guid Session, Guid Project)> SessionAndProjectAsync(Guid? userId)
     {
         var (session, project) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await fixture.Database.ExecuteAsync(
