@@ -20,12 +20,13 @@ namespace Code4me.Lsp.Benchmarks;
 /// database with the real foreign keys and indexes: the <see cref="PostgresTelemetryWriter"/> (batches of <c>--batch</c>, default 2000 as the pipeline's WriteBatchSize;
 /// also in its staged replay mode),
 /// the naive way (one transaction and one INSERT per row per event), and the ceiling (the same rows generated
-/// inside PostgreSQL by INSERT … SELECT … generate_series, no client, as the owner). Every way writes the queries of one
-/// participant (user_id set: its foreign key is checked as in production). One event = context (1.5 KB prefix +
+/// inside PostgreSQL by INSERT … SELECT … generate_series, no client, as the owner). One event = context (1.5 KB prefix +
 /// 0.5 KB suffix of incompressible text) + contextual + behavioral + meta_query + completion_query + one
 /// had_generation with 16 logprobs. Also bytes per event on disk (pg_total_relation_size deltas).
-/// The writer runs as production runs it: a login that is a member of <c>code4me_writer</c>, configured with a user's
-/// auth token, so PostgreSQL checks every batch's rows against the token (migration 0009).
+/// The writer runs as production runs it: a login that is a member of <c>code4me_writer</c>, so PostgreSQL checks every
+/// batch's rows against the transaction's proof of identity (migration 0009). The events are anonymous, as they always
+/// were here; with <c>--signed-in</c> the writer has a participant's auth token and every way writes that participant's
+/// queries (meta_query.user_id set, so its foreign key is checked for each query, and the writer resolves the token per batch).
 /// </summary>
 internal static class TelemetryBenchmark
 {
@@ -42,13 +43,17 @@ internal static class TelemetryBenchmark
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
         """;
 
-    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, Action<string> report)
+    public static async Task RunAsync(
+        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
         report(cluster is null
             ? "telemetry: database given with --database"
             : "telemetry: throwaway PostgreSQL cluster (fsync and synchronous_commit on, as PostgreSQL ships)");
+        report(signedIn
+            ? "telemetry: the writer as a login in code4me_writer, signed in (a participant's auth token; every way writes its queries)"
+            : "telemetry: the writer as a login in code4me_writer, anonymous (no auth token; no way sets a user)");
         if (cluster is not null)
         {
             await cluster.PrewarmSharedBuffersAsync();
@@ -61,7 +66,7 @@ internal static class TelemetryBenchmark
         {
             if (profile)
             {
-                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), writerLogin, events, batchSize, random, report);
+                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), writerLogin, signedIn, events, batchSize, random, report);
                 return;
             }
 
@@ -78,11 +83,11 @@ internal static class TelemetryBenchmark
                 {
                     if (step == "writer")
                     {
-                        writer = await WriterAsync(writerDb, writerLogin, events, batchSize, staged: false, random, cluster);
+                        writer = await WriterAsync(writerDb, writerLogin, signedIn, events, batchSize, staged: false, random, cluster);
                     }
                     else
                     {
-                        ceiling = await CeilingAsync(ceilingDb, events, onConflict: false, cluster);
+                        ceiling = await CeilingAsync(ceilingDb, signedIn, events, onConflict: false, cluster);
                     }
                 }
 
@@ -94,9 +99,9 @@ internal static class TelemetryBenchmark
             var stagedDb = await CreateDatabaseAsync(admin, "staged", created);
             var naiveDb = await CreateDatabaseAsync(admin, "naive", created);
             var idempotentCeilingDb = await CreateDatabaseAsync(admin, "ceiling_oc", created);
-            var staged = await WriterAsync(stagedDb, writerLogin, events, batchSize, staged: true, random, cluster);
-            var naiveRate = await NaiveAsync(naiveDb, naiveEvents, random, cluster);
-            var idempotent = await CeilingAsync(idempotentCeilingDb, events, onConflict: true, cluster);
+            var staged = await WriterAsync(stagedDb, writerLogin, signedIn, events, batchSize, staged: true, random, cluster);
+            var naiveRate = await NaiveAsync(naiveDb, signedIn, naiveEvents, random, cluster);
+            var idempotent = await CeilingAsync(idempotentCeilingDb, signedIn, events, onConflict: true, cluster);
             var writerRate = Median(rounds.Select(r => r.Writer));
             var ceilingRate = Median(rounds.Select(r => r.Ceiling));
             var ratio = Median(rounds.Select(r => r.Writer / r.Ceiling));
@@ -202,15 +207,16 @@ internal static class TelemetryBenchmark
     }
 
     /// <summary>
-    /// The writer as production runs it: connected as <paramref name="login"/> (a member of code4me_writer), with the auth
-    /// token of a user made for the run and an installation id. Counts and sizes are read as the owner (the writer cannot).
+    /// The writer as production runs it: connected as <paramref name="login"/> (a member of code4me_writer), with an
+    /// installation id and, <paramref name="signedIn"/>, the auth token of a participant made for the run. Counts and sizes
+    /// are read as the owner (the writer cannot).
     /// </summary>
     private static async Task<Measured> WriterAsync(
-        string connectionString, NpgsqlConnectionStringBuilder login, int count, int batchSize, bool staged, Random random, ThrowawayCluster? cluster,
-        Action? beforeTiming = null)
+        string connectionString, NpgsqlConnectionStringBuilder login, bool signedIn, int count, int batchSize, bool staged, Random random,
+        ThrowawayCluster? cluster, Action? beforeTiming = null)
     {
         await using var owner = NpgsqlDataSource.Create(connectionString);
-        var (_, token) = await CreateUserAsync(owner);
+        var (userId, token) = await ParticipantAsync(owner, signedIn);
 
         await using var dataSource = NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(connectionString) { Username = login.Username, Password = login.Password }.ConnectionString);
@@ -249,7 +255,7 @@ internal static class TelemetryBenchmark
         });
         var after = await ScalarAsync<long>(owner, TableBytesSql);
         await Check(owner, count + warmUp);
-        if (await ScalarAsync<long>(owner, "SELECT count(*) FROM meta_query m JOIN \"user\" u USING (user_id)") != count + warmUp)
+        if (userId is not null && await ScalarAsync<long>(owner, "SELECT count(*) FROM meta_query m JOIN \"user\" u USING (user_id)") != count + warmUp)
         {
             throw new InvalidOperationException("The writer's queries do not all carry the user of its auth token.");
         }
@@ -257,9 +263,17 @@ internal static class TelemetryBenchmark
         return new(count / timing.Seconds, (after - before) / (double)count, timing);
     }
 
-    /// <summary>The participant whose queries every way writes (the writer with its auth token, the others with its id).</summary>
-    private static async Task<(Guid Id, Guid Token)> CreateUserAsync(NpgsqlDataSource owner)
+    /// <summary>
+    /// With <paramref name="signedIn"/>, the participant whose queries every way writes (the writer with its auth token, the
+    /// others with its id); else nobody (nulls).
+    /// </summary>
+    private static async Task<(Guid? Id, Guid? Token)> ParticipantAsync(NpgsqlDataSource owner, bool signedIn)
     {
+        if (!signedIn)
+        {
+            return default;
+        }
+
         var (id, token) = (Guid.CreateVersion7(), Guid.NewGuid());
         await using var user = owner.CreateCommand(
             "INSERT INTO \"user\" (user_id, email, name, password, auth_token) VALUES ($1, 'bench@example.org', 'Bench', '$argon2id$v=19$bench', $2)");
@@ -275,7 +289,7 @@ internal static class TelemetryBenchmark
     /// events, encoding COPY rows) is the part the steps do not cover.
     /// </summary>
     private static async Task ProfileAsync(
-        string connectionString, NpgsqlConnectionStringBuilder login, int count, int batchSize, Random random, Action<string> report)
+        string connectionString, NpgsqlConnectionStringBuilder login, bool signedIn, int count, int batchSize, Random random, Action<string> report)
     {
         var steps = new ConcurrentDictionary<string, (int Count, TimeSpan Time)>();
         using var listener = new ActivityListener
@@ -290,7 +304,7 @@ internal static class TelemetryBenchmark
             },
         };
         var cpuBefore = TimeSpan.Zero;
-        var rate = (await WriterAsync(connectionString, login, count, batchSize, staged: false, random, cluster: null, () =>
+        var rate = (await WriterAsync(connectionString, login, signedIn, count, batchSize, staged: false, random, cluster: null, () =>
         {
             ActivitySource.AddActivityListener(listener);
             cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -321,7 +335,7 @@ internal static class TelemetryBenchmark
         report(Line($"telemetry profile: {rest,6:F2} s {rest / total * 100,4:F0} %         the rest: COMMIT (with the deferred foreign-key checks) and the client's own work"));
     }
 
-    private static async Task<double> NaiveAsync(string connectionString, int count, Random random, ThrowawayCluster? cluster)
+    private static async Task<double> NaiveAsync(string connectionString, bool signedIn, int count, Random random, ThrowawayCluster? cluster)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
@@ -331,10 +345,10 @@ internal static class TelemetryBenchmark
         var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
         var sessionId = Guid.CreateVersion7();
         var projectId = Guid.CreateVersion7();
-        var (userId, _) = await CreateUserAsync(dataSource);
+        var user = (object?)(await ParticipantAsync(dataSource, signedIn)).Id ?? DBNull.Value;
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            await ExecuteAsync(connection, "INSERT INTO session (session_id, user_id, start_time) VALUES ($1, $2, now())", sessionId, userId);
+            await ExecuteAsync(connection, "INSERT INTO session (session_id, user_id, start_time) VALUES ($1, $2, now())", sessionId, user);
             await ExecuteAsync(connection, "INSERT INTO project (project_id, project_name) VALUES ($1, 'bench')", projectId);
         }
 
@@ -358,7 +372,7 @@ internal static class TelemetryBenchmark
                     behavioral.BehavioralTelemetryId, behavioral.TimeSinceLastShownMs!, behavioral.TimeSinceLastAcceptedMs!, behavioral.TypingSpeed!);
                 await ExecuteAsync(connection,
                     "INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, \"timestamp\", total_serving_time, server_version, query_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'completion')",
-                    e.QueryId, userId, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, sessionId, projectId, e.OccurredAt.UtcDateTime, e.TotalServingTimeMs, e.ServerVersion);
+                    e.QueryId, user, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, sessionId, projectId, e.OccurredAt.UtcDateTime, e.TotalServingTimeMs, e.ServerVersion);
                 await ExecuteAsync(connection, "INSERT INTO completion_query (meta_query_id) VALUES ($1)", e.QueryId);
                 await ExecuteAsync(connection,
                     "INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -387,7 +401,7 @@ internal static class TelemetryBenchmark
     }
 
     private static async Task<Measured> CeilingAsync(
-        string connectionString, int count, bool onConflict, ThrowawayCluster? cluster)
+        string connectionString, bool signedIn, int count, bool onConflict, ThrowawayCluster? cluster)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
@@ -395,13 +409,13 @@ internal static class TelemetryBenchmark
         var trigger = await references.GetTriggerTypeIdAsync("auto", CancellationToken.None);
         var language = await references.GetLanguageIdAsync("python", CancellationToken.None);
         var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
-        var (userId, _) = await CreateUserAsync(dataSource);
+        var user = (await ParticipantAsync(dataSource, signedIn)).Id is { } id ? $"'{id}'" : "NULL";
         await using var connection = await dataSource.OpenConnectionAsync();
         // Incompressible text, made before the clock starts: 1000 distinct values, each row takes one by i % 1000
         // (TOAST compresses every value on its own, so reuse does not make the data smaller).
         await using (var setup = new NpgsqlCommand(
             $"""
-            INSERT INTO session (session_id, user_id, start_time) VALUES ('01900000-0000-7000-8000-000000000000', '{userId}', now());
+            INSERT INTO session (session_id, user_id, start_time) VALUES ('01900000-0000-7000-8000-000000000000', {user}, now());
             INSERT INTO project (project_id, project_name) VALUES ('01900000-0000-7000-8000-000000000001', 'bench');
             CREATE TEMP TABLE pool AS
             SELECT k,
@@ -429,7 +443,7 @@ internal static class TelemetryBenchmark
             INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed)
             SELECT {Id(3)}, 1200, 30000, 3.2 FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp", total_serving_time, server_version, query_type)
-            SELECT {Id(4)}, '{userId}', {Id(2)}, {Id(3)}, {Id(1)}, '01900000-0000-7000-8000-000000000000', '01900000-0000-7000-8000-000000000001', now(), 120, 'bench', 'completion'
+            SELECT {Id(4)}, {user}, {Id(2)}, {Id(3)}, {Id(1)}, '01900000-0000-7000-8000-000000000000', '01900000-0000-7000-8000-000000000001', now(), 120, 'bench', 'completion'
             FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO completion_query (meta_query_id) SELECT {Id(4)} FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)
