@@ -7,10 +7,10 @@ namespace Code4me.Lsp.Benchmarks;
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
 /// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
-/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile]</c>.
+/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in]</c>.
 /// <c>telemetry</c> needs no executable; without <c>--database</c> (a server where the user may create databases) it starts a
 /// throwaway cluster. <c>telemetry --profile</c> runs only the writer, traced, and prints where its time goes (statement by
-/// statement, COPY by COPY).
+/// statement, COPY by COPY); <c>telemetry --signed-in</c> writes a participant's queries instead of anonymous ones.
 /// </summary>
 internal static class Program
 {
@@ -88,6 +88,7 @@ internal static class Program
         int.Parse(Option(args, "--batch") ?? "2000", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture),
         args.Contains("--profile"),
+        args.Contains("--signed-in"),
         Report);
 
     private static void Report(string line) => Console.Error.WriteLine(line);

@@ -20,9 +20,13 @@ namespace Code4me.Lsp.Benchmarks;
 /// database with the real foreign keys and indexes: the <see cref="PostgresTelemetryWriter"/> (batches of <c>--batch</c>, default 2000 as the pipeline's WriteBatchSize;
 /// also in its staged replay mode),
 /// the naive way (one transaction and one INSERT per row per event), and the ceiling (the same rows generated
-/// inside PostgreSQL by INSERT … SELECT … generate_series, no client). One event = context (1.5 KB prefix +
+/// inside PostgreSQL by INSERT … SELECT … generate_series, no client, as the owner). One event = context (1.5 KB prefix +
 /// 0.5 KB suffix of incompressible text) + contextual + behavioral + meta_query + completion_query + one
 /// had_generation with 16 logprobs. Also bytes per event on disk (pg_total_relation_size deltas).
+/// The writer runs as production runs it: a login that is a member of <c>code4me_writer</c>, so PostgreSQL checks every
+/// batch's rows against the transaction's proof of identity (migration 0009). The events are anonymous, as they always
+/// were here; with <c>--signed-in</c> the writer has a participant's auth token and every way writes that participant's
+/// queries (meta_query.user_id set, so its foreign key is checked for each query, and the writer resolves the token per batch).
 /// </summary>
 internal static class TelemetryBenchmark
 {
@@ -30,6 +34,7 @@ internal static class TelemetryBenchmark
     private const int SuffixChars = 512;
     private const int CompletionChars = 40;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.,:;()[]{}<>=+-*/%!?&|^~#@$'\"\\\n\t";
+    private static readonly BatchOwner s_anonymous = new(null, null, null, "bench");
     private static readonly double[] s_logprobs = [-0.01, -0.2, -0.05, -1.3, -0.4, -0.02, -0.7, -0.11, -0.03, -2.1, -0.06, -0.5, -0.09, -0.31, -0.8, -0.04];
 
     private const string TableBytesSql = """
@@ -38,13 +43,17 @@ internal static class TelemetryBenchmark
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
         """;
 
-    public static async Task RunAsync(string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, Action<string> report)
+    public static async Task RunAsync(
+        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
         report(cluster is null
             ? "telemetry: database given with --database"
             : "telemetry: throwaway PostgreSQL cluster (fsync and synchronous_commit on, as PostgreSQL ships)");
+        report(signedIn
+            ? "telemetry: the writer as a login in code4me_writer, signed in (a participant's auth token; every way writes its queries)"
+            : "telemetry: the writer as a login in code4me_writer, anonymous (no auth token; no way sets a user)");
         if (cluster is not null)
         {
             await cluster.PrewarmSharedBuffersAsync();
@@ -52,11 +61,12 @@ internal static class TelemetryBenchmark
 
         var random = new Random(4);
         var created = new List<string>();
+        var writerLogin = await CreateWriterLoginAsync(admin);
         try
         {
             if (profile)
             {
-                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), events, batchSize, random, report);
+                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), writerLogin, signedIn, events, batchSize, random, report);
                 return;
             }
 
@@ -73,11 +83,11 @@ internal static class TelemetryBenchmark
                 {
                     if (step == "writer")
                     {
-                        writer = await WriterAsync(writerDb, events, batchSize, staged: false, random, cluster);
+                        writer = await WriterAsync(writerDb, writerLogin, signedIn, events, batchSize, staged: false, random, cluster);
                     }
                     else
                     {
-                        ceiling = await CeilingAsync(ceilingDb, events, onConflict: false, cluster);
+                        ceiling = await CeilingAsync(ceilingDb, signedIn, events, onConflict: false, cluster);
                     }
                 }
 
@@ -89,9 +99,9 @@ internal static class TelemetryBenchmark
             var stagedDb = await CreateDatabaseAsync(admin, "staged", created);
             var naiveDb = await CreateDatabaseAsync(admin, "naive", created);
             var idempotentCeilingDb = await CreateDatabaseAsync(admin, "ceiling_oc", created);
-            var staged = await WriterAsync(stagedDb, events, batchSize, staged: true, random, cluster);
-            var naiveRate = await NaiveAsync(naiveDb, naiveEvents, random, cluster);
-            var idempotent = await CeilingAsync(idempotentCeilingDb, events, onConflict: true, cluster);
+            var staged = await WriterAsync(stagedDb, writerLogin, signedIn, events, batchSize, staged: true, random, cluster);
+            var naiveRate = await NaiveAsync(naiveDb, signedIn, naiveEvents, random, cluster);
+            var idempotent = await CeilingAsync(idempotentCeilingDb, signedIn, events, onConflict: true, cluster);
             var writerRate = Median(rounds.Select(r => r.Writer));
             var ceilingRate = Median(rounds.Select(r => r.Ceiling));
             var ratio = Median(rounds.Select(r => r.Writer / r.Ceiling));
@@ -107,8 +117,27 @@ internal static class TelemetryBenchmark
             if (cluster is null)
             {
                 await DropDatabasesAsync(admin, created);
+                await AdminAsync(admin, $"DROP ROLE IF EXISTS {writerLogin.Username}");
             }
         }
+    }
+
+    /// <summary>A login role of this run, a member of code4me_writer (roles belong to the cluster, not to one database).</summary>
+    private static async Task<NpgsqlConnectionStringBuilder> CreateWriterLoginAsync(string admin)
+    {
+        var login = new NpgsqlConnectionStringBuilder(admin) { Username = $"c4m_bench_writer_{Guid.NewGuid().ToString("N")[..8]}", Password = Guid.NewGuid().ToString("N") };
+        // The group role comes with the first migration; it may not exist yet on a fresh cluster.
+        await AdminAsync(admin, "DO $$ BEGIN CREATE ROLE code4me_writer NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        await AdminAsync(admin, $"CREATE ROLE {login.Username} LOGIN PASSWORD '{login.Password}' IN ROLE code4me_writer");
+        return login;
+    }
+
+    private static async Task AdminAsync(string admin, string sql)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task DropDatabasesAsync(string admin, List<string> created)
@@ -177,14 +206,25 @@ internal static class TelemetryBenchmark
         return connectionString;
     }
 
+    /// <summary>
+    /// The writer as production runs it: connected as <paramref name="login"/> (a member of code4me_writer), with an
+    /// installation id and, <paramref name="signedIn"/>, the auth token of a participant made for the run. Counts and sizes
+    /// are read as the owner (the writer cannot).
+    /// </summary>
     private static async Task<Measured> WriterAsync(
-        string connectionString, int count, int batchSize, bool staged, Random random, ThrowawayCluster? cluster, Action? beforeTiming = null)
+        string connectionString, NpgsqlConnectionStringBuilder login, bool signedIn, int count, int batchSize, bool staged, Random random,
+        ThrowawayCluster? cluster, Action? beforeTiming = null)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var owner = NpgsqlDataSource.Create(connectionString);
+        var (userId, token) = await ParticipantAsync(owner, signedIn);
+
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { Username = login.Username, Password = login.Password }.ConnectionString);
         var writer = new PostgresTelemetryWriter(
-            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), NullLogger<PostgresTelemetryWriter>.Instance)
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions { AuthToken = token }), NullLogger<PostgresTelemetryWriter>.Instance)
         {
             AlwaysStaged = staged,
+            InstallationId = Guid.NewGuid(),
         };
         var sessionId = Guid.CreateVersion7();
         var sequence = 0L;
@@ -199,7 +239,7 @@ internal static class TelemetryBenchmark
         }
 
         var records = Events(sessionId, count, random).Select(e => new SpooledRecord(++sequence, e)).ToList();
-        var before = await ScalarAsync<long>(dataSource, TableBytesSql);
+        var before = await ScalarAsync<long>(owner, TableBytesSql);
 
         // The input (~160 MB of strings for 40 000 events) is made before the clock starts; collect now so that promoting
         // it is not charged to the writer.
@@ -213,9 +253,34 @@ internal static class TelemetryBenchmark
                 await writer.WriteAsync(batch, CancellationToken.None);
             }
         });
-        var after = await ScalarAsync<long>(dataSource, TableBytesSql);
-        await Check(dataSource, count + warmUp);
+        var after = await ScalarAsync<long>(owner, TableBytesSql);
+        await Check(owner, count + warmUp);
+        if (userId is not null && await ScalarAsync<long>(owner, "SELECT count(*) FROM meta_query m JOIN \"user\" u USING (user_id)") != count + warmUp)
+        {
+            throw new InvalidOperationException("The writer's queries do not all carry the user of its auth token.");
+        }
+
         return new(count / timing.Seconds, (after - before) / (double)count, timing);
+    }
+
+    /// <summary>
+    /// With <paramref name="signedIn"/>, the participant whose queries every way writes (the writer with its auth token, the
+    /// others with its id); else nobody (nulls).
+    /// </summary>
+    private static async Task<(Guid? Id, Guid? Token)> ParticipantAsync(NpgsqlDataSource owner, bool signedIn)
+    {
+        if (!signedIn)
+        {
+            return default;
+        }
+
+        var (id, token) = (Guid.CreateVersion7(), Guid.NewGuid());
+        await using var user = owner.CreateCommand(
+            "INSERT INTO \"user\" (user_id, email, name, password, auth_token) VALUES ($1, 'bench@example.org', 'Bench', '$argon2id$v=19$bench', $2)");
+        user.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        user.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
+        await user.ExecuteNonQueryAsync();
+        return (id, token);
     }
 
     /// <summary>
@@ -223,7 +288,8 @@ internal static class TelemetryBenchmark
     /// statement or COPY), summed over all batches, against the whole run's time. The client's own work (mapping
     /// events, encoding COPY rows) is the part the steps do not cover.
     /// </summary>
-    private static async Task ProfileAsync(string connectionString, int count, int batchSize, Random random, Action<string> report)
+    private static async Task ProfileAsync(
+        string connectionString, NpgsqlConnectionStringBuilder login, bool signedIn, int count, int batchSize, Random random, Action<string> report)
     {
         var steps = new ConcurrentDictionary<string, (int Count, TimeSpan Time)>();
         using var listener = new ActivityListener
@@ -238,7 +304,7 @@ internal static class TelemetryBenchmark
             },
         };
         var cpuBefore = TimeSpan.Zero;
-        var rate = (await WriterAsync(connectionString, count, batchSize, staged: false, random, cluster: null, () =>
+        var rate = (await WriterAsync(connectionString, login, signedIn, count, batchSize, staged: false, random, cluster: null, () =>
         {
             ActivitySource.AddActivityListener(listener);
             cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -251,11 +317,11 @@ internal static class TelemetryBenchmark
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
         var events = Events(Guid.CreateVersion7(), count, random);
-        await TelemetryBatch.CreateAsync(events.Take(10), references, null, "bench", CancellationToken.None);
+        await TelemetryBatch.CreateAsync(events.Take(10), references, s_anonymous, CancellationToken.None);
         var mapping = Process.GetCurrentProcess().TotalProcessorTime;
         foreach (var chunk in events.Chunk(batchSize))
         {
-            await TelemetryBatch.CreateAsync(chunk, references, null, "bench", CancellationToken.None);
+            await TelemetryBatch.CreateAsync(chunk, references, s_anonymous, CancellationToken.None);
         }
 
         report(Line($"telemetry profile: of which mapping {count} events to rows (no I/O): {(Process.GetCurrentProcess().TotalProcessorTime - mapping).TotalSeconds:F2} s CPU"));
@@ -269,7 +335,7 @@ internal static class TelemetryBenchmark
         report(Line($"telemetry profile: {rest,6:F2} s {rest / total * 100,4:F0} %         the rest: COMMIT (with the deferred foreign-key checks) and the client's own work"));
     }
 
-    private static async Task<double> NaiveAsync(string connectionString, int count, Random random, ThrowawayCluster? cluster)
+    private static async Task<double> NaiveAsync(string connectionString, bool signedIn, int count, Random random, ThrowawayCluster? cluster)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
@@ -279,9 +345,10 @@ internal static class TelemetryBenchmark
         var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
         var sessionId = Guid.CreateVersion7();
         var projectId = Guid.CreateVersion7();
+        var user = (object?)(await ParticipantAsync(dataSource, signedIn)).Id ?? DBNull.Value;
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            await ExecuteAsync(connection, "INSERT INTO session (session_id, start_time) VALUES ($1, now())", sessionId);
+            await ExecuteAsync(connection, "INSERT INTO session (session_id, user_id, start_time) VALUES ($1, $2, now())", sessionId, user);
             await ExecuteAsync(connection, "INSERT INTO project (project_id, project_name) VALUES ($1, 'bench')", projectId);
         }
 
@@ -304,8 +371,8 @@ internal static class TelemetryBenchmark
                 await ExecuteAsync(connection, "INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed) VALUES ($1, $2, $3, $4)",
                     behavioral.BehavioralTelemetryId, behavioral.TimeSinceLastShownMs!, behavioral.TimeSinceLastAcceptedMs!, behavioral.TypingSpeed!);
                 await ExecuteAsync(connection,
-                    "INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, \"timestamp\", total_serving_time, server_version, query_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'completion')",
-                    e.QueryId, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, sessionId, projectId, e.OccurredAt.UtcDateTime, e.TotalServingTimeMs, e.ServerVersion);
+                    "INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, \"timestamp\", total_serving_time, server_version, query_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'completion')",
+                    e.QueryId, user, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, sessionId, projectId, e.OccurredAt.UtcDateTime, e.TotalServingTimeMs, e.ServerVersion);
                 await ExecuteAsync(connection, "INSERT INTO completion_query (meta_query_id) VALUES ($1)", e.QueryId);
                 await ExecuteAsync(connection,
                     "INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -334,7 +401,7 @@ internal static class TelemetryBenchmark
     }
 
     private static async Task<Measured> CeilingAsync(
-        string connectionString, int count, bool onConflict, ThrowawayCluster? cluster)
+        string connectionString, bool signedIn, int count, bool onConflict, ThrowawayCluster? cluster)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var references = new ReferenceData(dataSource);
@@ -342,12 +409,13 @@ internal static class TelemetryBenchmark
         var trigger = await references.GetTriggerTypeIdAsync("auto", CancellationToken.None);
         var language = await references.GetLanguageIdAsync("python", CancellationToken.None);
         var model = await references.GetModelIdAsync("bench-model", false, CancellationToken.None);
+        var user = (await ParticipantAsync(dataSource, signedIn)).Id is { } id ? $"'{id}'" : "NULL";
         await using var connection = await dataSource.OpenConnectionAsync();
         // Incompressible text, made before the clock starts: 1000 distinct values, each row takes one by i % 1000
         // (TOAST compresses every value on its own, so reuse does not make the data smaller).
         await using (var setup = new NpgsqlCommand(
             $"""
-            INSERT INTO session (session_id, start_time) VALUES ('01900000-0000-7000-8000-000000000000', now());
+            INSERT INTO session (session_id, user_id, start_time) VALUES ('01900000-0000-7000-8000-000000000000', {user}, now());
             INSERT INTO project (project_id, project_name) VALUES ('01900000-0000-7000-8000-000000000001', 'bench');
             CREATE TEMP TABLE pool AS
             SELECT k,
@@ -374,8 +442,8 @@ internal static class TelemetryBenchmark
             SELECT {Id(2)}, {version}, {trigger}, {language}, '/bench/project/bench.py', 40, 2048, 0.75 FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO behavioral_telemetry (behavioral_telemetry_id, time_since_last_shown, time_since_last_accepted, typing_speed)
             SELECT {Id(3)}, 1200, 30000, 3.2 FROM generate_series(1, {count}) AS i {conflict};
-            INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp", total_serving_time, server_version, query_type)
-            SELECT {Id(4)}, {Id(2)}, {Id(3)}, {Id(1)}, '01900000-0000-7000-8000-000000000000', '01900000-0000-7000-8000-000000000001', now(), 120, 'bench', 'completion'
+            INSERT INTO meta_query (meta_query_id, user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp", total_serving_time, server_version, query_type)
+            SELECT {Id(4)}, {user}, {Id(2)}, {Id(3)}, {Id(1)}, '01900000-0000-7000-8000-000000000000', '01900000-0000-7000-8000-000000000001', now(), 120, 'bench', 'completion'
             FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO completion_query (meta_query_id) SELECT {Id(4)} FROM generate_series(1, {count}) AS i {conflict};
             INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, logprobs)

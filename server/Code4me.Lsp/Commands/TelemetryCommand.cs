@@ -110,7 +110,8 @@ internal static class TelemetryCommand
                 dataSource,
                 new ReferenceData(dataSource),
                 Options.Create(new Code4meStorageOptions { Database = connectionString, AuthToken = authToken }),
-                NullLogger<PostgresTelemetryWriter>.Instance);
+                NullLogger<PostgresTelemetryWriter>.Instance,
+                new InstallationIdentity(options.InstallationIdPath, NullLogger<InstallationIdentity>.Instance));
             foreach (var directory in SpoolDirectories(options))
             {
                 current = directory;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.Storage.Postgres.Migrations;
 
@@ -110,9 +111,11 @@ public sealed class MigrateCommandTests
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-        var result = await CliRunner.RunAsync("migrate", "down", "9", "--database", db.ConnectionString);
+        var above = (MigrationCatalog.Embedded.LatestVersion + 1).ToString(CultureInfo.InvariantCulture);
 
-        AssertCleanFailure(result, "Cannot migrate down to version 9");
+        var result = await CliRunner.RunAsync("migrate", "down", above, "--database", db.ConnectionString);
+
+        AssertCleanFailure(result, $"Cannot migrate down to version {above}");
     }
 
     [Fact]

@@ -4,9 +4,9 @@ using Npgsql;
 namespace Code4me.Lsp.IntegrationTests.Support;
 
 /// <summary>
-/// The schema of a database as sorted text lines: tables, columns, constraints, indexes, functions,
-/// and the privileges on tables and columns. Two equal snapshots mean the same schema. A table's
-/// default privileges and the same privileges written out (what REVOKE leaves) read alike.
+/// The schema of a database as sorted text lines: tables, columns, constraints, indexes, triggers, functions
+/// (with a hash of their bodies), and the privileges on tables and columns. Two equal snapshots mean the same schema. A table's
+/// default privileges and the same privileges written out (what REVOKE leaves) read alike, and so do grants made in another order.
 /// </summary>
 internal static class SchemaSnapshot
 {
@@ -28,17 +28,23 @@ internal static class SchemaSnapshot
         UNION ALL
         SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
         UNION ALL
-        SELECT format('function %s(%s) security definer=%s acl=%s', p.proname, pg_get_function_identity_arguments(p.oid), p.prosecdef, p.proacl)
+        SELECT format('function %s(%s) security definer=%s acl=%s body=%s', p.proname, pg_get_function_identity_arguments(p.oid), p.prosecdef, p.proacl,
+                      md5(p.prosrc))
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = 'public'
         UNION ALL
-        SELECT format('acl %s %s', c.relname, coalesce(c.relacl, acldefault('r', c.relowner)))
+        SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND NOT t.tgisinternal
+        UNION ALL
+        SELECT format('acl %s %s', c.relname,
+                      (SELECT array_agg(i::text ORDER BY i::text) FROM unnest(coalesce(c.relacl, acldefault('r', c.relowner))) AS i))
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v')
         UNION ALL
         SELECT format('column acl %s.%s %s', c.relname, a.attname, a.attacl)
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND a.attacl IS NOT NULL AND cardinality(a.attacl) > 0
+        WHERE n.nspname = 'public' AND NOT a.attisdropped AND a.attacl IS NOT NULL AND cardinality(a.attacl) > 0
         UNION ALL
         SELECT format('schema acl %s', nspacl) FROM pg_namespace WHERE nspname = 'public'
         """;

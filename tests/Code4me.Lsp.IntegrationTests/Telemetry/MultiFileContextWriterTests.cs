@@ -19,6 +19,7 @@ public sealed class MultiFileContextWriterTests(DatabaseFixture fixture, ITestOu
     private static readonly DateTimeOffset s_t0 = new(2025, 3, 4, 10, 0, 0, TimeSpan.Zero);
     private static readonly Guid s_sessionA = Guid.CreateVersion7();
     private static readonly Guid s_sessionB = Guid.CreateVersion7();
+    private static readonly BatchOwner s_owner = new(null, null, Guid.NewGuid(), "multi");   // anonymous, with an installation id
     private readonly XunitLoggerProvider _logs = new(output);
 
     public void Dispose() => _logs.Dispose();
@@ -64,7 +65,7 @@ public sealed class MultiFileContextWriterTests(DatabaseFixture fixture, ITestOu
 
     private async Task<(string Contexts, string Changes, string Version)> ProjectAsync()
     {
-        var id = ProjectIdentity.IdFor("multi", Folder);
+        var id = ProjectIdentity.IdFor(s_owner, Folder);
         return (
             await fixture.Database.ScalarAsync<string>("SELECT multi_file_contexts::text FROM project WHERE project_id = @Id", new { Id = id }),
             await fixture.Database.ScalarAsync<string>("SELECT multi_file_context_changes::text FROM project WHERE project_id = @Id", new { Id = id }),
@@ -79,7 +80,8 @@ public sealed class MultiFileContextWriterTests(DatabaseFixture fixture, ITestOu
         return new PostgresTelemetryWriter(
             dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), new LoggerFactory([_logs]).CreateLogger<PostgresTelemetryWriter>())
         {
-            Machine = "multi",
+            Machine = s_owner.Machine,
+            InstallationId = s_owner.InstallationId,
         };
     }
 }

@@ -16,6 +16,7 @@ namespace Code4me.Lsp.IntegrationTests.Telemetry;
 public sealed class PostgresTelemetryWriterReplayTests(DatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<DatabaseFixture>, IDisposable
 {
     private const string Machine = "test-machine";
+    private static readonly BatchOwner s_anonymous = new(null, null, null, Machine);   // the writers below: no token, no installation id
     private readonly XunitLoggerProvider _logs = new(output);
 
     public void Dispose() => _logs.Dispose();
@@ -137,7 +138,7 @@ public sealed class PostgresTelemetryWriterReplayTests(DatabaseFixture fixture, 
                 "SELECT time_since_last_shown, time_since_last_accepted, typing_speed FROM behavioral_telemetry WHERE behavioral_telemetry_id = @Id",
                 behavioral.BehavioralTelemetryId));
         Assert.Equal([((Guid?)null, contextual.ContextualTelemetryId, behavioral.BehavioralTelemetryId, context.ContextId, s.SessionId,
-                ProjectIdentity.IdFor(Machine, q.ProjectFolder), q.OccurredAt.UtcDateTime, q.TotalServingTimeMs, q.ServerVersion, "completion", "{}")],
+                ProjectIdentity.IdFor(s_anonymous, q.ProjectFolder), q.OccurredAt.UtcDateTime, q.TotalServingTimeMs, q.ServerVersion, "completion", "{}")],
             await ListAsync<(Guid?, Guid, Guid, Guid, Guid, Guid, DateTime, int, string, string, string)>(
                 """
                 SELECT user_id, contextual_telemetry_id, behavioral_telemetry_id, context_id, session_id, project_id, "timestamp",

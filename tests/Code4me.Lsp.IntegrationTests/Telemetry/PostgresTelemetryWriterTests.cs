@@ -16,6 +16,7 @@ namespace Code4me.Lsp.IntegrationTests.Telemetry;
 public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<DatabaseFixture>, IDisposable
 {
     private const string Machine = "test-machine";
+    private static readonly BatchOwner s_anonymous = new(null, null, null, Machine);   // the writers below: no token, no installation id
     private readonly XunitLoggerProvider _logs = new(output);
 
     public void Dispose() => _logs.Dispose();
@@ -28,8 +29,8 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
 
         await writer.WriteAsync(SampleEvents.Records(s.All), TimeoutToken.Create());
 
-        var app = ProjectIdentity.IdFor(Machine, $"/home/ada/{s.Tag}/app");
-        var lib = ProjectIdentity.IdFor(Machine, $"/home/ada/{s.Tag}/lib/");
+        var app = ProjectIdentity.IdFor(s_anonymous, $"/home/ada/{s.Tag}/app");
+        var lib = ProjectIdentity.IdFor(s_anonymous, $"/home/ada/{s.Tag}/lib/");
         Assert.Equal((null, Utc(SampleEvents.T0), Utc(SampleEvents.T0.AddMinutes(30))),
             await SingleAsync<(Guid?, DateTime, DateTime?)>("SELECT user_id, start_time, end_time FROM session WHERE session_id = @Id", s.SessionId));
         Assert.Equal([(app, "app"), (lib, "lib")],
@@ -181,10 +182,10 @@ public sealed class PostgresTelemetryWriterTests(DatabaseFixture fixture, ITestO
 
         await writer.WriteAsync(SampleEvents.Records([query, s.GroundTruth with { Truth = null }]), TimeoutToken.Create());
 
-        Assert.Equal(((Guid?)null, (Guid?)null, (Guid?)null, ProjectIdentity.IdFor(Machine, null)),
+        Assert.Equal(((Guid?)null, (Guid?)null, (Guid?)null, ProjectIdentity.IdFor(s_anonymous, null)),
             await SingleAsync<(Guid?, Guid?, Guid?, Guid)>(
                 "SELECT context_id, contextual_telemetry_id, behavioral_telemetry_id, project_id FROM meta_query WHERE meta_query_id = @Id", s.QueryId));
-        Assert.Equal(ProjectIdentity.NoFolderName, await SingleAsync<string>("SELECT project_name FROM project WHERE project_id = @Id", ProjectIdentity.IdFor(Machine, null)));
+        Assert.Equal(ProjectIdentity.NoFolderName, await SingleAsync<string>("SELECT project_name FROM project WHERE project_id = @Id", ProjectIdentity.IdFor(s_anonymous, null)));
         Assert.Equal(Utc(query.OccurredAt), await SingleAsync<DateTime>("SELECT start_time FROM session WHERE session_id = @Id", s.SessionId));
         Assert.Equal(0, await SingleAsync<long>("SELECT count(*) FROM ground_truth WHERE completion_query_id = @Id", s.QueryId));
     }

@@ -19,9 +19,10 @@ namespace Code4me.Lsp.Storage.Postgres.Chat;
 /// (the reply, its time, token counts when the provider reported them, the mistake mark). The <c>session</c> is this
 /// server's <see cref="TelemetrySession"/>; the <c>project</c> is the first workspace folder (one row per session and
 /// folder, with a deterministic id). The chat keeps its provider, model, system prompt and window; a reply its outcome,
-/// cost and any context optimisation. Writes are plain INSERTs; reads and changes go through the owner-checking
-/// SECURITY DEFINER functions of 0006, so <c>code4me_writer</c> suffices and sees only its user's chats (an anonymous
-/// user's: those started in this session). Consent is applied in front of it (<see cref="ConsentGatedChatStore"/>).
+/// cost and any context optimisation. Writes are plain INSERTs in a transaction that shows PostgreSQL the auth token
+/// (<see cref="WriterProof"/>), which refuses a row of any other user (0009); reads and changes go through the
+/// owner-checking SECURITY DEFINER functions of 0006, so <c>code4me_writer</c> suffices and sees only its user's chats
+/// (an anonymous user's: those started in this session). Consent is applied in front of it (<see cref="ConsentGatedChatStore"/>).
 /// </summary>
 /// <remarks>
 /// The user is the one of the configured auth token (<see cref="Code4meStorageOptions.AuthToken"/>), never a configured
@@ -43,7 +44,8 @@ internal sealed class PostgresChatStore(
     private const string EnsureSessionSql = """
         INSERT INTO session (session_id, user_id, start_time, installation_id)
             VALUES (@SessionId, user_id_for_auth_token(@AuthToken), @Now, @InstallationId) ON CONFLICT DO NOTHING;
-        INSERT INTO project (project_id, project_name) VALUES (@ProjectId, @ProjectName) ON CONFLICT DO NOTHING;
+        INSERT INTO project (project_id, project_name, owner_user_id, owner_installation_id)
+            VALUES (@ProjectId, @ProjectName, user_id_for_auth_token(@AuthToken), @InstallationId) ON CONFLICT DO NOTHING;
         INSERT INTO session_projects (session_id, project_id) VALUES (@SessionId, @ProjectId) ON CONFLICT DO NOTHING;
         """;
 
@@ -114,7 +116,7 @@ internal sealed class PostgresChatStore(
 
         var modelId = await references.GetModelIdAsync(chat.Model, isInstructionTuned: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertChatSql, new
+        await InsertAsync(connection, InsertChatSql, new
         {
             chat.ChatId,
             ProjectId = projectId,
@@ -126,7 +128,7 @@ internal sealed class PostgresChatStore(
             chat.SystemPrompt,
             chat.ContextWindowTokens,
             session.SessionId,
-        }, cancellationToken: cancellationToken));
+        }, cancellationToken);
     }
 
     public async Task<ChatRecord?> FindChatAsync(Guid chatId, CancellationToken cancellationToken)
@@ -171,7 +173,7 @@ internal sealed class PostgresChatStore(
         try
         {
             var optimization = exchange.Optimization;
-            await connection.ExecuteAsync(new CommandDefinition(optimization is null ? InsertExchangeSql : InsertExchangeSql + InsertOptimizationSql, new
+            await InsertAsync(connection, optimization is null ? InsertExchangeSql : InsertExchangeSql + InsertOptimizationSql, new
             {
                 ContextId = Guid.CreateVersion7(exchange.Timestamp),
                 ContextualId = Guid.CreateVersion7(exchange.Timestamp),
@@ -202,7 +204,7 @@ internal sealed class PostgresChatStore(
                 TokensAfter = optimization?.TokensAfter,
                 Summary = optimization?.Summary,
                 AffectedQueries = optimization?.AffectedQueryIds.ToArray() ?? [],
-            }, cancellationToken: cancellationToken));
+            }, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "chat_query_chat_id_fkey")
         {
@@ -264,9 +266,9 @@ internal sealed class PostgresChatStore(
                 }
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                EnsureSessionSql, new { session.SessionId, session.InstallationId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName },
-                cancellationToken: cancellationToken));
+            await InsertAsync(
+                connection, EnsureSessionSql, new { session.SessionId, session.InstallationId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName },
+                cancellationToken);
             _sessionWritten = true;
             return true;
         }
@@ -274,6 +276,14 @@ internal sealed class PostgresChatStore(
         {
             _ensured.Release();
         }
+    }
+
+    /// <summary>Runs inserts in one transaction that carries the proof of the auth token (<see cref="WriterProof"/>).</summary>
+    private async Task InsertAsync(NpgsqlConnection connection, string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var transaction = await WriterProof.BeginAsync(connection, AuthToken, session.InstallationId, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     // One project per session and workspace folder, with an id derived from both, so writing it twice is harmless.

@@ -13,8 +13,9 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 /// tables and one statement per table for the rest (<see cref="TelemetryBatch"/>), idempotent on the client's
 /// UUIDs so a replayed batch changes nothing. Works as a member of <c>code4me_writer</c> (INSERT only, plus the
 /// SECURITY DEFINER functions <c>session_end</c>, <c>user_id_for_auth_token</c>, <c>auth_token_deleted</c>,
-/// <c>record_generation_feedback</c> and <c>record_multi_file_context</c>). Events of an auth token whose account
-/// was deleted with all its data are discarded, never written.
+/// <c>record_generation_feedback</c> and <c>record_multi_file_context</c>), which may write only rows of the user its
+/// auth token proves: each transaction shows PostgreSQL the token (<see cref="WriterProof"/>, migration 0009). Events
+/// of an auth token whose account was deleted with all its data are discarded, never written.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,15 +36,28 @@ internal sealed class PostgresTelemetryWriter(
     NpgsqlDataSource dataSource,
     ReferenceData references,
     IOptions<Code4meStorageOptions> options,
-    ILogger<PostgresTelemetryWriter> logger) : ITelemetryBatchWriter
+    ILogger<PostgresTelemetryWriter> logger,
+    InstallationIdentity? installation = null) : ITelemetryBatchWriter
 {
+    private Guid? _installationId;
+
     private int _unknownTokenLogged;
     private long _skipped;
     private long _discarded;
     private long _staged;
 
-    /// <summary>The machine name that, with the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
+    /// <summary>The machine name that, with the installation id, the user and the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
     public string Machine { get; init; } = Environment.MachineName;
+
+    /// <summary>
+    /// This installation's anonymous id (by default <see cref="InstallationIdentity"/>'s): proves an anonymous writer's
+    /// projects its own, and makes project ids nobody else can compute (<see cref="ProjectIdentity"/>).
+    /// </summary>
+    public Guid? InstallationId
+    {
+        get => _installationId ??= installation?.GetOrCreate();
+        init => _installationId = value;
+    }
 
     /// <summary>Events skipped because PostgreSQL refused them for good.</summary>
     public long SkippedCount => Interlocked.Read(ref _skipped);
@@ -69,11 +83,11 @@ internal sealed class PostgresTelemetryWriter(
             return;
         }
 
-        var userId = account.UserId;
+        var owner = new BatchOwner(options.Value.AuthToken, account.UserId, InstallationId, Machine);
         var events = records.Select(r => r.Event).ToList();
         try
         {
-            await WriteExactlyOnceAsync(events, userId, cancellationToken);
+            await WriteExactlyOnceAsync(events, owner, cancellationToken);
         }
         catch (PostgresException e) when (IsRefusedData(e) && events.Count > 1)
         {
@@ -82,7 +96,7 @@ internal sealed class PostgresTelemetryWriter(
             {
                 try
                 {
-                    await WriteExactlyOnceAsync([single], userId, cancellationToken);
+                    await WriteExactlyOnceAsync([single], owner, cancellationToken);
                 }
                 catch (PostgresException refused) when (IsRefusedData(refused))
                 {
@@ -97,23 +111,23 @@ internal sealed class PostgresTelemetryWriter(
     }
 
     /// <summary>Direct COPY; if some rows are already stored (23505), staged, which inserts only the missing ones.</summary>
-    private async Task WriteExactlyOnceAsync(List<TelemetryEvent> events, Guid? userId, CancellationToken cancellationToken)
+    private async Task WriteExactlyOnceAsync(List<TelemetryEvent> events, BatchOwner owner, CancellationToken cancellationToken)
     {
         if (AlwaysStaged)
         {
-            await WriteEventsAsync(events, userId, staged: true, cancellationToken);
+            await WriteEventsAsync(events, owner, staged: true, cancellationToken);
             return;
         }
 
         try
         {
-            await WriteEventsAsync(events, userId, staged: false, cancellationToken);
+            await WriteEventsAsync(events, owner, staged: false, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             Interlocked.Increment(ref _staged);
             TelemetryWriterLog.BatchOverlapsStoredRows(logger, events.Count, e.TableName);
-            await WriteEventsAsync(events, userId, staged: true, cancellationToken);
+            await WriteEventsAsync(events, owner, staged: true, cancellationToken);
         }
     }
 
@@ -126,9 +140,9 @@ internal sealed class PostgresTelemetryWriter(
         TelemetryWriterLog.EventSkipped(logger, e.EventId, e.GetType().Name, refused.SqlState, refused.MessageText);
     }
 
-    private async Task WriteEventsAsync(IReadOnlyList<TelemetryEvent> events, Guid? userId, bool staged, CancellationToken cancellationToken)
+    private async Task WriteEventsAsync(IReadOnlyList<TelemetryEvent> events, BatchOwner owner, bool staged, CancellationToken cancellationToken)
     {
-        var rows = await TelemetryBatch.CreateAsync(events, references, userId, Machine, cancellationToken);
+        var rows = await TelemetryBatch.CreateAsync(events, references, owner, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await rows.WriteAsync(connection, transaction, staged, cancellationToken);

@@ -8,7 +8,8 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 /// <summary>
 /// The rows of one batch of telemetry events, table by table, and how they are written, in foreign-key order:
 /// <list type="number">
-/// <item>the small shared rows (session, project, project_users, session_projects): one <see cref="NpgsqlBatch"/>,
+/// <item>the proof of who writes (<see cref="WriterProof"/>: the auth token and installation id, transaction-local;
+/// PostgreSQL refuses a row of any other user, migration 0009), then the small shared rows (session, project, project_users, session_projects): one <see cref="NpgsqlBatch"/>,
 /// one statement per table, <c>unnest</c> of column arrays with a bare <c>ON CONFLICT DO NOTHING</c>;</item>
 /// <item>the per-event tables (context, contextual_telemetry, behavioral_telemetry, meta_query, completion_query,
 /// had_generation): one binary COPY each (<see cref="CopyTable{TRow}"/>, columns listed once in the
@@ -37,9 +38,10 @@ internal sealed class TelemetryBatch
         ON CONFLICT DO NOTHING
         """;
 
+    // The owner columns make the project the writer's own: only its owner may add multi-file context (0009).
     private const string ProjectSql = """
-        INSERT INTO project (project_id, project_name)
-        SELECT * FROM unnest($1::uuid[], $2::text[])
+        INSERT INTO project (project_id, project_name, owner_user_id, owner_installation_id)
+        SELECT id, name, $3, $4 FROM unnest($1::uuid[], $2::text[]) AS u(id, name)
         ON CONFLICT DO NOTHING
         """;
 
@@ -135,8 +137,7 @@ internal sealed class TelemetryBatch
         .Column("prompt_tokens", NpgsqlDbType.Integer, r => r.Generation.PromptTokens)
         .Column("completion_tokens", NpgsqlDbType.Integer, r => r.Generation.CompletionTokens);
 
-    private readonly Guid? _userId;
-    private readonly string _machine;
+    private readonly BatchOwner _owner;
 
     // session: real starts win over the stand-ins made for queries whose session start never arrived.
     private readonly Dictionary<Guid, (DateTime Start, bool Real, Guid? Installation)> _sessions = [];
@@ -176,11 +177,7 @@ internal sealed class TelemetryBatch
     private readonly List<int> _retentionAccepted = [];
     private readonly List<int> _retentionRetained = [];
 
-    private TelemetryBatch(Guid? userId, string machine)
-    {
-        _userId = userId;
-        _machine = machine;
-    }
+    private TelemetryBatch(BatchOwner owner) => _owner = owner;
 
     /// <summary>Events in this batch.</summary>
     public int EventCount { get; private set; }
@@ -191,9 +188,9 @@ internal sealed class TelemetryBatch
     /// event type it does not know: nothing is ever dropped silently.
     /// </summary>
     public static async Task<TelemetryBatch> CreateAsync(
-        IEnumerable<TelemetryEvent> events, ReferenceData references, Guid? userId, string machine, CancellationToken cancellationToken)
+        IEnumerable<TelemetryEvent> events, ReferenceData references, BatchOwner owner, CancellationToken cancellationToken)
     {
-        var batch = new TelemetryBatch(userId, machine);
+        var batch = new TelemetryBatch(owner);
         foreach (var e in events)
         {
             await batch.AddAsync(e, references, cancellationToken);
@@ -214,6 +211,7 @@ internal sealed class TelemetryBatch
         var copies = CopiesWithRows();
         await using (var before = new NpgsqlBatch(connection, transaction))
         {
+            before.BatchCommands.Add(WriterProof.Command(_owner.AuthToken, _owner.InstallationId));
             Add(before, DeferKeysSql);
             if (staged)
             {
@@ -281,16 +279,16 @@ internal sealed class TelemetryBatch
     {
         if (_sessions.Count > 0)
         {
-            Add(batch, SessionSql, Uuids([.. _sessions.Keys]), Timestamps([.. _sessions.Values.Select(s => s.Start)]), Uuid(_userId),
+            Add(batch, SessionSql, Uuids([.. _sessions.Keys]), Timestamps([.. _sessions.Values.Select(s => s.Start)]), Uuid(_owner.UserId),
                 NullableUuids([.. _sessions.Values.Select(s => s.Installation)]));
         }
 
         if (_projects.Count > 0)
         {
-            Add(batch, ProjectSql, Uuids([.. _projects.Keys]), Texts([.. _projects.Values]));
-            if (_userId is not null)
+            Add(batch, ProjectSql, Uuids([.. _projects.Keys]), Texts([.. _projects.Values]), Uuid(_owner.UserId), Uuid(_owner.InstallationId));
+            if (_owner.UserId is not null)
             {
-                Add(batch, ProjectUsersSql, Uuids([.. _projects.Keys]), Uuid(_userId));
+                Add(batch, ProjectUsersSql, Uuids([.. _projects.Keys]), Uuid(_owner.UserId));
             }
         }
 
@@ -315,7 +313,7 @@ internal sealed class TelemetryBatch
 
         if (_auditIds.Count > 0)
         {
-            Add(batch, AuditSql, Uuids(_auditIds), Timestamps(_auditTimes), Uuid(_userId), Texts(_auditDetails));
+            Add(batch, AuditSql, Uuids(_auditIds), Timestamps(_auditTimes), Uuid(_owner.UserId), Texts(_auditDetails));
         }
 
         if (_feedbackEventIds.Count > 0)
@@ -424,7 +422,7 @@ internal sealed class TelemetryBatch
             _behaviorals.Add(behavioral);
         }
 
-        _queries.Add(new MetaQueryRow(e, projectId, _userId, at));
+        _queries.Add(new MetaQueryRow(e, projectId, _owner.UserId, at));
         _multiFile.Add(projectId, e.MultiFile);
 
         foreach (var generation in e.Generations)
@@ -451,7 +449,7 @@ internal sealed class TelemetryBatch
 
     private Guid AddProject(string? folder)
     {
-        var id = ProjectIdentity.IdFor(_machine, folder);
+        var id = ProjectIdentity.IdFor(_owner, folder);
         _projects.TryAdd(id, ProjectIdentity.NameFor(folder));
         return id;
     }
