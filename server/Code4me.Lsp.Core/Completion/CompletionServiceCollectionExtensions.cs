@@ -26,6 +26,7 @@ public static class CompletionServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(CompletionOptions.SectionName);
         services.AddOptions<CompletionOptions>().Bind(section);
+        services.AddSingleton<IValidateOptions<CompletionOptions>, CompletionOptionsValidator>();
         var options = new CompletionOptions();
         section.Bind(options);
 
