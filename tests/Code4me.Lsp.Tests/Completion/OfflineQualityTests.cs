@@ -91,7 +91,7 @@ public class OfflineQualityTests
             for (var k = 3; k <= end - prefixTokens.Count && 2 * k <= end; k++)
             {
                 var second = tokens.AsSpan((end - k)..end);
-                var repeated = second.SequenceEqual(tokens.AsSpan((end - (2 * k))..(end - k))) && second.ToArray().Any(t => CodeTokenizer.IsWordToken(t));
+                var repeated = second.SequenceEqual(tokens.AsSpan((end - (2 * k))..(end - k))) && second.ToArray().Any(t => CodeTokenizer.IsIdentifierStart(t[0]) || CodeTokenizer.IsNewline(t));
                 Assert.False(repeated, $"'{string.Concat(second.ToArray())}' repeated in: {suggestion}");
             }
         }

@@ -636,12 +636,13 @@ internal sealed class NGramModel
         return false;
     }
 
-    // A phrase has a word in it ("x = 0, x = 0" repeats; the punctuation of ", \", \"" does not).
+    // A phrase has a name in it, or spans lines ("x=None, x=None" repeats; ", \", \"" and "(op, 16), 16)" do not).
     private bool IsPhrase(ReadOnlySpan<int> tokens)
     {
         foreach (var token in tokens)
         {
-            if (CodeTokenizer.IsWordToken(Vocabulary.TextOf(token)) || CodeTokenizer.IsNewline(Vocabulary.TextOf(token)))
+            var text = Vocabulary.TextOf(token);
+            if ((text.Length > 0 && CodeTokenizer.IsIdentifierStart(text[0])) || CodeTokenizer.IsNewline(text))
             {
                 return true;
             }
