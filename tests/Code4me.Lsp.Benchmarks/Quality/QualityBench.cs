@@ -118,6 +118,10 @@ internal static class QualityBench
             Row(report, "line retrieval", group.Key, [.. group], r => r.Retrieval);
         }
 
+        double Mean(Func<Result, double> f) => results.Average(f);
+        report(string.Create(
+            CultureInfo.InvariantCulture,
+            $"quality: offline model / line retrieval: exact {Mean(r => r.Model.Exact ? 1 : 0) / Mean(r => r.Retrieval.Exact ? 1 : 0):F3} x, edit similarity {Mean(r => r.Model.EditSimilarity) / Mean(r => r.Retrieval.EditSimilarity):F3} x; precision of what the model shows {results.Where(r => r.Model.Offered).Average(r => r.Model.FirstCharsRight ? 1.0 : 0.0):P1}"));
         latencies.Sort();
         report(string.Create(CultureInfo.InvariantCulture, $"quality: offline model latency in process (generate + post-process, each caret's second call; the document observed before): p50 {Percentile(latencies, 0.50):F3} ms, p99 {Percentile(latencies, 0.99):F3} ms, max {latencies[^1]:F3} ms"));
         return 0;

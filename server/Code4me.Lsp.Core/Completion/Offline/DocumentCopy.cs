@@ -20,7 +20,10 @@ internal sealed class DocumentCopy
 
     private readonly List<(int Next, int Length, int Segment)> _matches = [];
     private readonly Dictionary<int, int> _votes = [];
-    private readonly List<(List<int> Source, int Start, int End)> _segments = [];
+    // A snippet's LineBreak is the index of the line break before its line and Shared the tokens its previous line
+    // shares (from its start) with the caret's previous line: a match that reaches back over that line break counts
+    // them as matched, so a line that follows a similar line weighs by how similar the lines are. -1 and 0 for the document.
+    private readonly List<(List<int> Source, int Start, int End, int LineBreak, int Shared)> _segments = [];
     private List<int> _document = [];
     private int _documentEnd;
 
@@ -34,22 +37,22 @@ internal sealed class DocumentCopy
     /// Starts a decode: <paramref name="ids"/> are the document's tokens, of which the range [<paramref name="excludeFrom"/>,
     /// <paramref name="excludeTo"/>) is the caret's line from the caret on; <paramref name="history"/> ends just before the caret.
     /// </summary>
-    public void Reset(List<int>? ids, int excludeFrom, int excludeTo, List<int> snippets, List<(int Start, int End)> snippetRanges, ReadOnlySpan<int> history)
+    public void Reset(List<int>? ids, int excludeFrom, int excludeTo, List<int> snippets, List<(int Start, int End, int LineBreak, int Shared)> snippetRanges, ReadOnlySpan<int> history)
     {
         _segments.Clear();
-        foreach (var (start, end) in snippetRanges)
+        foreach (var (start, end, lineBreak, shared) in snippetRanges)
         {
-            _segments.Add((snippets, start, end));
+            _segments.Add((snippets, start, end, lineBreak, shared));
         }
 
         _document = ids ?? [];
         _documentEnd = ids is null ? 0 : excludeFrom;
         if (ids is not null)
         {
-            _segments.Add((ids, 0, excludeFrom));
+            _segments.Add((ids, 0, excludeFrom, -1, 0));
             if (excludeTo < ids.Count)
             {
-                _segments.Add((ids, excludeTo, ids.Count));
+                _segments.Add((ids, excludeTo, ids.Count, -1, 0));
             }
         }
 
@@ -81,7 +84,7 @@ internal sealed class DocumentCopy
         for (var m = 0; m < _matches.Count; m++)
         {
             var (next, length, segment) = _matches[m];
-            var (source, _, end) = _segments[segment];
+            var (source, _, end, _, _) = _segments[segment];
             if (source[next] == token && next + 1 < end)
             {
                 _matches[kept++] = (next + 1, Math.Min(MaxMatch, length + 1), segment);
@@ -137,7 +140,7 @@ internal sealed class DocumentCopy
         var examined = 0;
         for (var s = 0; s < _segments.Count; s++)
         {
-            var (source, start, end) = _segments[s];
+            var (source, start, end, lineBreak, shared) = _segments[s];
             var ids = CollectionsMarshal.AsSpan(source);
 
             // q is the position of the history's last token; q + 1 the token that came next. Nearest first.
@@ -156,6 +159,11 @@ internal sealed class DocumentCopy
                 while (length < MaxMatch && length < history.Length && q - length >= start && ids[q - length] == history[^(length + 1)])
                 {
                     length++;
+                }
+
+                if (lineBreak >= 0 && q - length < lineBreak)
+                {
+                    length = Math.Min(MaxMatch, Math.Max(length, q - lineBreak + 1 + shared));
                 }
 
                 if (length > MatchLength)

@@ -29,6 +29,7 @@ internal sealed class NGramModel
     private const double CopyHalfWeightLength = 3; // a match this many tokens long gets half the weight
     private const double NearbyWeight = 0.3;
     private const int MaxSnippets = 4;
+    private const int MinSharedPrefix = 4;
 
     private readonly int _order;
     private readonly double _discount;
@@ -52,7 +53,7 @@ internal sealed class NGramModel
     private long _topUnigramsAt;
     private readonly List<int> _snippetIds = [];
     private readonly List<(int Start, int Length)> _snippetSpans = [];
-    private readonly List<(int Start, int End)> _snippetRanges = [];
+    private readonly List<(int Start, int End, int LineBreak, int Shared)> _snippetRanges = [];
     private readonly List<(string Line, string Previous)> _retrieved = [];
     private readonly ContextEntry?[] _entries;
     private readonly ulong[] _hashes;
@@ -558,8 +559,9 @@ internal sealed class NGramModel
 
     // Workspace lines for the copy component, each as a snippet "previous line, line break, line" written with the
     // caret's own indentation and the text between its previous line and its line, so that the history matches it as far
-    // as the lines agree: after a line start, the line that most often follows the previous line; mid-line, the lines
-    // that extend what the caret's line holds.
+    // as the lines agree (and, past the line break, as far as the previous lines share a prefix): after a line start, the
+    // line that most often follows the previous line (or the most similar indexed line) and the line after the most
+    // similar line above; mid-line, the lines that extend what the caret's line holds.
     private void Retrieve(ReadOnlySpan<char> window)
     {
         _snippetIds.Clear();
@@ -578,7 +580,12 @@ internal sealed class NGramModel
         {
             if (Lines.Following(previous) is { } next)
             {
-                AddSnippet(lead, next.Previous, between, indent, next.Line);
+                AddSnippet(lead, next.Previous, between, indent, next.Line, previous);
+            }
+
+            if (NearestAbove(window[..previousStart], previous) is { } above)
+            {
+                AddSnippet(lead, above.Previous, between, indent, above.Line, previous);
             }
 
             return;
@@ -587,23 +594,73 @@ internal sealed class NGramModel
         Lines.Extending(typed.ToString(), previous, MaxSnippets, _retrieved);
         foreach (var (candidate, before) in _retrieved)
         {
-            AddSnippet(lead, before, between, indent, candidate);
+            AddSnippet(lead, before, between, indent, candidate, previous);
         }
     }
 
-    private void AddSnippet(ReadOnlySpan<char> lead, string previous, ReadOnlySpan<char> between, ReadOnlySpan<char> indent, string line)
+    // In the lines above the previous line (within the window), the line sharing the longest prefix with the previous
+    // line (a few characters at least), and the line after it.
+    private static (string Line, string Previous)? NearestAbove(ReadOnlySpan<char> above, string previous)
+    {
+        (string Line, string Previous)? best = null;
+        var shared = MinSharedPrefix - 1;
+        var next = ReadOnlySpan<char>.Empty;
+        var end = above.Length;
+        while (end > 0)
+        {
+            var start = above[..(end - 1)].LastIndexOf('\n') + 1;
+            var line = above[start..end].Trim();
+            if (!line.IsEmpty)
+            {
+                var n = line.CommonPrefixLength(previous);
+                if (n > shared && !next.IsEmpty)
+                {
+                    shared = n;
+                    best = (next.ToString(), line.ToString());
+                }
+
+                next = line;
+            }
+
+            end = start - 1;
+        }
+
+        return best;
+    }
+
+    private void AddSnippet(ReadOnlySpan<char> lead, string previous, ReadOnlySpan<char> between, ReadOnlySpan<char> indent, string line, string caretPrevious)
     {
         // The line break after the line votes for ending the line where the retrieved line ends.
-        var text = string.Concat(string.Concat(lead, previous), between, indent, line) + "\n";
+        var head = string.Concat(lead, previous);
+        var text = string.Concat(head, between, indent, line) + "\n";
         var start = _snippetIds.Count;
+        var lineBreak = -1;
         _snippetSpans.Clear();
         CodeTokenizer.Tokenize(text, 0, _snippetSpans);
         foreach (var (s, length) in _snippetSpans)
         {
+            if (lineBreak < 0 && s >= head.Length)
+            {
+                lineBreak = _snippetIds.Count;
+            }
+
             _snippetIds.Add(Vocabulary.Find(text.AsSpan(s, length)));
         }
 
-        _snippetRanges.Add((start, _snippetIds.Count));
+        // Tokens of the retrieved previous line that agree, from its start, with the caret's previous line.
+        var agreed = previous.AsSpan().CommonPrefixLength(caretPrevious);
+        var shared = 0;
+        _snippetSpans.Clear();
+        CodeTokenizer.Tokenize(previous, 0, _snippetSpans);
+        foreach (var (s, length) in _snippetSpans)
+        {
+            if (s + length <= agreed)
+            {
+                shared++;
+            }
+        }
+
+        _snippetRanges.Add((start, _snippetIds.Count, lineBreak, shared));
     }
 
     // The copy component's share: more for a longer match, less when the places that match disagree.
