@@ -15,7 +15,7 @@ internal sealed class DocumentCopy
     /// <summary>Longest match, in tokens, that still counts as longer.</summary>
     public const int MaxMatch = 32;
 
-    private const int MaxOccurrences = 4096;
+    private const int MaxOccurrences = 1024;
     private const int LocalWindow = 8192;
 
     private readonly List<(int Next, int Length, int Segment)> _matches = [];

@@ -159,14 +159,14 @@ public sealed class OfflineCodeModel
     /// typed included) is taken out of the tables for the decode and is never copied. Nothing is offered when the model's
     /// probability that the first characters are right is under <see cref="OfflineModelOptions.MinConfidence"/>.
     /// </summary>
-    internal RawGeneration Generate(string documentKey, string languageId, string prefix, bool multiLine)
+    internal RawGeneration Generate(string documentKey, string languageId, string prefix, bool multiLine, int prefixOffset = 0)
     {
-        var (generation, confidence) = GenerateWithConfidence(documentKey, languageId, prefix, multiLine);
+        var (generation, confidence) = GenerateWithConfidence(documentKey, languageId, prefix, multiLine, prefixOffset);
         return confidence < _options.MinConfidence ? new RawGeneration("", [], CompletionTokens: 0) : generation;
     }
 
     /// <summary>The generation before the confidence threshold, and the model's probability that its first characters are right.</summary>
-    internal (RawGeneration Generation, double Confidence) GenerateWithConfidence(string documentKey, string languageId, string prefix, bool multiLine)
+    internal (RawGeneration Generation, double Confidence) GenerateWithConfidence(string documentKey, string languageId, string prefix, bool multiLine, int prefixOffset = 0)
     {
         var language = Normalize(languageId);
         if (!TryGetModel(language, out var model))
@@ -190,7 +190,7 @@ public sealed class OfflineCodeModel
         double confidence;
         lock (model)
         {
-            var (from, to) = document is null ? (0, 0) : CaretTokens(document, prefix);
+            var (from, to) = document is null ? (0, 0) : CaretTokens(document, prefix, prefixOffset);
             if (from < to)
             {
                 model.Exclude(document!, from, to);
@@ -213,8 +213,9 @@ public sealed class OfflineCodeModel
     }
 
     // The tokens of the document from the start of the word at the caret to the end of the caret's line; (n, n) when the
-    // caret is not found in the document's last observed text (the copy component then reads all of it).
-    private static (int From, int To) CaretTokens(TrackedDocument document, string prefix)
+    // caret is not found in the document's last observed text (the copy component then reads all of it). The caret is
+    // looked for where the prefix says it is, then anywhere (the document may have been observed before the last edit).
+    private static (int From, int To) CaretTokens(TrackedDocument document, string prefix, int prefixOffset)
     {
         var text = document.Text;
         var wordStart = prefix.Length;
@@ -225,9 +226,9 @@ public sealed class OfflineCodeModel
 
         var anchor = prefix.AsSpan(Math.Max(0, wordStart - 256), Math.Min(wordStart, 256));
         int at;
-        if (wordStart <= text.Length && text.AsSpan(0, wordStart).EndsWith(anchor))
+        if (prefixOffset + wordStart <= text.Length && text.AsSpan(0, prefixOffset + wordStart).EndsWith(anchor))
         {
-            at = wordStart;
+            at = prefixOffset + wordStart;
         }
         else
         {

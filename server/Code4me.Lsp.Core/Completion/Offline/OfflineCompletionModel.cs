@@ -12,5 +12,5 @@ internal sealed class OfflineCompletionModel(string name, OfflineCodeModel model
     }
 
     /// <summary>The generation, on the caller's thread.</summary>
-    internal RawGeneration Generate(ModelRequest request) => model.Generate(request.Context.DocumentKey, request.Context.LanguageId, request.Context.Prefix, request.MultiLine);
+    internal RawGeneration Generate(ModelRequest request) => model.Generate(request.Context.DocumentKey, request.Context.LanguageId, request.Context.Prefix, request.MultiLine, request.Context.PrefixOffset);
 }
