@@ -649,6 +649,7 @@ internal sealed class NGramModel
 
         // Tokens of the retrieved previous line that agree, from its start, with the caret's previous line.
         var agreed = previous.AsSpan().CommonPrefixLength(caretPrevious);
+        agreed = 2 * agreed >= caretPrevious.Length ? agreed : 0; // a shared start of a few characters says little
         var shared = 0;
         _snippetSpans.Clear();
         CodeTokenizer.Tokenize(previous, 0, _snippetSpans);
@@ -685,7 +686,15 @@ internal sealed class NGramModel
         {
             if (all[^k..].SequenceEqual(all[^(2 * k)..^k]) && IsPhrase(all[^k..]))
             {
-                Drop(k);
+                // The repetition goes; when it spans lines, what of it completes the line it starts on stays (a call
+                // finished, then the lines above all over again).
+                var keep = 0;
+                while (keep < k && !CodeTokenizer.IsNewline(Vocabulary.TextOf(all[^(k - keep)])))
+                {
+                    keep++;
+                }
+
+                Drop(keep > 0 && keep < k ? k - keep : k);
                 return true;
             }
         }
