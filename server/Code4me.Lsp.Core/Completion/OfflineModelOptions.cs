@@ -22,7 +22,7 @@ public sealed class OfflineModelOptions
     /// Nothing is offered when the model's probability that the first three characters of its suggestion are right is
     /// below this, in [0, 1): 0 offers everything the model generates.
     /// </summary>
-    public double MinConfidence { get; set; } = 0.17;
+    public double MinConfidence { get; set; } = 0.16;
 
     /// <summary>Maximum tokens generated.</summary>
     public int MaxTokens { get; set; } = 48;

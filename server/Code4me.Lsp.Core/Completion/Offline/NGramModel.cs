@@ -26,7 +26,7 @@ internal sealed class NGramModel
     private const int EnoughCandidates = 16;
     private const int MaxPrefixCandidates = 4096;
     private const int FirstChars = 3;
-    private const double CopyHalfWeightLength = 3; // a match this many tokens long gets half the weight
+    private const double CopyHalfWeightLength = 4; // a match this many tokens long gets half the weight
     private const double NearbyWeight = 0.3;
     private const int MaxSnippets = 4;
     private const int MinSharedPrefix = 4;
