@@ -26,7 +26,7 @@ internal sealed class NGramModel
     private const int EnoughCandidates = 16;
     private const int MaxPrefixCandidates = 4096;
     private const int FirstChars = 3;
-    private const double CopyHalfWeightLength = 4; // a match this many tokens long gets half the weight
+    private const double CopyHalfWeightLength = 4; // a match this many tokens past two gets half the weight
     private const double NearbyWeight = 0.3;
     private const int MaxSnippets = 4;
     private const int MinSharedPrefix = 4;
@@ -664,7 +664,8 @@ internal sealed class NGramModel
         _snippetRanges.Add((start, _snippetIds.Count, lineBreak, shared));
     }
 
-    // The copy component's share: more for a longer match, less when the places that match disagree.
+    // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
+    // more the longer the match; the places that match share it by their votes.
     private double CopyWeight()
     {
         if (_copy.Votes == 0)
