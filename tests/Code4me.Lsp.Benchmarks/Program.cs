@@ -7,7 +7,8 @@ namespace Code4me.Lsp.Benchmarks;
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
 /// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
-/// model-memory|telemetry|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in]</c>.
+/// model-memory|telemetry|quality|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in] [--positions N] [--seed N] [--min-confidence X]</c>.
+/// <c>quality</c> needs no executable either: it runs the offline model in process on real code (see <see cref="Quality.QualityBench"/>).
 /// <c>telemetry</c> needs no executable; without <c>--database</c> (a server where the user may create databases) it starts a
 /// throwaway cluster. <c>telemetry --profile</c> runs only the writer, traced, and prints where its time goes (statement by
 /// statement, COPY by COPY); <c>telemetry --signed-in</c> writes a participant's queries instead of anonymous ones.
@@ -21,6 +22,15 @@ internal static class Program
         {
             await TelemetryAsync(args);
             return 0;
+        }
+
+        if (what == "quality")
+        {
+            return await Quality.QualityBench.RunAsync(
+                int.Parse(Option(args, "--positions") ?? "1500", CultureInfo.InvariantCulture),
+                int.Parse(Option(args, "--seed") ?? "13", CultureInfo.InvariantCulture),
+                Option(args, "--min-confidence") is { } threshold ? double.Parse(threshold, CultureInfo.InvariantCulture) : null,
+                Report);
         }
 
         if (what == "remote-pieces")

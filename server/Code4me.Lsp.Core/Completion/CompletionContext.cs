@@ -12,6 +12,9 @@ public sealed record CompletionContext
     /// <summary>Text before the caret, already windowed to <see cref="CompletionOptions.PrefixCharBudget"/>.</summary>
     public required string Prefix { get; init; }
 
+    /// <summary>Offset in the document of <see cref="Prefix"/>'s first character (so the caret is at PrefixOffset + Prefix.Length).</summary>
+    public int PrefixOffset { get; init; }
+
     /// <summary>Text after the caret, already windowed to <see cref="CompletionOptions.SuffixCharBudget"/>.</summary>
     public required string Suffix { get; init; }
 

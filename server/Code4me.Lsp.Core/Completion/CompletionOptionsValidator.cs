@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Core.Completion;
@@ -45,9 +46,14 @@ public sealed class CompletionOptionsValidator : IValidateOptions<CompletionOpti
 
         Range($"{S}:Offline:MaxEntries", offline.MaxEntries, 1_000, 100_000_000);
         Range($"{S}:Offline:MaxPrefixChars", offline.MaxPrefixChars, 1, 1_000_000);
-        if (offline.MinTokenProbability is < 0 or > 1)
+        if (offline.MinConfidence is < 0 or >= 1 || double.IsNaN(offline.MinConfidence))
         {
-            failures.Add($"{S}:Offline:MinTokenProbability must be between 0 and 1; it is {offline.MinTokenProbability}.");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{S}:Offline:MinConfidence must be at least 0 and below 1; it is {offline.MinConfidence}."));
+        }
+
+        if (offline.MinTokenProbability is < 0 or >= 1 || double.IsNaN(offline.MinTokenProbability))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{S}:Offline:MinTokenProbability must be at least 0 and below 1; it is {offline.MinTokenProbability}."));
         }
 
         Range($"{S}:Offline:MaxTokens", offline.MaxTokens, 1, 1_024);

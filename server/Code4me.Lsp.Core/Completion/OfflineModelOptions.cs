@@ -16,7 +16,13 @@ public sealed class OfflineModelOptions
     public int MaxPrefixChars { get; set; } = 1024;
 
     /// <summary>Generation stops before a token whose probability is below this.</summary>
-    public double MinTokenProbability { get; set; } = 0.1;
+    public double MinTokenProbability { get; set; } = 0.05;
+
+    /// <summary>
+    /// Nothing is offered when the model's probability that the first three characters of its suggestion are right is
+    /// below this, in [0, 1): 0 offers everything the model generates.
+    /// </summary>
+    public double MinConfidence { get; set; } = 0.16;
 
     /// <summary>Maximum tokens generated.</summary>
     public int MaxTokens { get; set; } = 48;

@@ -21,6 +21,8 @@ public class PostProcessingTests
     [InlineData("x))", "f(", "", false, "x)")]         // one closer too many
     [InlineData("x]", "f(", "", false, "x")]           // wrong kind
     [InlineData("g(y", "x = ", "", false, "g")]        // opens more than it closes, single line
+    [InlineData("(x) {", "if ", "", false, "(x) {")]   // ends with an opener: the block goes on below
+    [InlineData("f(a, {", "x = ", "", false, "f(a, {")] // so does a call over several lines
     [InlineData("{\n    a", "if (x) ", "", true, "{\n    a")] // a block may stay open in multi-line mode
     [InlineData("a}", "{\n", "\n}", true, "a")]        // next line's closer already closes the block
     [InlineData("g(h(1), 2)", "x = ", "", false, "g(h(1), 2)")]

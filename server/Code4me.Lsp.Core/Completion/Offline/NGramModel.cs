@@ -25,6 +25,11 @@ internal sealed class NGramModel
     private const int MaxCandidatesPerLevel = 256;
     private const int EnoughCandidates = 16;
     private const int MaxPrefixCandidates = 4096;
+    private const int FirstChars = 3;
+    private const double CopyHalfWeightLength = 4; // a match this many tokens past two gets half the weight
+    private const double NearbyWeight = 0.3;
+    private const int MaxSnippets = 4;
+    private const int MinSharedPrefix = 4;
 
     private readonly int _order;
     private readonly double _discount;
@@ -39,6 +44,17 @@ internal sealed class NGramModel
     private readonly HashSet<int> _seen = [];
     private readonly StringBuilder _text = new();
     private readonly List<double> _logprobs = [];
+    private readonly List<int> _tokenEnds = [];
+    private readonly HashSet<int> _partialCandidates = [];
+    private readonly Dictionary<int, int> _nearby = [];
+    private readonly DocumentCopy _copy = new();
+    private int[] _topUnigrams = [];
+    private long _changes;
+    private long _topUnigramsAt;
+    private readonly List<int> _snippetIds = [];
+    private readonly List<(int Start, int Length)> _snippetSpans = [];
+    private readonly List<(int Start, int End, int LineBreak, int Shared)> _snippetRanges = [];
+    private readonly List<(string Line, string Previous)> _retrieved = [];
     private readonly ContextEntry?[] _entries;
     private readonly ulong[] _hashes;
 
@@ -59,6 +75,9 @@ internal sealed class NGramModel
     }
 
     public Vocabulary Vocabulary { get; } = new();
+
+    /// <summary>The workspace's lines, for retrieval (filled by the owner from indexed files).</summary>
+    public LineIndex Lines { get; } = new();
 
     public int Order => _order;
 
@@ -255,6 +274,7 @@ internal sealed class NGramModel
         }
 
         gram.Count++;
+        _changes++;
         var first = gram.Count == 1;
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_contexts[k - 1], context[k - 1], out _);
         entry ??= new ContextEntry();
@@ -348,14 +368,28 @@ internal sealed class NGramModel
 
     // ---------------------------------------------------------------- decoding
 
+    /// <summary>Removes, until <see cref="Restore"/>, what tokens [<paramref name="from"/>, <paramref name="to"/>) of a document taught the tables.</summary>
+    public void Exclude(TrackedDocument document, int from, int to)
+        => RemovePositions(document.Ids, from, Math.Min(to + _order - 1, document.Ids.Count));
+
+    /// <summary>Counts again what <see cref="Exclude"/> removed.</summary>
+    public void Restore(TrackedDocument document, int from, int to)
+        => AddPositions(document.Ids, from, Math.Min(to + _order - 1, document.Ids.Count));
+
     /// <summary>
-    /// Greedy decoding after <paramref name="prefix"/> (only its tail is read). Returns the text and the
-    /// natural-log probability of each emitted token. When the prefix ends inside a word, the first token
-    /// must extend that word; its probability is conditioned on doing so, and the probability that the
-    /// word was already complete is folded into the first emitted token.
+    /// Greedy decoding after <paramref name="prefix"/> (only its tail is read). Returns the text and the natural-log
+    /// probability of each emitted token under the mixture of the n-gram tables and, when <paramref name="document"/> is
+    /// given, the copy component (<see cref="DocumentCopy"/>) over its tokens outside [<paramref name="excludeFrom"/>,
+    /// <paramref name="excludeTo"/>). When the prefix ends inside a word, the first token must extend that word; its
+    /// probability is conditioned on doing so (n-gram, copy and the identifiers just above the caret), and the probability
+    /// that the word was already complete is folded into the first emitted token. Decoding stops at a line break in
+    /// single-line mode, below the block's indentation, before a token under the minimum probability, and before a phrase
+    /// of three or more tokens (or a line) would repeat itself back to back. <paramref name="confidence"/> is the
+    /// probability of the tokens that cover the first three characters.
     /// </summary>
-    public RawGeneration Generate(ReadOnlySpan<char> prefix, int maxPrefixChars, in DecodeSettings settings)
+    public RawGeneration Generate(ReadOnlySpan<char> prefix, int maxPrefixChars, in DecodeSettings settings, List<int>? document, int excludeFrom, int excludeTo, out double confidence)
     {
+        confidence = 0;
         var windowStart = 0;
         if (prefix.Length > maxPrefixChars)
         {
@@ -392,10 +426,14 @@ internal sealed class NGramModel
             }
         }
 
-        for (var j = Math.Max(0, count - _order + 1); j < count; j++)
+        for (var j = 0; j < count; j++)
         {
             _history.Add(Vocabulary.Find(window.Slice(_spans[j].Start, _spans[j].Length)));
         }
+
+        var historyStart = _history.Count;
+        Retrieve(window);
+        _copy.Reset(document, excludeFrom, excludeTo, _snippetIds, _snippetRanges, CollectionsMarshal.AsSpan(_history));
 
         var blockIndent = -1;
         if (settings.MultiLine && count > 0 && partial.IsEmpty)
@@ -409,22 +447,39 @@ internal sealed class NGramModel
 
         _text.Clear();
         _logprobs.Clear();
+        _tokenEnds.Clear();
         var carry = 0.0;
         if (!partial.IsEmpty)
         {
-            if (!ExtendPartial(partial, settings.MinTokenProbability, ref carry))
+            if (!ExtendPartial(partial, ref carry))
             {
                 return new RawGeneration("", []);
             }
+
+            _copy.Advance(_history[^1], CollectionsMarshal.AsSpan(_history));
         }
 
         var lines = 0;
         var previousWasNewline = false;
+        var lineStartText = 0;
+        var endProbability = 0.0; // that the first line ends where the decode stopped
         while (_logprobs.Count < settings.MaxTokens)
         {
             Hash(CollectionsMarshal.AsSpan(_history), _hashes);
             LoadEntries();
             GatherCandidates();
+            var copyWeight = CopyWeight();
+            if (copyWeight > 0)
+            {
+                foreach (var w in _copy.NextVotes.Keys)
+                {
+                    if (_seen.Add(w))
+                    {
+                        _candidates.Add(w);
+                    }
+                }
+            }
+
             if (_candidates.Count == 0)
             {
                 break;
@@ -434,7 +489,7 @@ internal sealed class NGramModel
             var bestP = 0.0;
             foreach (var w in _candidates)
             {
-                var pw = Probability(w);
+                var pw = ((1 - copyWeight) * Probability(w)) + (copyWeight * _copy.Probability(w));
                 if (pw > bestP)
                 {
                     bestP = pw;
@@ -442,16 +497,19 @@ internal sealed class NGramModel
                 }
             }
 
+            var token = Vocabulary.TextOf(best);
             if (bestP < settings.MinTokenProbability)
             {
+                endProbability = lines == 0 && CodeTokenizer.IsNewline(token) ? bestP : 0;
                 break;
             }
 
-            var token = Vocabulary.TextOf(best);
             if (CodeTokenizer.IsNewline(token))
             {
+                endProbability = lines == 0 ? bestP : endProbability;
                 var indent = CodeTokenizer.IndentOf(token);
-                if (!settings.MultiLine || previousWasNewline || lines + 1 >= settings.MaxLines || (blockIndent >= 0 && indent < blockIndent))
+                if ((lines > 0 && RepeatsPreviousLine(prefix, lineStartText))
+                    || !settings.MultiLine || previousWasNewline || lines + 1 >= settings.MaxLines || (blockIndent >= 0 && indent < blockIndent))
                 {
                     break;
                 }
@@ -463,6 +521,7 @@ internal sealed class NGramModel
 
                 lines++;
                 previousWasNewline = true;
+                lineStartText = _text.Length + token.Length;
             }
             else
             {
@@ -470,29 +529,270 @@ internal sealed class NGramModel
             }
 
             _text.Append(token);
+            _tokenEnds.Add(_text.Length);
             _logprobs.Add(Math.Log(bestP) + carry);
             carry = 0;
             _history.Add(best);
+            if (RepeatsPhrase(historyStart))
+            {
+                break;
+            }
+
+            _copy.Advance(best, CollectionsMarshal.AsSpan(_history));
         }
 
         // A trailing line break adds nothing the user can see.
         if (previousWasNewline && _logprobs.Count > 0)
         {
-            _text.Length -= Vocabulary.TextOf(_history[^1]).Length;
-            _logprobs.RemoveAt(_logprobs.Count - 1);
+            Drop(1);
+        }
+
+        confidence = FirstCharsProbability();
+        if (FirstLineLength() < FirstChars)
+        {
+            confidence *= endProbability; // a short suggestion is right only if the line ends there
         }
 
         // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
         return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
     }
 
-    private bool ExtendPartial(ReadOnlySpan<char> partial, double minProbability, ref double carry)
+    // Workspace lines for the copy component, each as a snippet "previous line, line break, line" written with the
+    // caret's own indentation and the text between its previous line and its line, so that the history matches it as far
+    // as the lines agree (and, past the line break, as far as the previous lines share a prefix): after a line start, the
+    // line that most often follows the previous line (or the most similar indexed line) and the line after the most
+    // similar line above; mid-line, the lines that extend what the caret's line holds.
+    private void Retrieve(ReadOnlySpan<char> window)
+    {
+        _snippetIds.Clear();
+        _snippetRanges.Clear();
+        var lineStart = window.LastIndexOf('\n') + 1;
+        var line = window[lineStart..];
+        var typed = line.TrimStart();
+        var indent = line[..(line.Length - typed.Length)];
+        var previousEnd = lineStart == 0 ? 0 : window[..lineStart].TrimEnd("\r\n\t ").Length;
+        var previousStart = window[..previousEnd].LastIndexOf('\n') + 1;
+        var previousLine = window[previousStart..previousEnd];
+        var previous = previousLine.Trim().ToString();
+        var lead = previousLine[..(previousLine.Length - previousLine.TrimStart().Length)];
+        var between = window[previousEnd..lineStart];
+        if (typed.IsEmpty)
+        {
+            if (Lines.Following(previous) is { } next)
+            {
+                AddSnippet(lead, next.Previous, between, indent, next.Line, previous);
+            }
+
+            if (NearestAbove(window[..previousStart], previous) is { } above)
+            {
+                AddSnippet(lead, above.Previous, between, indent, above.Line, previous);
+            }
+
+            return;
+        }
+
+        Lines.Extending(typed.ToString(), previous, MaxSnippets, _retrieved);
+        foreach (var (candidate, before) in _retrieved)
+        {
+            AddSnippet(lead, before, between, indent, candidate, previous);
+        }
+    }
+
+    // In the lines above the previous line (within the window), the line sharing the longest prefix with the previous
+    // line (a few characters at least), and the line after it.
+    private static (string Line, string Previous)? NearestAbove(ReadOnlySpan<char> above, string previous)
+    {
+        (string Line, string Previous)? best = null;
+        var shared = MinSharedPrefix - 1;
+        var next = ReadOnlySpan<char>.Empty;
+        var end = above.Length;
+        while (end > 0)
+        {
+            var start = above[..(end - 1)].LastIndexOf('\n') + 1;
+            var line = above[start..end].Trim();
+            if (!line.IsEmpty)
+            {
+                var n = line.CommonPrefixLength(previous);
+                if (n > shared && !next.IsEmpty)
+                {
+                    shared = n;
+                    best = (next.ToString(), line.ToString());
+                }
+
+                next = line;
+            }
+
+            end = start - 1;
+        }
+
+        return best;
+    }
+
+    private void AddSnippet(ReadOnlySpan<char> lead, string previous, ReadOnlySpan<char> between, ReadOnlySpan<char> indent, string line, string caretPrevious)
+    {
+        // The line break after the line votes for ending the line where the retrieved line ends.
+        var head = string.Concat(lead, previous);
+        var text = string.Concat(head, between, indent, line) + "\n";
+        var start = _snippetIds.Count;
+        var lineBreak = -1;
+        _snippetSpans.Clear();
+        CodeTokenizer.Tokenize(text, 0, _snippetSpans);
+        foreach (var (s, length) in _snippetSpans)
+        {
+            if (lineBreak < 0 && s >= head.Length)
+            {
+                lineBreak = _snippetIds.Count;
+            }
+
+            _snippetIds.Add(Vocabulary.Find(text.AsSpan(s, length)));
+        }
+
+        // Tokens of the retrieved previous line that agree, from its start, with the caret's previous line.
+        var agreed = previous.AsSpan().CommonPrefixLength(caretPrevious);
+        agreed = 2 * agreed >= caretPrevious.Length ? agreed : 0; // a shared start of a few characters says little
+        var shared = 0;
+        _snippetSpans.Clear();
+        CodeTokenizer.Tokenize(previous, 0, _snippetSpans);
+        foreach (var (s, length) in _snippetSpans)
+        {
+            if (s + length <= agreed)
+            {
+                shared++;
+            }
+        }
+
+        _snippetRanges.Add((start, _snippetIds.Count, lineBreak, shared));
+    }
+
+    // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
+    // more the longer the match; the places that match share it by their votes.
+    private double CopyWeight()
+    {
+        if (_copy.Votes == 0)
+        {
+            return 0;
+        }
+
+        var length = _copy.MatchLength;
+        return Math.Max(0, length - 2) / (Math.Max(0, length - 2) + CopyHalfWeightLength);
+    }
+
+    // True (and the repetition removed) when the emitted tokens end with a phrase of at least three tokens that
+    // repeats the phrase just before it, the second copy made only of emitted tokens.
+    private bool RepeatsPhrase(int historyStart)
+    {
+        var emitted = _history.Count - historyStart;
+        var all = CollectionsMarshal.AsSpan(_history);
+        for (var k = 3; k <= emitted && 2 * k <= all.Length; k++)
+        {
+            if (all[^k..].SequenceEqual(all[^(2 * k)..^k]) && IsPhrase(all[^k..]))
+            {
+                // The repetition goes; when it spans lines, what of it completes the line it starts on stays (a call
+                // finished, then the lines above all over again).
+                var keep = 0;
+                while (keep < k && !CodeTokenizer.IsNewline(Vocabulary.TextOf(all[^(k - keep)])))
+                {
+                    keep++;
+                }
+
+                Drop(keep > 0 && keep < k ? k - keep : k);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A phrase has a name in it, or spans lines ("x=None, x=None" repeats; ", \", \"" and "(op, 16), 16)" do not).
+    private bool IsPhrase(ReadOnlySpan<int> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            var text = Vocabulary.TextOf(token);
+            if ((text.Length > 0 && CodeTokenizer.IsIdentifierStart(text[0])) || CodeTokenizer.IsNewline(text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // True (the line emitted since lineStartText removed) when the line being finished equals the line before it.
+    private bool RepeatsPreviousLine(ReadOnlySpan<char> prefix, int lineStartText)
+    {
+        var tail = string.Concat(prefix[Math.Max(0, prefix.Length - 1024)..], _text.ToString());
+        var end = tail.Length;
+        var start = tail.LastIndexOf('\n', end - 1) + 1;
+        if (start <= 0)
+        {
+            return false;
+        }
+
+        var line = tail.AsSpan(start, end - start).Trim();
+        var previousStart = start >= 2 ? tail.LastIndexOf('\n', start - 2) + 1 : 0;
+        var previous = tail.AsSpan(previousStart, start - 1 - previousStart).Trim();
+        if (!line.SequenceEqual(previous) || CodeTokenizer.Split(line.ToString()).Count(t => !string.IsNullOrWhiteSpace(t)) < 3)
+        {
+            return false; // "}" after "}" or "end" after "end" is how blocks close
+        }
+
+        var tokens = 0;
+        while (tokens < _tokenEnds.Count && _tokenEnds[^(tokens + 1)] > lineStartText)
+        {
+            tokens++;
+        }
+
+        Drop(tokens);
+        return true;
+    }
+
+    // Removes the last n emitted tokens.
+    private void Drop(int n)
+    {
+        for (var j = 0; j < n && _logprobs.Count > 0; j++)
+        {
+            _tokenEnds.RemoveAt(_tokenEnds.Count - 1);
+            _logprobs.RemoveAt(_logprobs.Count - 1);
+            _history.RemoveAt(_history.Count - 1);
+        }
+
+        _text.Length = _tokenEnds.Count == 0 ? 0 : _tokenEnds[^1];
+    }
+
+    private int FirstLineLength()
+    {
+        for (var j = 0; j < _text.Length; j++)
+        {
+            if (_text[j] is '\n' or '\r')
+            {
+                return j;
+            }
+        }
+
+        return _text.Length;
+    }
+
+    private double FirstCharsProbability()
+    {
+        var logp = 0.0;
+        for (var j = 0; j < _logprobs.Count; j++)
+        {
+            logp += _logprobs[j];
+            if (_tokenEnds[j] >= FirstChars)
+            {
+                break;
+            }
+        }
+
+        return _logprobs.Count == 0 ? 0 : Math.Exp(logp);
+    }
+
+    private bool ExtendPartial(ReadOnlySpan<char> partial, ref double carry)
     {
         Hash(CollectionsMarshal.AsSpan(_history), _hashes);
         LoadEntries();
-        var total = 0.0;
-        var best = -1;
-        var bestP = 0.0;
+        _partialCandidates.Clear();
         var scanned = 0;
         foreach (var w in Vocabulary.StartingWith(partial[0]))
         {
@@ -501,21 +801,54 @@ internal sealed class NGramModel
                 break;
             }
 
-            if (!Vocabulary.TextOf(w).AsSpan().StartsWith(partial, StringComparison.Ordinal))
+            if (Vocabulary.TextOf(w).AsSpan().StartsWith(partial, StringComparison.Ordinal))
             {
-                continue;
+                _partialCandidates.Add(w);
             }
+        }
 
-            var pw = Probability(w);
-            total += pw;
-            if (pw > bestP)
+        foreach (var w in _copy.NextVotes.Keys)
+        {
+            if (Vocabulary.TextOf(w).AsSpan().StartsWith(partial, StringComparison.Ordinal))
+            {
+                _partialCandidates.Add(w);
+            }
+        }
+
+        _copy.CountNearby(_partialCandidates, _nearby);
+        double ngramTotal = 0, copyTotal = 0, nearbyTotal = 0;
+        foreach (var w in _partialCandidates)
+        {
+            ngramTotal += Probability(w);
+            copyTotal += _copy.Probability(w);
+            nearbyTotal += _nearby.GetValueOrDefault(w);
+        }
+
+        if (_partialCandidates.Count == 0 || ngramTotal <= 0)
+        {
+            // A word the model has never seen: it is complete as typed (nothing known extends it).
+            _history.Add(Vocabulary.Find(partial));
+            return true;
+        }
+
+        var copyShare = copyTotal > 0 ? CopyWeight() : 0;
+        var nearbyShare = nearbyTotal > 0 ? NearbyWeight * (1 - copyShare) : 0;
+        var ngramShare = 1 - copyShare - nearbyShare;
+        var best = -1;
+        var bestP = 0.0;
+        foreach (var w in _partialCandidates)
+        {
+            var pw = (ngramShare * Probability(w) / ngramTotal)
+                + (copyShare > 0 ? copyShare * _copy.Probability(w) / copyTotal : 0)
+                + (nearbyShare > 0 ? nearbyShare * _nearby.GetValueOrDefault(w) / nearbyTotal : 0);
+            if (pw > bestP || (pw == bestP && w < best))
             {
                 bestP = pw;
                 best = w;
             }
         }
 
-        if (best < 0 || bestP / total < minProbability)
+        if (best < 0)
         {
             return false;
         }
@@ -524,12 +857,13 @@ internal sealed class NGramModel
         _history.Add(best);
         if (text.Length == partial.Length)
         {
-            carry = Math.Log(bestP / total); // the typed word is complete: continue after it
+            carry = Math.Log(bestP); // the typed word is complete: continue after it
             return true;
         }
 
         _text.Append(text.AsSpan(partial.Length));
-        _logprobs.Add(Math.Log(bestP / total));
+        _tokenEnds.Add(_text.Length);
+        _logprobs.Add(Math.Log(bestP));
         return true;
     }
 
@@ -554,6 +888,28 @@ internal sealed class NGramModel
                 }
             }
         }
+
+        // A context never seen (a new word just typed): the tokens that follow the most different contexts.
+        if (_candidates.Count == 0)
+        {
+            foreach (var w in TopUnigrams())
+            {
+                _seen.Add(w);
+                _candidates.Add(w);
+            }
+        }
+    }
+
+    // Recomputed when the tables have changed by more than a few thousand counts since (a scan of the vocabulary).
+    private int[] TopUnigrams()
+    {
+        if (_topUnigrams.Length == 0 || _changes - _topUnigramsAt > 4096)
+        {
+            _topUnigrams = [.. _grams[0].Values.OrderByDescending(g => g.Count).Take(EnoughCandidates).Select(g => g.Word)];
+            _topUnigramsAt = _changes;
+        }
+
+        return _topUnigrams;
     }
 
     // ---------------------------------------------------------------- hashing
@@ -568,6 +924,7 @@ internal sealed class NGramModel
             hashes[j] = Mix(hashes[j - 1], token);
         }
     }
+
 
     private static ulong GramKey(ulong context, int word) => Mix(context ^ 0x9E3779B97F4A7C15UL, word);
 

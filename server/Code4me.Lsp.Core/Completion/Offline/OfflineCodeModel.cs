@@ -101,6 +101,7 @@ public sealed class OfflineCodeModel
         lock (model)
         {
             model.AddDocument(scratch, text);
+            model.Lines.Add(text);
         }
 
         EnforceCap();
@@ -137,7 +138,7 @@ public sealed class OfflineCodeModel
             {
                 entries += model.Entries;
                 vocabulary += model.Vocabulary.RealCount;
-                bytes += model.ApproximateBytes;
+                bytes += model.ApproximateBytes + model.Lines.ApproximateBytes;
             }
         }
 
@@ -149,19 +150,109 @@ public sealed class OfflineCodeModel
         return new OfflineModelMemory(models.Length, entries, vocabulary, documents.Length, bytes, Volatile.Read(ref _prunings));
     }
 
-    /// <summary>Greedy completion at the end of <paramref name="prefix"/>.</summary>
-    internal RawGeneration Generate(string languageId, string prefix, bool multiLine)
+    /// <summary>Greedy completion at the end of <paramref name="prefix"/>, without a document of its own.</summary>
+    internal RawGeneration Generate(string languageId, string prefix, bool multiLine) => Generate("", languageId, prefix, multiLine);
+
+    /// <summary>
+    /// Greedy completion at the end of <paramref name="prefix"/> in the document <paramref name="documentKey"/>: the n-gram
+    /// tables mixed with copying from the document itself. What the caret's line holds from the caret on (the word being
+    /// typed included) is taken out of the tables for the decode and is never copied. Nothing is offered when the model's
+    /// probability that the first characters are right is under <see cref="OfflineModelOptions.MinConfidence"/>.
+    /// </summary>
+    internal RawGeneration Generate(string documentKey, string languageId, string prefix, bool multiLine, int prefixOffset = 0)
     {
-        if (!TryGetModel(Normalize(languageId), out var model))
+        var (generation, confidence) = GenerateWithConfidence(documentKey, languageId, prefix, multiLine, prefixOffset);
+        return confidence < _options.MinConfidence ? new RawGeneration("", [], CompletionTokens: 0) : generation;
+    }
+
+    /// <summary>The generation before the confidence threshold, and the model's probability that its first characters are right.</summary>
+    internal (RawGeneration Generation, double Confidence) GenerateWithConfidence(string documentKey, string languageId, string prefix, bool multiLine, int prefixOffset = 0)
+    {
+        var language = Normalize(languageId);
+        if (!TryGetModel(language, out var model))
         {
-            return new RawGeneration("", []);
+            return (new RawGeneration("", []), 0);
+        }
+
+        TrackedDocument? document;
+        lock (_gate)
+        {
+            _documents.TryGetValue(documentKey, out document);
+        }
+
+        if (document is not null && document.LanguageId != language)
+        {
+            document = null;
         }
 
         var settings = new DecodeSettings(multiLine, _options.MaxTokens, _options.MaxLines, _options.MinTokenProbability);
+        RawGeneration generation;
+        double confidence;
         lock (model)
         {
-            return model.Generate(prefix, Math.Max(64, _options.MaxPrefixChars), settings);
+            var (from, to) = document is null ? (0, 0) : CaretTokens(document, prefix, prefixOffset);
+            if (from < to)
+            {
+                model.Exclude(document!, from, to);
+            }
+
+            try
+            {
+                generation = model.Generate(prefix, Math.Max(64, _options.MaxPrefixChars), settings, document?.Ids, from, to, out confidence);
+            }
+            finally
+            {
+                if (from < to)
+                {
+                    model.Restore(document!, from, to);
+                }
+            }
         }
+
+        return (generation, confidence);
+    }
+
+    // The tokens of the document from the start of the word at the caret to the end of the caret's line; (n, n) when the
+    // caret is not found in the document's last observed text (the copy component then reads all of it). The caret is
+    // looked for where the prefix says it is, then anywhere (the document may have been observed before the last edit).
+    private static (int From, int To) CaretTokens(TrackedDocument document, string prefix, int prefixOffset)
+    {
+        var text = document.Text;
+        var wordStart = prefix.Length;
+        while (wordStart > 0 && CodeTokenizer.IsIdentifierPart(prefix[wordStart - 1]))
+        {
+            wordStart--;
+        }
+
+        var anchor = prefix.AsSpan(Math.Max(0, wordStart - 256), Math.Min(wordStart, 256));
+        int at;
+        if (prefixOffset + wordStart <= text.Length && text.AsSpan(0, prefixOffset + wordStart).EndsWith(anchor))
+        {
+            at = prefixOffset + wordStart;
+        }
+        else
+        {
+            at = anchor.IsEmpty ? -1 : text.AsSpan().IndexOf(anchor);
+            at = at < 0 ? -1 : at + anchor.Length;
+        }
+
+        var ids = document.Ids;
+        if (at < 0)
+        {
+            return (ids.Count, ids.Count);
+        }
+
+        var lineEnd = text.IndexOf('\n', at);
+        lineEnd = lineEnd < 0 ? text.Length : lineEnd;
+        var from = LowerBound(document.Starts, at);
+        var to = LowerBound(document.Starts, lineEnd);
+        return (from, to);
+    }
+
+    private static int LowerBound(List<int> sorted, int value)
+    {
+        var index = sorted.BinarySearch(value);
+        return index >= 0 ? index : ~index;
     }
 
     /// <summary>P(token | tokens of <paramref name="history"/>), and P(unknown | history); for tests.</summary>

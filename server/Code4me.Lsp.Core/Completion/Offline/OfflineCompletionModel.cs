@@ -8,6 +8,9 @@ internal sealed class OfflineCompletionModel(string name, OfflineCodeModel model
     public Task<RawGeneration> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         // CPU-bound: off the caller's thread (the dispatch thread, which must stay free for the next message).
-        return Task.Run(() => model.Generate(request.Context.LanguageId, request.Context.Prefix, request.MultiLine), cancellationToken);
+        return Task.Run(() => Generate(request), cancellationToken);
     }
+
+    /// <summary>The generation, on the caller's thread.</summary>
+    internal RawGeneration Generate(ModelRequest request) => model.Generate(request.Context.DocumentKey, request.Context.LanguageId, request.Context.Prefix, request.MultiLine, request.Context.PrefixOffset);
 }

@@ -44,6 +44,7 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
         {
             DocumentKey = document.Uri,
             Prefix = text.GetText(prefixStart, offset - prefixStart),
+            PrefixOffset = prefixStart,
             Suffix = text.GetText(offset, suffixLength),
             LanguageId = document.LanguageId,
             FilePath = ProtocolConversions.ToPath(document.Uri),
