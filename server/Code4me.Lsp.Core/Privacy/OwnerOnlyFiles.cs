@@ -13,17 +13,30 @@ public static class OwnerOnlyFiles
     /// <summary>rwx------ (0700).</summary>
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates <paramref name="path"/> (and missing parents) as 0700, or tightens it to 0700 if it exists.</summary>
-    public static void CreateDirectory(string path)
+    /// <summary>
+    /// Creates <paramref name="path"/> (and missing parents) as 0700. An existing directory is tightened to 0700 only when
+    /// it holds nothing but <paramref name="ownFiles"/> (a spool an earlier version created 0755): a directory the user
+    /// named that holds other things (their home, /tmp) is never changed.
+    /// </summary>
+    public static void CreateDirectory(string path, Func<string, bool> ownFiles)
     {
+        ArgumentNullException.ThrowIfNull(ownFiles);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
             return;
         }
 
-        Directory.CreateDirectory(path, DirectoryMode);
-        Tighten(path, DirectoryMode);
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, DirectoryMode);
+            return;
+        }
+
+        if (Directory.EnumerateFileSystemEntries(path).All(entry => ownFiles(Path.GetFileName(entry))))
+        {
+            Tighten(path, DirectoryMode);
+        }
     }
 
     /// <summary>Options for a new file created 0600.</summary>

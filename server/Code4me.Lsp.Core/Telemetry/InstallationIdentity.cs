@@ -73,7 +73,12 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
             File.Delete(Path);
         }
 
-        OwnerOnlyFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(directory))
+        {
+            OwnerOnlyFiles.CreateDirectory(directory, static _ => false);
+        }
+
         var candidate = Guid.NewGuid();
         var aside = $"{Path}.{Guid.NewGuid():N}.tmp";
         using (var stream = new FileStream(aside, OwnerOnlyFiles.Options(FileMode.Create, FileAccess.Write, FileShare.None)))

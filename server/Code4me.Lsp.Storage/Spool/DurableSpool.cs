@@ -28,6 +28,12 @@ internal sealed class DurableSpool : IDisposable
     private const string SegmentExtension = ".seg";
     private const string AckFile = "ack";
     private const string LockFile = "lock";
+
+    /// <summary>What a spool directory holds: segments, the acknowledgement, the lock, the installation id and the
+    /// directories of servers that ran beside another.</summary>
+    private static bool IsSpoolEntry(string name) =>
+        name.EndsWith(SegmentExtension, StringComparison.Ordinal) || name.StartsWith(AckFile, StringComparison.Ordinal)
+        || name is LockFile or "installation-id" || name.StartsWith("instance-", StringComparison.Ordinal);
     private static readonly byte[] s_magic = "C4MSPL01"u8.ToArray();
 
     private readonly string _directory;
@@ -136,7 +142,7 @@ internal sealed class DurableSpool : IDisposable
     /// </summary>
     public static DurableSpool? TryOpenExact(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts = null)
     {
-        OwnerOnlyFiles.CreateDirectory(directory);
+        OwnerOnlyFiles.CreateDirectory(directory, IsSpoolEntry);
         FileStream lockStream;
         try
         {
@@ -349,9 +355,12 @@ internal sealed class DurableSpool : IDisposable
     private void Recover()
     {
         File.Delete(Path.Combine(_directory, AckFile + ".tmp"));
-        foreach (var file in System.IO.Directory.EnumerateFiles(_directory))
+        // Spooled by a version that left them readable by everyone. Only the spool's own files: the directory may be one
+        // the user named that holds other things.
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory)
+            .Where(f => f.EndsWith(SegmentExtension, StringComparison.Ordinal) || Path.GetFileName(f) is AckFile or LockFile))
         {
-            OwnerOnlyFiles.TightenFile(file);   // spooled by a version that left them readable by everyone
+            OwnerOnlyFiles.TightenFile(file);
         }
 
         _ackedSequence = ReadAck();

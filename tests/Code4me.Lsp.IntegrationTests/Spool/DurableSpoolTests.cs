@@ -52,6 +52,30 @@ public sealed class DurableSpoolTests(ITestOutputHelper output) : SpoolTestBase(
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Open_InADirectoryThatHoldsOtherThings_LeavesTheDirectoryAndTheirModesAlone()
+    {
+        // A user may name a directory of their own (their home, /tmp): only the spool's files become owner-only.
+        const UnixFileMode Shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        var theirs = Path.Combine(Dir.Path, "notes.txt");
+        File.WriteAllText(theirs, "mine");
+        File.SetUnixFileMode(theirs, Readable);
+        File.SetUnixFileMode(Dir.Path, Shared);
+
+        using (var spool = Open())
+        {
+            spool.Append(Payloads(0, 1));
+        }
+
+        using var reopened = Open();
+        Assert.Equal(Shared, File.GetUnixFileMode(Dir.Path));
+        Assert.Equal(Readable, File.GetUnixFileMode(theirs));
+        Assert.All(Dir.Segments(), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+    }
+
+    [Fact]
     public void Open_TornTail_KeepsExactlyTheCompleteRecords()
     {
         using (var spool = Open())
