@@ -38,7 +38,7 @@ public sealed class MigratorTests
 
         Assert.Equal(0, down.ToVersion);
         Assert.Equal(s_catalog.Migrations.Reverse().Select(m => m.Version), down.Migrations.Select(m => m.Version));
-        Assert.Equal(["table schema_migrations"], empty.Where(line => line.StartsWith("table ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(empty, line => line.StartsWith("table ", StringComparison.Ordinal));   // schema_migrations too
         Assert.DoesNotContain(empty, line => line.StartsWith("function ", StringComparison.Ordinal));
         Assert.Equal(first, second);
     }
@@ -53,7 +53,11 @@ public sealed class MigratorTests
         var before = new Migrator(db.DataSource, new MigrationCatalog(s_catalog.Migrations.Take(version - 1)));
         var upTo = new Migrator(db.DataSource, new MigrationCatalog(s_catalog.Migrations.Take(version)));
 
-        await before.UpAsync(TimeoutToken.Create());
+        if (version > 1)
+        {
+            await before.UpAsync(TimeoutToken.Create());   // before the first migration: an empty database (down 0 removes schema_migrations too)
+        }
+
         var expected = await SchemaSnapshot.TakeAsync(db.DataSource);
         await upTo.UpAsync(TimeoutToken.Create());
         var applied = await SchemaSnapshot.TakeAsync(db.DataSource);

@@ -80,7 +80,8 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
         return RunLockedAsync(
             applied => [.. catalog.Migrations.Where(m => m.Version > targetVersion && applied.Any(a => a.Version == m.Version)).Reverse()],
             up: false,
-            cancellationToken);
+            cancellationToken,
+            removeBookkeeping: targetVersion == 0);
     }
 
     /// <summary>Reads the state of every migration without changing anything (no lock, no table created).</summary>
@@ -104,10 +105,12 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
         return new MigrationStatus(CurrentVersion(applied), catalog.LatestVersion, entries);
     }
 
+    // removeBookkeeping (down 0): once no migration is applied, schema_migrations goes too, so the database holds nothing of ours.
     private async Task<MigrationRun> RunLockedAsync(
         Func<IReadOnlyList<AppliedMigration>, IReadOnlyList<Migration>> plan,
         bool up,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool removeBookkeeping = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var notices = new List<string>();
@@ -131,6 +134,11 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
             var to = migrations.Count == 0 ? from
                 : up ? migrations[^1].Version
                 : migrations[^1].Version - 1;
+            if (removeBookkeeping && to == 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS schema_migrations", cancellationToken: cancellationToken));
+            }
+
             return new MigrationRun(from, to, migrations, notices);
         }
         finally
