@@ -357,8 +357,7 @@ internal sealed class DurableSpool : IDisposable
         File.Delete(Path.Combine(_directory, AckFile + ".tmp"));
         // Spooled by a version that left them readable by everyone. Only the spool's own files: the directory may be one
         // the user named that holds other things.
-        foreach (var file in System.IO.Directory.EnumerateFiles(_directory)
-            .Where(f => f.EndsWith(SegmentExtension, StringComparison.Ordinal) || Path.GetFileName(f) is AckFile or LockFile))
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory).Where(f => IsSpoolEntry(Path.GetFileName(f))))
         {
             OwnerOnlyFiles.TightenFile(file);
         }

@@ -70,23 +70,27 @@ internal static class KnownSettings
 
     private static Node Build()
     {
+        // Each options type under the section it is bound from (its own constant, so the two cannot drift apart).
         var root = new Node();
-        Add(root, "Server", typeof(ServerOptions));
-        Add(root, "Logging", typeof(LoggingOptions));
-        Add(root, "Limits", typeof(LimitsOptions));
-        Add(root, "Completion", typeof(CompletionOptions));
-        Add(root, "Telemetry", typeof(TelemetryOptions));
-        Add(root.Child("Telemetry"), "Consent", typeof(ConsentOptions));
-        Add(root.Child("Telemetry"), "Spool", typeof(SpoolOptions));
-        Add(root, "Secrets", typeof(SecretOptions));
-        Add(root, "Chat", typeof(ChatOptions));
-        root.Child("Database").Child("ConnectionString");
-        root.Child("Database").Child("AuthToken");
+        Add(root, ServerOptions.Section, typeof(ServerOptions));
+        Add(root, LoggingOptions.Section, typeof(LoggingOptions));
+        Add(root, LimitsOptions.Section, typeof(LimitsOptions));
+        Add(root, CompletionOptions.SectionName, typeof(CompletionOptions));
+        Add(root, TelemetryOptions.Section, typeof(TelemetryOptions));
+        Add(root, ConsentOptions.Section, typeof(ConsentOptions));
+        Add(root, SpoolOptions.Section, typeof(SpoolOptions));
+        Add(root, SecretOptions.Section, typeof(SecretOptions));
+        Add(root, ChatOptions.SectionName, typeof(ChatOptions));
+        At(root, SpoolServiceCollectionExtensions.DatabaseKey);
+        At(root, SpoolServiceCollectionExtensions.AuthTokenKey);
         return root;
     }
 
-    private static void Add(Node parent, string name, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
-        Describe(parent.Child(name), type);
+    /// <summary>The node of <paramref name="key"/> (<c>Code4me:A:B</c>) below the root, made where missing.</summary>
+    private static Node At(Node root, string key) => key.Split(':').Skip(1).Aggregate(root, (node, name) => node.Child(name));
+
+    private static void Add(Node root, string section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
+        Describe(At(root, section), type);
 
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are bound by the configuration binder, which keeps their public properties.")]
     private static void Describe(Node node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
