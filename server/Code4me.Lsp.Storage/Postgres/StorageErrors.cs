@@ -5,8 +5,8 @@ using Npgsql;
 namespace Code4me.Lsp.Storage.Postgres;
 
 /// <summary>
-/// Turns the failures a person can fix (no database, wrong credentials, refused connection, newer
-/// schema, edited migration, constraint violations) into one clear sentence, never a stack trace.
+/// Turns the failures a person can fix (no database, wrong credentials, refused connection, a schema
+/// not migrated, newer schema, edited migration, constraint violations) into one clear sentence, never a stack trace.
 /// Returns null for anything unexpected. Messages never contain the password.
 /// </summary>
 internal static class StorageErrors
@@ -53,6 +53,8 @@ internal static class StorageErrors
                 $"Could not log in to {target.Server} as \"{target.User}\": {e.MessageText}. Check the user and password in --database or CODE4ME_DATABASE_URL.",
             PostgresErrorCodes.InsufficientPrivilege =>
                 $"Permission denied: {e.MessageText}. This needs a role with more rights (migrations run as the database owner, not as code4me_writer or code4me_analyst).",
+            PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.UndefinedColumn =>
+                $"The database \"{target.Database}\" on {target.Server} has no Code4me schema, or an older one ({e.MessageText}): run `code4me-lsp migrate up` as its owner.",
             PostgresErrorCodes.CannotConnectNow =>
                 $"PostgreSQL at {target.Server} is starting up or shutting down; try again in a moment.",
             _ when sqlState.StartsWith("23", StringComparison.Ordinal) =>

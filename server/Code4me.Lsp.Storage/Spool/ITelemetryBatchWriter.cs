@@ -9,4 +9,7 @@ namespace Code4me.Lsp.Storage.Spool;
 public interface ITelemetryBatchWriter
 {
     Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>A failure of <see cref="WriteAsync"/> in one sentence a user can act on, for the one warning of an outage.</summary>
+    string DescribeFailure(Exception exception) => exception.Message;
 }

@@ -29,13 +29,19 @@ internal static partial class SpoolLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Telemetry spool record {Sequence} cannot be read as an event ({Reason}); skipped.")]
     public static partial void Undecodable(ILogger logger, long sequence, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a telemetry batch failed (attempt {Attempt}); retrying in {Delay}. It stays in the spool.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The research database is unavailable: {Reason} Telemetry stays in the spool and is retried (said once per outage; each attempt at Debug).")]
+    public static partial void OutageStarted(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The research database is reachable again after {Duration}; uploading the spooled telemetry.")]
+    public static partial void OutageEnded(ILogger logger, TimeSpan duration);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Writing a telemetry batch failed (attempt {Attempt}); retrying in {Delay}. It stays in the spool.")]
     public static partial void WriteRetry(ILogger logger, Exception? exception, int attempt, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry writer circuit opened for {Duration}: the database keeps failing; events keep going to the spool.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Telemetry writer circuit opened for {Duration}: the database keeps failing; events keep going to the spool.")]
     public static partial void CircuitOpened(ILogger logger, TimeSpan duration);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Telemetry writer circuit closed: the database is back.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Telemetry writer circuit closed.")]
     public static partial void CircuitClosed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The telemetry spool {Directory} could not be opened; this session's telemetry is not recorded (completions are not affected).")]

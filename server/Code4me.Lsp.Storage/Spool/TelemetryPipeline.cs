@@ -42,6 +42,9 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
     private bool _queueFullLogged;
     private volatile bool _waitingForConsent;
 
+    /// <summary>When the current database outage began (a <see cref="TimeProvider"/> timestamp); null while writes succeed. Write loop only.</summary>
+    private long? _outageSince;
+
     public TelemetryPipeline(
         IOptions<SpoolOptions> options,
         IEnumerable<ITelemetryBatchWriter> writers,
@@ -276,7 +279,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
             _waitingForConsent = false;
 
             // Built here, off the start path: Polly validates its options by reflection (~20 ms on a cold start).
-            var resilience = BuildResilience();
+            var resilience = BuildResilience(writer);
             var after = spool.AcknowledgedSequence;
             var waitingLogged = false;
             while (!cancellationToken.IsCancellationRequested)
@@ -313,6 +316,12 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 if (records.Count > 0)
                 {
                     await resilience.ExecuteAsync(static (state, ct) => new ValueTask(state.writer.WriteAsync(state.records, ct)), (writer, records), cancellationToken);
+                    if (_outageSince is { } since)
+                    {
+                        _outageSince = null;
+                        var lasted = _time.GetElapsedTime(since);
+                        SpoolLog.OutageEnded(_logger, lasted);
+                    }
                 }
 
                 if (through > 0)
@@ -473,7 +482,7 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
         return e;
     }
 
-    private ResiliencePipeline BuildResilience()
+    private ResiliencePipeline BuildResilience(ITelemetryBatchWriter writer)
     {
         static ValueTask<bool> Handle(Outcome<object> outcome, ResilienceContext context) =>
             ValueTask.FromResult(outcome.Exception is not null && !context.CancellationToken.IsCancellationRequested);
@@ -489,6 +498,14 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 MaxDelay = TimeSpan.FromMilliseconds(_options.RetryMaxDelayMs),
                 OnRetry = args =>
                 {
+                    if (_outageSince is null && args.Outcome.Exception is { } failure)
+                    {
+                        // One warning per outage, its reason in one sentence; every attempt, with its exception, at Debug.
+                        _outageSince = _time.GetTimestamp();
+                        var reason = EndSentence(writer.DescribeFailure(failure));
+                        SpoolLog.OutageStarted(_logger, reason);
+                    }
+
                     SpoolLog.WriteRetry(_logger, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
@@ -512,6 +529,12 @@ internal sealed class TelemetryPipeline : IHostedService, ITelemetrySink, IAsync
                 },
             })
             .Build();
+    }
+
+    private static string EndSentence(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.EndsWith('.') ? line : line + ".";
     }
 
     private void Progress() => _progress.Fire();

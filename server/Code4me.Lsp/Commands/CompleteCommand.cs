@@ -16,15 +16,19 @@ namespace Code4me.Lsp.Commands;
 /// </summary>
 internal static class CompleteCommand
 {
-    public static Command Create(CliContext context)
+    /// <summary>The file or the workspace folder is missing or unreadable as text.</summary>
+    private const int FileFailure = 1;
+
+    /// <summary>No model offered anything at that position.</summary>
+    private const int NoSuggestion = 3;
+
+    public static Command Create(GlobalOptions global, CliContext context)
     {
         var location = new Argument<string>("location") { Description = "FILE:LINE:COL, 1-based (e.g. src/app.py:12:8)." };
         var workspace = new Option<string?>("--workspace") { Description = "Folder the offline model learns from first (default: the file's folder)." };
-        var config = new Option<string[]>("--config", "-c") { Description = "A setting as Key=Value (repeatable)." };
         var command = new Command("complete", "Print the inline completion the server would offer at FILE:LINE:COL.") { location, workspace };
-        command.Options.Add(config);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(location)!, parseResult.GetValue(workspace), parseResult.GetValue(config) ?? [], context, cancellationToken));
+            parseResult.GetValue(location)!, parseResult.GetValue(workspace), global.ConfigOverrides(parseResult), context, cancellationToken));
         return command;
     }
 
@@ -33,16 +37,31 @@ internal static class CompleteCommand
         if (!TryParse(location, out var path, out var line, out var column))
         {
             await context.Error.WriteLineAsync($"code4me-lsp complete: '{location}' is not FILE:LINE:COL with 1-based numbers (e.g. src/app.py:12:8).");
-            return 2;
+            return Cli.Usage;
         }
 
         if (!File.Exists(path))
         {
-            await context.Error.WriteLineAsync($"code4me-lsp complete: no such file: {path}");
-            return 1;
+            await context.Error.WriteLineAsync(Directory.Exists(path)
+                ? $"code4me-lsp complete: {path} is a folder; give a file, e.g. {Path.Combine(path, "main.py")}:1:1."
+                : $"code4me-lsp complete: no such file: {path}");
+            return FileFailure;
         }
 
-        var builder = LanguageServerBuilder.Create(new LanguageServerTransport(Stream.Null, Stream.Null), [.. config, "Code4me:Logging:Level=Warning"]);
+        if (workspace is not null && !Directory.Exists(workspace))
+        {
+            await context.Error.WriteLineAsync($"code4me-lsp complete: no such folder for --workspace: {workspace}");
+            return FileFailure;
+        }
+
+        var text = await ReadTextAsync(path, cancellationToken);
+        if (text is null)
+        {
+            await context.Error.WriteLineAsync($"code4me-lsp complete: {path} is not a text file (it holds NUL bytes).");
+            return FileFailure;
+        }
+
+        var builder = LanguageServerBuilder.Create(new LanguageServerTransport(Stream.Null, Stream.Null), ["Code4me:Logging:Level=Warning", .. config]);
         // A one-off suggestion on the command line is not a study session: it records no telemetry.
         builder.Services.AddSingleton<ITelemetrySink, DiscardingTelemetrySink>();
         await using var services = builder.Services.BuildServiceProvider();
@@ -52,19 +71,19 @@ internal static class CompleteCommand
 
         await services.GetRequiredService<WorkspaceIndexer>().IndexAsync([Path.GetFullPath(workspace ?? Path.GetDirectoryName(fullPath)!)], progress: null, cancellationToken);
         var documents = services.GetRequiredService<DocumentStore>();
-        documents.Open(uri, languageId, 1, await File.ReadAllTextAsync(fullPath, cancellationToken));
+        documents.Open(uri, languageId, 1, text);
         var document = documents.Get(uri);
         if (line > document.Text.LineCount)
         {
             await context.Error.WriteLineAsync($"code4me-lsp complete: line {line} is past the end of {path}, which has {document.Text.LineCount} line(s).");
-            return 2;
+            return Cli.Usage;
         }
 
         var lineLength = document.Text.GetLineEnd(line - 1) - document.Text.GetLineStart(line - 1);
         if (column > lineLength + 1)
         {
             await context.Error.WriteLineAsync($"code4me-lsp complete: column {column} is past the end of line {line} of {path}, which has {lineLength} character(s) (the last column is {lineLength + 1}).");
-            return 2;
+            return Cli.Usage;
         }
 
         var offset = document.GetOffset(line - 1, column - 1, PositionEncoding.Utf16);
@@ -81,13 +100,29 @@ internal static class CompleteCommand
         if (outcome.Chosen is not { IsUsable: true } chosen)
         {
             await context.Error.WriteLineAsync("code4me-lsp complete: no suggestion at that position.");
-            return 3;
+            return NoSuggestion;
         }
 
         await context.Out.WriteAsync(chosen.Completion);
         await context.Out.WriteLineAsync();
         return 0;
     }
+
+    /// <summary>The file as text (UTF-8, or what its byte order mark says), or null when it is binary: it holds NUL bytes (git's test).</summary>
+    private static async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        if (bytes.AsSpan().Contains((byte)0) && !HasUtf16ByteOrderMark(bytes))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private static bool HasUtf16ByteOrderMark(byte[] bytes) =>
+        bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF));
 
     private static bool TryParse(string location, out string path, out int line, out int column)
     {

@@ -11,7 +11,7 @@ namespace Code4me.Lsp.Commands;
 /// </summary>
 internal static class DataCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(GlobalOptions global, CliContext context)
     {
         var database = DatabaseCommandRunner.DatabaseOption();
         var user = new Option<string?>("--user") { Description = "The user's id or e-mail address." };
@@ -24,7 +24,7 @@ internal static class DataCommand
         export.Options.Add(user);
         export.Options.Add(installation);
         export.Validators.Add(result => OneSubject(result, user, installation));
-        export.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        export.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var repository = new UserDataRepository(dataSource);
             if (parseResult.GetValue(installation) is { } installationId)
@@ -51,7 +51,7 @@ internal static class DataCommand
                 result.AddError("--keep-anonymised applies to --user only: an installation's data is already anonymous.");
             }
         });
-        delete.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        delete.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var repository = new UserDataRepository(dataSource);
             if (parseResult.GetValue(installation) is { } installationId)
@@ -73,7 +73,7 @@ internal static class DataCommand
         var olderThan = new Option<string>("--older-than") { Description = "Age of the queries to delete: Nd (days) or Nh (hours), e.g. 90d.", Required = true };
         var purge = new Command("purge", "Delete every query older than an age (retention), with its context and telemetry.");
         purge.Options.Add(olderThan);
-        purge.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, parseResult.GetValue(database), async (dataSource, ct) =>
+        purge.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var age = ParseAge(parseResult.GetValue(olderThan)!);
             var queries = await new UserDataRepository(dataSource).PurgeAsync(age, DateTimeOffset.UtcNow, ct);

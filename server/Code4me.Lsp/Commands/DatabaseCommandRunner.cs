@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Storage;
+using Code4me.Lsp.Storage.Spool;
 using Code4me.Lsp.Storage.Postgres;
 using Code4me.Lsp.Storage.Postgres.Migrations;
 using Npgsql;
@@ -16,17 +18,23 @@ internal static class DatabaseCommandRunner
 
     public static Option<string?> DatabaseOption() => new("--database")
     {
-        Description = $"An Npgsql connection string or a postgres://user:password@host:port/db URL (default: ${Code4meStorageOptions.DatabaseEnvironmentVariable}).",
+        Description = $"An Npgsql connection string or a postgres://user:password@host:port/db URL (default: ${Code4meStorageOptions.DatabaseEnvironmentVariable}, else {SpoolServiceCollectionExtensions.DatabaseKey}).",
         Recursive = true,
     };
 
+    /// <summary>Runs <paramref name="action"/> on the database of <paramref name="database"/>, else of the settings (<see cref="SettingsSources.Database"/>).</summary>
     public static async Task<int> RunAsync(
-        CliContext context, string? databaseOption, Func<NpgsqlDataSource, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+        CliContext context,
+        GlobalOptions global,
+        ParseResult parseResult,
+        Option<string?> database,
+        Func<NpgsqlDataSource, CancellationToken, Task<int>> action,
+        CancellationToken cancellationToken)
     {
-        var setting = databaseOption ?? Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(setting))
+        var setting = SettingsSources.Database(global.Settings(parseResult), parseResult.GetValue(database));
+        if (setting is null)
         {
-            await context.Error.WriteLineAsync($"No database given: pass --database or set {Code4meStorageOptions.DatabaseEnvironmentVariable}.");
+            await context.Error.WriteLineAsync(SettingsSources.NoDatabase);
             return Failure;
         }
 

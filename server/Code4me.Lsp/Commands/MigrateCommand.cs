@@ -11,23 +11,23 @@ namespace Code4me.Lsp.Commands;
 /// </summary>
 internal static class MigrateCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(GlobalOptions global, CliContext context)
     {
         var database = DatabaseCommandRunner.DatabaseOption();
 
         var up = new Command("up", "Apply every pending migration.");
         up.SetAction((parseResult, cancellationToken) =>
-            RunAsync(context, parseResult.GetValue(database), (migrator, ct) => UpAsync(context, migrator, ct), cancellationToken));
+            RunAsync(context, global, parseResult, database, (migrator, ct) => UpAsync(context, migrator, ct), cancellationToken));
 
         var version = new Argument<int>("version") { Description = "The version to go back to; 0 removes everything." };
         var down = new Command("down", "Revert applied migrations down to a version.");
         down.Arguments.Add(version);
         down.SetAction((parseResult, cancellationToken) =>
-            RunAsync(context, parseResult.GetValue(database), (migrator, ct) => DownAsync(context, migrator, parseResult.GetValue(version), ct), cancellationToken));
+            RunAsync(context, global, parseResult, database, (migrator, ct) => DownAsync(context, migrator, parseResult.GetValue(version), ct), cancellationToken));
 
         var status = new Command("status", "Show which migrations are applied.");
         status.SetAction((parseResult, cancellationToken) =>
-            RunAsync(context, parseResult.GetValue(database), (migrator, ct) => StatusAsync(context, migrator, ct), cancellationToken));
+            RunAsync(context, global, parseResult, database, (migrator, ct) => StatusAsync(context, migrator, ct), cancellationToken));
 
         var migrate = new Command("migrate", "Apply, revert or show the PostgreSQL schema migrations.");
         migrate.Options.Add(database);
@@ -38,9 +38,14 @@ internal static class MigrateCommand
     }
 
     private static Task<int> RunAsync(
-        CliContext context, string? databaseOption, Func<Migrator, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
+        CliContext context,
+        GlobalOptions global,
+        ParseResult parseResult,
+        Option<string?> database,
+        Func<Migrator, CancellationToken, Task<int>> action,
+        CancellationToken cancellationToken) =>
         DatabaseCommandRunner.RunAsync(
-            context, databaseOption, (dataSource, ct) => action(new Migrator(dataSource, MigrationCatalog.Embedded), ct), cancellationToken);
+            context, global, parseResult, database, (dataSource, ct) => action(new Migrator(dataSource, MigrationCatalog.Embedded), ct), cancellationToken);
 
     private static async Task<int> UpAsync(CliContext context, Migrator migrator, CancellationToken cancellationToken)
     {

@@ -8,18 +8,12 @@ namespace Code4me.Lsp.Commands;
 /// <summary>The default action: serve the Language Server Protocol over stdio.</summary>
 internal static class ServeCommand
 {
-    public static void Configure(RootCommand root, CliContext context)
+    public static void Configure(RootCommand root, GlobalOptions global, CliContext context)
     {
         var stdio = new Option<bool>("--stdio") { Description = "Serve LSP over stdin/stdout (the default)." };
-        var config = new Option<string[]>("--config", "-c")
-        {
-            Description = "A setting as Key=Value, e.g. Code4me:Logging:Level=Debug (repeatable).",
-            AllowMultipleArgumentsPerToken = false,
-        };
         root.Options.Add(stdio);
-        root.Options.Add(config);
         root.SetAction((parseResult, cancellationToken) =>
-            RunAsync(new LanguageServerTransport(context.Input, context.Output), parseResult.GetValue(config) ?? [], context.Error, cancellationToken));
+            RunAsync(new LanguageServerTransport(context.Input, context.Output), global.ConfigOverrides(parseResult), context.Error, cancellationToken));
     }
 
     /// <summary>Runs the server until the session ends; returns the process exit code.</summary>
@@ -40,7 +34,7 @@ internal static class ServeCommand
             configureServices?.Invoke(builder.Services);
             host = builder.Build();
         }
-        catch (ArgumentException e)
+        catch (InvalidSettingException e)
         {
             await error.WriteLineAsync($"code4me-lsp: {e.Message}");
             return 2;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres;
 using Code4me.Lsp.Storage.Postgres.Reference;
@@ -17,8 +18,8 @@ namespace Code4me.Lsp.Commands;
 /// <c>code4me-lsp telemetry flush [--database …] [--spool DIR]</c> uploads the local telemetry spool to PostgreSQL
 /// (e.g. one written while no database was configured); <c>telemetry status [--spool DIR]</c> shows what it holds
 /// and this installation's anonymous id.
-/// The spool directory and the database default to the server's settings (<c>appsettings.json</c> beside the
-/// executable, <c>Code4me__…</c> environment variables, <c>CODE4ME_DATABASE_URL</c>). A spool held by a running
+/// The spool directory and the database default to the server's settings (<see cref="SettingsSources"/>:
+/// <c>appsettings.json</c>, the environment, <c>--config</c>). A spool held by a running
 /// server is left alone: that server uploads it. Any failure exits non-zero with one sentence on stderr, and what
 /// was not uploaded stays in the spool.
 /// </summary>
@@ -26,7 +27,7 @@ internal static class TelemetryCommand
 {
     private const int Failure = 1;
 
-    public static Command Create(CliContext context)
+    public static Command Create(GlobalOptions global, CliContext context)
     {
         var spoolOption = new Option<string?>("--spool")
         {
@@ -41,10 +42,10 @@ internal static class TelemetryCommand
         var flush = new Command("flush", "Upload every spooled telemetry event to PostgreSQL.");
         flush.Options.Add(database);
         flush.SetAction((parseResult, cancellationToken) =>
-            FlushAsync(context, parseResult.GetValue(database), parseResult.GetValue(spoolOption), cancellationToken));
+            FlushAsync(context, global.Settings(parseResult), parseResult.GetValue(database), parseResult.GetValue(spoolOption), cancellationToken));
 
         var status = new Command("status", "Show how many telemetry events wait in the spool, and its size.");
-        status.SetAction((parseResult, _) => StatusAsync(context, parseResult.GetValue(spoolOption)));
+        status.SetAction((parseResult, _) => StatusAsync(context, global.Settings(parseResult), parseResult.GetValue(spoolOption)));
 
         var telemetry = new Command("telemetry", "Upload or inspect the local telemetry spool.");
         telemetry.Options.Add(spoolOption);
@@ -52,11 +53,6 @@ internal static class TelemetryCommand
         telemetry.Subcommands.Add(status);
         return telemetry;
     }
-
-    private static IConfiguration Configuration() => new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-        .AddEnvironmentVariables()
-        .Build();
 
     private static SpoolOptions SpoolOptionsFrom(IConfiguration configuration, string? spoolDirectory)
     {
@@ -84,16 +80,13 @@ internal static class TelemetryCommand
     private static DurableSpool? OpenExact(string directory, SpoolOptions options) =>
         DurableSpool.TryOpenExact(directory, options.SegmentBytes, options.MaxBytes, options.WarnAtPercent, NullLogger.Instance);
 
-    private static async Task<int> FlushAsync(CliContext context, string? databaseOption, string? spoolDirectory, CancellationToken cancellationToken)
+    private static async Task<int> FlushAsync(
+        CliContext context, IConfiguration configuration, string? databaseOption, string? spoolDirectory, CancellationToken cancellationToken)
     {
-        var configuration = Configuration();
-        var setting = databaseOption
-            ?? Environment.GetEnvironmentVariable(Code4meStorageOptions.DatabaseEnvironmentVariable)
-            ?? configuration[SpoolServiceCollectionExtensions.DatabaseKey];
-        if (string.IsNullOrWhiteSpace(setting))
+        var setting = SettingsSources.Database(configuration, databaseOption);
+        if (setting is null)
         {
-            await context.Error.WriteLineAsync(
-                $"No database given: pass --database or set {Code4meStorageOptions.DatabaseEnvironmentVariable}. The spool keeps the telemetry meanwhile.");
+            await context.Error.WriteLineAsync($"{SettingsSources.NoDatabase} The spool keeps the telemetry meanwhile.");
             return Failure;
         }
 
@@ -154,9 +147,9 @@ internal static class TelemetryCommand
         }
     }
 
-    private static async Task<int> StatusAsync(CliContext context, string? spoolDirectory)
+    private static async Task<int> StatusAsync(CliContext context, IConfiguration configuration, string? spoolDirectory)
     {
-        var options = SpoolOptionsFrom(Configuration(), spoolDirectory);
+        var options = SpoolOptionsFrom(configuration, spoolDirectory);
         await context.Out.WriteLineAsync(InstallationIdentity.Read(options.InstallationIdPath) is { } installationId
             ? $"Installation id: {installationId} (anonymous; quote it to have this installation's data exported or deleted)."
             : "Installation id: none yet (created when telemetry is first recorded with consent).");

@@ -10,7 +10,7 @@ namespace Code4me.Lsp.Commands;
 /// </summary>
 internal static class UserCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(GlobalOptions global, CliContext context)
     {
         var database = DatabaseCommandRunner.DatabaseOption();
         var email = new Option<string>("--email") { Description = "The e-mail address (unique, case-insensitively).", Required = true };
@@ -21,7 +21,9 @@ internal static class UserCommand
         create.Options.Add(name);
         create.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(
             context,
-            parseResult.GetValue(database),
+            global,
+            parseResult,
+            database,
             async (dataSource, ct) =>
             {
                 using var stdin = new StreamReader(context.Input, leaveOpen: true);

@@ -18,10 +18,8 @@ using Microsoft.Extensions.Options;
 namespace Code4me.Lsp.Hosting;
 
 /// <summary>
-/// Builds the server's Generic Host. Configuration, lowest precedence first: <c>appsettings.json</c>
-/// beside the executable, environment variables (<c>Code4me__Section__Key</c>; <c>CODE4ME_DATABASE_URL</c>),
-/// <c>--config Key=Value</c> on the command line, then the editor's settings (initializationOptions and
-/// workspace/didChangeConfiguration, section <c>code4me</c>).
+/// Builds the server's Generic Host. Configuration: the <see cref="SettingsSources"/> every command reads, then the
+/// editor's settings (initializationOptions and workspace/didChangeConfiguration, section <c>code4me</c>).
 /// </summary>
 internal static class LanguageServerBuilder
 {
@@ -35,10 +33,7 @@ internal static class LanguageServerBuilder
 
         var lspSettings = new LspConfigurationProvider();
         builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(WellKnownEnvironment())
-            .AddInMemoryCollection(ParseOverrides(configOverrides))
+            .AddCode4meSources(configOverrides)
             .Add(lspSettings);
 
         var services = builder.Services;
@@ -140,33 +135,5 @@ internal static class LanguageServerBuilder
 
         logging.Services.AddSingleton<ILoggerProvider, ClientLoggerProvider>();
         logging.AddFilter<ClientLoggerProvider>(UnsolicitedResponseLog.Category, LogLevel.None);
-    }
-
-    private static Dictionary<string, string?> WellKnownEnvironment()
-    {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (Environment.GetEnvironmentVariable("CODE4ME_DATABASE_URL") is { Length: > 0 } database)
-        {
-            values["Code4me:Database:ConnectionString"] = database;
-        }
-
-        return values;
-    }
-
-    private static Dictionary<string, string?> ParseOverrides(IReadOnlyList<string> overrides)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in overrides)
-        {
-            var equals = item.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new ArgumentException($"--config takes Key=Value (e.g. Code4me:Logging:Level=Debug), not '{item}'.");
-            }
-
-            values[item[..equals].Trim()] = item[(equals + 1)..];
-        }
-
-        return values;
     }
 }

@@ -36,7 +36,8 @@ internal static partial class SettingErrors
         return null;
     }
 
-    private static string Expected(string type)
+    /// <summary>A .NET type named in words ("a whole number", "a UUID such as …"), for messages users read.</summary>
+    public static string Expected(string type)
     {
         if (NullableOf().Match(type) is { Success: true } nullable)
         {

@@ -34,6 +34,30 @@ public sealed class TelemetryPipelineTests(ITestOutputHelper output) : SpoolTest
     }
 
     [Fact]
+    public async Task Writer_FailingSeveralTimes_WarnsOncePerOutageInOneLineAndSaysWhenItIsBack()
+    {
+        var writer = new ScriptedBatchWriter(failures: 5);
+        var pipeline = Create(writer);
+        await pipeline.StartAsync(TestTimeout.Token());
+        foreach (var e in Events(10))
+        {
+            pipeline.Enqueue(e);
+        }
+
+        Assert.True(await pipeline.FlushAsync(TestTimeout.Token()));
+        await pipeline.StopAsync(TestTimeout.Token());
+
+        Assert.True(writer.Calls > 5);
+        var warnings = Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
+        var outage = Assert.Single(warnings);
+        Assert.Contains("The research database is unavailable: database unavailable (scripted).", outage, StringComparison.Ordinal);
+        Assert.DoesNotContain(Environment.NewLine, outage, StringComparison.Ordinal);   // no exception, no stack trace
+        Assert.Single(Logs.Lines, l => l.StartsWith("Information", StringComparison.Ordinal) && l.Contains("reachable again", StringComparison.Ordinal));
+        // Each attempt, with its exception, is there for whoever turns Debug on.
+        Assert.True(Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("retrying in", StringComparison.Ordinal)) >= 5);
+    }
+
+    [Fact]
     public async Task Spool_HeldByOtherServersEverywhere_PipelineStartsAnywayAndSaysTelemetryIsNotRecorded()
     {
         // The base directory and its 16 instance directories, each held as another running server would hold it.

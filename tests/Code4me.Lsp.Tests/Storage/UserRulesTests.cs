@@ -23,6 +23,7 @@ public sealed class UserRulesTests
     [InlineData("first.last+tag@sub.example.co.uk", true)]
     [InlineData("o'brien@example.ie", true)]
     [InlineData("x@a-b.io", true)]
+    [InlineData("a@b.c", true)]                   // short, but an address: a one-letter top-level label is allowed
     [InlineData("plain", false)]
     [InlineData("@example.org", false)]
     [InlineData("ada@", false)]

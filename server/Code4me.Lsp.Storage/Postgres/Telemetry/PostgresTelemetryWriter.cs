@@ -71,6 +71,9 @@ internal sealed class PostgresTelemetryWriter(
     /// <summary>Always write staged (COPY into temporary tables + ON CONFLICT DO NOTHING); for benchmarks and tests.</summary>
     internal bool AlwaysStaged { get; init; }
 
+    public string DescribeFailure(Exception exception) =>
+        StorageErrors.Describe(exception, options.Value.Database) ?? exception.GetBaseException().Message;
+
     public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);

@@ -6,7 +6,8 @@ namespace Code4me.Lsp.Storage.Postgres.Users;
 /// Code4me V2's account rules: the password pattern <c>^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)\S{8,}$</c>
 /// (an upper-case and a lower-case ASCII letter, a digit, at least 8 characters, no white space)
 /// and an e-mail check in the spirit of its <c>EmailStr</c>: one <c>@</c>, a dot-atom local part of
-/// at most 64 characters, a domain of at least two DNS labels ending in a letter TLD, 254 in all.
+/// at most 64 characters, a domain of at least two DNS labels ending in a letter label (<c>a@b.c</c> is an address; no
+/// rule here can know which top-level domains exist), 254 in all.
 /// </summary>
 internal static partial class UserRules
 {
@@ -52,6 +53,6 @@ internal static partial class UserRules
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex LocalPart();
 
-    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{1,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Domain();
 }
