@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers the one <see cref="NpgsqlDataSource"/> (built on first use from
     /// <see cref="Code4meStorageOptions.Database"/>), the migrator, the user repository and the
     /// reference-data cache; with <see cref="Code4meStorageOptions.MigrateOnStart"/>, a hosted
-    /// service that applies pending migrations at start. Calling it again (e.g. from
+    /// service that applies pending migrations at start, else one that checks the schema once and warns when it is behind. Calling it again (e.g. from
     /// <c>AddCode4meSpool</c>) adds another configure action and no second copy of anything.
     /// </summary>
     public static IServiceCollection AddCode4meStorage(this IServiceCollection services, Action<Code4meStorageOptions> configure)
@@ -43,6 +43,10 @@ public static class StorageServiceCollectionExtensions
         if (probe.MigrateOnStart)
         {
             services.AddHostedService<MigrateOnStartService>();
+        }
+        else
+        {
+            services.AddHostedService<SchemaCheckService>();
         }
 
         return services;

@@ -103,6 +103,21 @@ public sealed class CommandLineTests
         Assert.EndsWith("run `code4me-lsp migrate up` as its owner.", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_UnmigratedDatabase_WarnsOnceToRunMigrateUp()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
+        await using var server = ServerProcess.Start(new Dictionary<string, string> { ["CODE4ME_DATABASE_URL"] = db.ConnectionString });
+
+        await server.WaitForStderrAsync("run `code4me-lsp migrate up`");
+        server.Process.StandardInput.Close();
+        await server.WaitForExitAsync();
+
+        var warning = Assert.Single(server.Stderr.Split('\n'), l => l.Contains("migrate up", StringComparison.Ordinal));
+        Assert.Contains("is at schema version 0; this code4me-lsp writes version", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Stderr, StringComparison.Ordinal);   // no stack trace anywhere
+    }
+
     public static TheoryData<string[], string> ParseErrors() => new()
     {
         {
