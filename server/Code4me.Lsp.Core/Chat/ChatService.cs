@@ -149,8 +149,10 @@ public sealed partial class ChatService(
         catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
         {
             await store.AddExchangeAsync(Record(ChatOutcome.Failed), CancellationToken.None);
-            LogProviderFailed(e, chat.ChatId);
-            throw new ChatProviderException(Describe(e) + (reply.Length > 0 ? " The partial reply was kept." : ""), e) { PartialReply = reply.ToString() };
+            var reason = Describe(e);
+            LogProviderFailed(chat.ChatId, reason);
+            LogFailureDetail(e, chat.ChatId);
+            throw new ChatProviderException(reason + (reply.Length > 0 ? " The partial reply was kept." : ""), e) { PartialReply = reply.ToString() };
         }
 
         var exchange = Record(ChatOutcome.Completed);
@@ -243,7 +245,9 @@ public sealed partial class ChatService(
         }
         catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
         {
-            LogSummaryFailed(e, chat.ChatId);
+            var reason = Describe(e);
+            LogSummaryFailed(chat.ChatId, reason);
+            LogFailureDetail(e, chat.ChatId);
             return null;
         }
     }
@@ -270,9 +274,13 @@ public sealed partial class ChatService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ChatId}: {Dropped} older exchanges left out of the prompt (context window)")]
     private partial void LogTruncated(Guid chatId, int dropped);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: summarising older turns failed; they are left out instead")]
-    private partial void LogSummaryFailed(Exception exception, Guid chatId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: summarising older turns failed ({Reason}); they are left out instead")]
+    private partial void LogSummaryFailed(Guid chatId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: the provider failed")]
-    private partial void LogProviderFailed(Exception exception, Guid chatId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat {ChatId}: the provider failed: {Reason}")]
+    private partial void LogProviderFailed(Guid chatId, string reason);
+
+    // An expected failure is one line above; its exception (and stack trace) only for whoever turns Debug on.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chat {ChatId}: provider failure in detail")]
+    private partial void LogFailureDetail(Exception exception, Guid chatId);
 }

@@ -187,7 +187,7 @@ public sealed class ChatProtocolTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Chat_ProviderFails_RequestFailedWithAClearMessageAndTheQueryRecorded(int status, string expected)
     {
         _model.Enqueue(Reply.Status(status));
-        await using var server = await StartAsync();
+        await using var server = await StartAsync("Code4me:Logging:Level=Debug");
 
         var message = await RpcAssert.ErrorAsync(LspErrorCodes.RequestFailed, () => ChatAsync(server, new { message = "q" }));
 
@@ -196,6 +196,11 @@ public sealed class ChatProtocolTests(ITestOutputHelper output) : IAsyncLifetime
         var history = await server.Client.RequestAsync<ChatHistory>(LspMethods.Code4meChatHistory, new { chatId = chat.ChatId });
         Assert.Equal("failed", history.Messages[^1].Outcome);
         Assert.Equal(1, _model.RequestCount); // no retries
+        // The log says it in one line, the reason included; the exception and its stack trace only at Debug.
+        var warning = Assert.Single(server.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("the provider failed", StringComparison.Ordinal));
+        Assert.Contains(expected, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", warning, StringComparison.Ordinal);
+        Assert.Contains(server.Logs.Lines, l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("provider failure in detail", StringComparison.Ordinal));
     }
 
     [Fact]
