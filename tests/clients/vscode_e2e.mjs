@@ -212,6 +212,31 @@ async function main() {
     }
     await page.keyboard.press('Escape');
 
+    // Code4me: Disable Completions: typing asks the server nothing. After Enable Completions, Trigger Inline
+    // Suggestion asks it: the only query the server recorded for this line is that invoked one.
+    await runCommand('Code4me: Disable Completions');
+    await waitFor('the status bar to say completions are off', async () => /\(off\)/.test(await statusOfCode4me()));
+    step = 'type with completions off';
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('w = np.loadtxt(', { delay: 40 });
+    await waitFor('the third line typed', async () => (await editorLines())?.some((l) => l.startsWith('w = np.loadtxt(')));
+    await runCommand('Code4me: Enable Completions');
+    await waitFor('the status bar to say completions are on', async () => /running/.test(await statusOfCode4me())
+      && !/\(off\)/.test(await statusOfCode4me()));
+    await runCommand('Trigger Inline Suggestion');
+    const invokedGhost = await waitFor('ghost text after Trigger Inline Suggestion', async () => (await ghostText()) || undefined, 20_000);
+    const lineQueries = await waitFor('the invoked query in the spool', async () => {
+      const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith('w = np.loadtxt('));
+      return found.length > 0 ? found : undefined;
+    });
+    const triggers = lineQueries.map((q) => q.contextual?.trigger);
+    if (triggers.some((t) => t !== 'manual')) {
+      throw new Error(`queries recorded for the line typed with completions off: ${JSON.stringify(triggers)} (expected only the invoked one)`);
+    }
+    log(`completions off: no query while typing; on + Trigger Inline Suggestion: ${JSON.stringify(invokedGhost)} (triggers ${JSON.stringify(triggers)})`);
+    await page.keyboard.press('Escape');
+
     if (chatReply) {
       await runCommand('Code4me: Open Chat');
       // A webview is an iframe (VS Code's host page) holding the extension's page in another iframe.
