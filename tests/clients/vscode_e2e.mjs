@@ -130,6 +130,47 @@ async function openFile(name) {
   await page.locator('.editor-group-container.active .monaco-editor textarea').waitFor({ timeout: WAIT_MS });
 }
 
+/** Flips a boolean setting in the Settings editor (searched by its id) and closes the editor. */
+async function toggleSetting(id) {
+  await runCommand('Preferences: Open Settings (UI)');
+  step = `search the Settings editor for ${id}`;
+  // The Settings editor opens with the caret in its search box.
+  await page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor.focused').waitFor({ timeout: WAIT_MS });
+  await page.keyboard.type(`@id:${id}`);
+  const checkbox = page.locator(`.settings-editor .setting-item-bool[data-key="${id}"] .setting-value-checkbox, .settings-editor [data-key="${id}"] .setting-value-checkbox`).first();
+  await checkbox.waitFor({ timeout: WAIT_MS });
+  step = `toggle ${id}`;
+  const settingsFile = path.join(env('C4_USER_DATA'), 'User', 'settings.json');
+  const before = JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id] === true;
+  await checkbox.click();
+  await waitFor(`${id} written to the user settings.json`, async () =>
+    (JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id] === true) !== before);
+  await page.keyboard.press('Control+W');
+  await page.locator('.settings-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+}
+
+/**
+ * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text, and returns the triggers of
+ * every completion query the server recorded whose prefix ends with `line` (from its spool). `between` runs after
+ * typing and before invoking.
+ */
+async function typeInvokeAndRecordedTriggers(line, between = async () => {}) {
+  step = `type ${line}`;
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(line, { delay: 40 });
+  await waitFor(`${line} typed`, async () => (await editorLines())?.some((l) => l.startsWith(line)));
+  await between();
+  await runCommand('Trigger Inline Suggestion');
+  const ghost = await waitFor(`ghost text on ${line} after Trigger Inline Suggestion`, async () => (await ghostText()) || undefined, 20_000);
+  const queries = await waitFor(`the invoked query of ${line} in the spool`, async () => {
+    const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith(line));
+    return found.length > 0 ? found : undefined;
+  });
+  await page.keyboard.press('Escape');
+  return { ghost, triggers: queries.map((q) => q.contextual?.trigger) };
+}
+
 async function main() {
   const teacher = ['import numpy as np', ''];
   for (let i = 1; i <= 8; i++) {
@@ -216,26 +257,27 @@ async function main() {
     // Suggestion asks it: the only query the server recorded for this line is that invoked one.
     await runCommand('Code4me: Disable Completions');
     await waitFor('the status bar to say completions are off', async () => /\(off\)/.test(await statusOfCode4me()));
-    step = 'type with completions off';
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('w = np.loadtxt(', { delay: 40 });
-    await waitFor('the third line typed', async () => (await editorLines())?.some((l) => l.startsWith('w = np.loadtxt(')));
-    await runCommand('Code4me: Enable Completions');
-    await waitFor('the status bar to say completions are on', async () => /running/.test(await statusOfCode4me())
-      && !/\(off\)/.test(await statusOfCode4me()));
-    await runCommand('Trigger Inline Suggestion');
-    const invokedGhost = await waitFor('ghost text after Trigger Inline Suggestion', async () => (await ghostText()) || undefined, 20_000);
-    const lineQueries = await waitFor('the invoked query in the spool', async () => {
-      const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith('w = np.loadtxt('));
-      return found.length > 0 ? found : undefined;
+    const off = await typeInvokeAndRecordedTriggers('w = np.loadtxt(', async () => {
+      await runCommand('Code4me: Enable Completions');
+      await waitFor('the status bar to say completions are on', async () => /running/.test(await statusOfCode4me())
+        && !/\(off\)/.test(await statusOfCode4me()));
     });
-    const triggers = lineQueries.map((q) => q.contextual?.trigger);
-    if (triggers.some((t) => t !== 'manual')) {
-      throw new Error(`queries recorded for the line typed with completions off: ${JSON.stringify(triggers)} (expected only the invoked one)`);
+    if (off.triggers.some((t) => t !== 'manual')) {
+      throw new Error(`queries recorded for the line typed with completions off: ${JSON.stringify(off.triggers)} (expected only the invoked one)`);
     }
-    log(`completions off: no query while typing; on + Trigger Inline Suggestion: ${JSON.stringify(invokedGhost)} (triggers ${JSON.stringify(triggers)})`);
-    await page.keyboard.press('Escape');
+    log(`completions off: no query while typing; on + Trigger Inline Suggestion: ${JSON.stringify(off.ghost)} (triggers ${JSON.stringify(off.triggers)})`);
+
+    // A setting changed in VS Code's Settings editor while it runs reaches the server: with completion.manualOnly the
+    // server answers no automatic request (it records none), and still answers the invoked one.
+    await toggleSetting('code4me.completion.manualOnly');
+    await waitFor('the status bar to say (manual)', async () => /\(manual\)/.test(await statusOfCode4me()));
+    await openFile('target.py');
+    await page.keyboard.press('Control+End');
+    const manual = await typeInvokeAndRecordedTriggers('v = np.loadtxt(');
+    if (manual.triggers.some((t) => t !== 'manual')) {
+      throw new Error(`automatic queries recorded with completion.manualOnly set in the Settings editor: ${JSON.stringify(manual.triggers)}`);
+    }
+    log(`manualOnly from the Settings editor: only the invoked query recorded (triggers ${JSON.stringify(manual.triggers)})`);
 
     if (chatReply) {
       await runCommand('Code4me: Open Chat');
@@ -260,6 +302,16 @@ async function main() {
       await reply.locator('button.feedback[data-mistake="false"]').click();
       await reply.locator('button.feedback.chosen[data-mistake="false"]').waitFor({ timeout: WAIT_MS });
       log('chat listed; feedback recorded');
+      // New clears the conversation; choosing the chat in the list brings its history back from the server.
+      step = 'a new chat';
+      await view.locator('#new').click();
+      await view.locator('#log .message').first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      step = 'reopen the past chat';
+      const chatId = await view.locator('#chats option:not([value=""])').first().getAttribute('value');
+      await view.locator('#chats').selectOption(chatId);
+      await view.locator('#log .message.user', { hasText: 'What does np.loadtxt return?' }).waitFor({ timeout: WAIT_MS });
+      await view.locator('#log .message.assistant', { hasText: chatReply }).waitFor({ timeout: WAIT_MS });
+      log('past chat reopened with its history');
     } else {
       log('C4_CHAT_REPLY unset (run through run_all.sh): chat not tested');
     }
