@@ -110,7 +110,7 @@ async function statusOfCode4me() {
 async function runCommand(title) {
   step = `command ${title}`;
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: WAIT_MS });
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: WAIT_MS });
@@ -121,7 +121,7 @@ async function runCommand(title) {
 async function openFile(name) {
   step = `open ${name}`;
   await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: WAIT_MS });
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: WAIT_MS });
@@ -141,16 +141,22 @@ async function toggleSetting(id) {
   await checkbox.waitFor({ timeout: WAIT_MS });
   step = `toggle ${id}`;
   const settingsFile = path.join(env('C4_USER_DATA'), 'User', 'settings.json');
-  const before = JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id] === true;
+  const value = () => {
+    try {
+      return JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id] === true;
+    } catch {
+      return undefined; // VS Code is writing it
+    }
+  };
+  const before = value();
   await checkbox.click();
-  await waitFor(`${id} written to the user settings.json`, async () =>
-    (JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id] === true) !== before);
+  await waitFor(`${id} written to the user settings.json`, async () => value() === !before);
   await page.keyboard.press('Control+W');
   await page.locator('.settings-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
 }
 
 /**
- * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text, and returns the triggers of
+ * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text and accepts it, and returns the triggers of
  * every completion query the server recorded whose prefix ends with `line` (from its spool). `between` runs after
  * typing and before invoking.
  */
@@ -167,7 +173,10 @@ async function typeInvokeAndRecordedTriggers(line, between = async () => {}) {
     const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith(line));
     return found.length > 0 ? found : undefined;
   });
-  await page.keyboard.press('Escape');
+  // Accepted, so the document keeps teaching the offline model the whole call (a bare `np.loadtxt()` left behind
+  // would teach it that `(` is followed by `)`, and the next line would get no suggestion).
+  await page.keyboard.press('Tab');
+  await waitFor(`${line} completed`, async () => (await editorLines())?.some((l) => l.startsWith(line + ghost.split('\n')[0])));
   return { ghost, triggers: queries.map((q) => q.contextual?.trigger) };
 }
 
@@ -272,6 +281,7 @@ async function main() {
     await toggleSetting('code4me.completion.manualOnly');
     await waitFor('the status bar to say (manual)', async () => /\(manual\)/.test(await statusOfCode4me()));
     await openFile('target.py');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
     const manual = await typeInvokeAndRecordedTriggers('v = np.loadtxt(');
     if (manual.triggers.some((t) => t !== 'manual')) {
