@@ -304,7 +304,12 @@ async function main() {
       if (text !== chatReply) {
         throw new Error(`chat reply ${JSON.stringify(text)}, expected ${JSON.stringify(chatReply)}`);
       }
-      log(`chat reply: ${JSON.stringify(text)}`);
+      // The provider streams the reply in three pieces; each arrives as its own $/progress delta.
+      const deltas = Number(await reply.getAttribute('data-deltas'));
+      if (!(deltas >= 2)) {
+        throw new Error(`the chat reply arrived in ${deltas} piece(s), not streamed`);
+      }
+      log(`chat reply streamed in ${deltas} pieces: ${JSON.stringify(text)}`);
       // The chat is listed among past chats, and a reply takes feedback.
       step = 'the chat listed';
       await view.locator('#chats option:checked:not([value=""])').waitFor({ state: 'attached', timeout: WAIT_MS });

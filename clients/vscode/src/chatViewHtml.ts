@@ -107,6 +107,7 @@ export function chatViewHtml(nonce: string, cspSource: string): string {
       case 'delta':
         if (!answering) answering = add('assistant', '');
         answering.querySelector('.text').textContent += m.text;
+        answering.dataset.deltas = String(Number(answering.dataset.deltas || 0) + 1);
         scrollToEnd();
         break;
       case 'done':
