@@ -181,6 +181,7 @@ async function typeInvokeAndRecordedTriggers(line, between = async () => {}) {
 }
 
 async function main() {
+  fs.rmSync(path.join(artifacts, 'vscode-e2e-failure.png'), { force: true }); // a failure's screenshot is of this run
   const teacher = ['import numpy as np', ''];
   for (let i = 1; i <= 8; i++) {
     teacher.push(`data${i} = np.loadtxt(path, delimiter=",")`);
