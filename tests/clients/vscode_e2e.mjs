@@ -156,11 +156,12 @@ async function toggleSetting(id) {
 }
 
 /**
- * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text and accepts it, and returns the triggers of
+ * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text and accepts it with Tab (or
+ * dismisses it with Escape, and waits for the server to record it rejected), and returns the triggers of
  * every completion query the server recorded whose prefix ends with `line` (from its spool). `between` runs after
  * typing and before invoking.
  */
-async function typeInvokeAndRecordedTriggers(line, between = async () => {}) {
+async function typeInvokeAndRecordedTriggers(line, between = async () => {}, finish = 'accept') {
   step = `type ${line}`;
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
@@ -173,6 +174,14 @@ async function typeInvokeAndRecordedTriggers(line, between = async () => {}) {
     const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith(line));
     return found.length > 0 ? found : undefined;
   });
+  if (finish === 'dismiss') {
+    await page.keyboard.press('Escape');
+    await waitFor(`the ghost text on ${line} to go`, async () => (await ghostText()) === '');
+    const ids = new Set(queries.map((q) => q.queryId));
+    await waitFor(`the dismissed suggestion on ${line} recorded as rejected`, async () =>
+      spoolEvents().some((e) => e.$type === 'rejected' && ids.has(e.queryId)));
+    return { ghost, triggers: queries.map((q) => q.contextual?.trigger) };
+  }
   // Accepted, so the document keeps teaching the offline model the whole call (a bare `np.loadtxt()` left behind
   // would teach it that `(` is followed by `)`, and the next line would get no suggestion).
   await page.keyboard.press('Tab');
@@ -289,6 +298,10 @@ async function main() {
       throw new Error(`automatic queries recorded with completion.manualOnly set in the Settings editor: ${JSON.stringify(manual.triggers)}`);
     }
     log(`manualOnly from the Settings editor: only the invoked query recorded (triggers ${JSON.stringify(manual.triggers)})`);
+
+    // Escape dismisses the ghost text, and the server records the suggestion as rejected.
+    const dismissed = await typeInvokeAndRecordedTriggers('u = np.loadtxt(', async () => {}, 'dismiss');
+    log(`Escape: ${JSON.stringify(dismissed.ghost)} recorded as rejected`);
 
     if (chatReply) {
       await runCommand('Code4me: Open Chat');
