@@ -270,6 +270,13 @@ async function main() {
     if (!ghostWithList.includes('(')) {
       throw new Error(`ghost text with the suggest widget open ${JSON.stringify(ghostWithList)} does not go past the selected item`);
     }
+    // The extension told the server it was shown (it reports only what extends the selected item).
+    await waitFor('the suggestion shown over the suggest widget recorded as shown', async () => {
+      const events = spoolEvents();
+      const ids = new Set(events.filter((e) => e.$type === 'completionQuery' && e.context?.selectedText === 'loadtxt')
+        .map((e) => e.queryId));
+      return events.some((e) => e.$type === 'shown' && ids.has(e.queryId));
+    });
     await page.keyboard.press('Escape');
 
     // Code4me: Disable Completions: typing asks the server nothing. After Enable Completions, Trigger Inline

@@ -14,7 +14,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { ChatViewProvider } from './chatView';
-import { acceptCommand, itemsOf } from './items';
+import { acceptCommand, extendsSelectedItem, itemsOf } from './items';
 import { resolveServerPath } from './serverPath';
 import { needsRestart, toConfigurationResult, toDidChangeConfigurationParams, toServerSettings } from './settings';
 import { Caret, CompletionTracker } from './tracker';
@@ -115,7 +115,15 @@ async function provideInlineCompletionItems(
       return undefined;
     }
     const converted = items.map((item) => c.protocol2CodeConverter.asInlineCompletionItem(item as never));
-    tracker?.shown(items, caretOf(document, position));
+    // With the suggest widget open VS Code shows only an item that extends the selected one: another is not shown.
+    const selected = context.selectedCompletionInfo;
+    const caret = { line: position.line, character: position.character };
+    if (!selected || extendsSelectedItem(items[0]!, {
+      range: c.code2ProtocolConverter.asRange(selected.range),
+      text: selected.text,
+    }, caret, (start, end) => document.getText(new vscode.Range(start.line, start.character, end.line, end.character)))) {
+      tracker?.shown(items, caretOf(document, position));
+    }
     return new vscode.InlineCompletionList(converted);
   } catch (error) {
     return c.handleFailedRequest({ method: 'textDocument/inlineCompletion' } as never, token, error, undefined);
