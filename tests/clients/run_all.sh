@@ -39,6 +39,16 @@ run neovim 150 "$c4_repo/tests/clients/neovim_e2e.sh"
 run emacs 150 "$c4_repo/tests/clients/emacs_e2e.sh"
 # npm ci (first run, or when package-lock.json changed), typecheck, unit tests, esbuild, vsce package.
 run vscode-build 480 "$c4_repo/tests/clients/vscode_build.sh"
+# Real VS Code (code-server) in Chromium with the .vsix just built. Its tools (Node 24, code-server, playwright-core)
+# are installed once into .cache/vscode-e2e, outside the test's own timeout (minutes on a fresh machine).
+if [ -f "$c4_repo/clients/vscode/dist/code4me.vsix" ] \
+  && timeout --kill-after=10 1800 "$c4_repo/tests/clients/vscode_e2e_setup.sh" >"$logs/vscode-e2e-setup.log" 2>&1; then
+  run vscode-e2e 300 "$c4_repo/tests/clients/vscode_e2e.sh"
+else
+  echo "clients: vscode-e2e FAIL (no .vsix, or tests/clients/vscode_e2e_setup.sh failed)"
+  sed 's/^/    /' "$logs/vscode-e2e-setup.log" 2>/dev/null
+  failed=1
+fi
 if [ -d "$c4_repo/clients/vscode/node_modules/vscode-languageserver-protocol" ]; then
   run node-client 120 node --test "$c4_repo/tests/clients/node_client.test.mjs"
   run jetbrains-template 120 node --test "$c4_repo/tests/clients/jetbrains_template.test.mjs"

@@ -5,32 +5,42 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
+  ConfigurationParams,
   ExecuteCommandSignature,
   LanguageClient,
   LanguageClientOptions,
-  ProgressType,
   ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { acceptCommand, itemsOf } from './items';
+import { ChatViewProvider } from './chatView';
+import { acceptCommand, extendsSelectedItem, itemsOf } from './items';
 import { resolveServerPath } from './serverPath';
-import { needsRestart, toDidChangeConfigurationParams, toServerSettings } from './settings';
+import { needsRestart, toConfigurationResult, toDidChangeConfigurationParams, toServerSettings } from './settings';
 import { Caret, CompletionTracker } from './tracker';
-
-const methodNotFound = -32601;
 
 let client: LanguageClient | undefined;
 let tracker: CompletionTracker | undefined;
 let status: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
-let chatOutput: vscode.OutputChannel | undefined;
-let chatId: string | undefined;
-let chatCount = 0;
+let chatView: ChatViewProvider;
 let pending = 0;
 
 function readSetting(key: string): unknown {
   return vscode.workspace.getConfiguration('code4me').get(key);
+}
+
+/** `code4me.enabled`: inline completions on (the default) or off (chat still works). */
+function completionsEnabled(): boolean {
+  return readSetting('enabled') !== false;
+}
+
+async function setEnabled(enabled: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('code4me').update('enabled', enabled, vscode.ConfigurationTarget.Global);
+  if (!enabled) {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
+  }
+  showState();
 }
 
 function isExecutable(file: string): boolean {
@@ -63,9 +73,15 @@ function showState(): void {
   }
   if (client.state === State.Running) {
     const info = client.initializeResult?.serverInfo;
+    const server = `${info?.name ?? 'code4me-lsp'} ${info?.version ?? ''} running`;
+    if (!completionsEnabled()) {
+      setStatus('$(circle-slash) Code4me (off)', `Code4me: ${server}; completions are off (Code4me: Enable Completions). Click for its log.`);
+      return;
+    }
     const manual = readSetting('completion.manualOnly') === true ? ' (manual)' : '';
+    const consent = readSetting('telemetry.consent.enabled') === true ? 'on' : 'off';
     setStatus(pending > 0 ? '$(sync~spin) Code4me' : `$(sparkle) Code4me${manual}`,
-      `Code4me: ${info?.name ?? 'code4me-lsp'} ${info?.version ?? ''} running${manual}. Click for its log.`);
+      `Code4me: ${server}${manual}; research telemetry ${consent}. Click for its log.`);
   } else if (client.state === State.Starting) {
     setStatus('$(loading~spin) Code4me', 'Code4me: starting the server…');
   } else {
@@ -83,7 +99,7 @@ async function provideInlineCompletionItems(
   // The request is made here, not through `next`, to keep the server's items exactly as sent:
   // the shown/partial/rejected notifications must carry them back.
   const c = client;
-  if (!c) {
+  if (!c || !completionsEnabled()) {
     return undefined;
   }
   pending++;
@@ -99,7 +115,15 @@ async function provideInlineCompletionItems(
       return undefined;
     }
     const converted = items.map((item) => c.protocol2CodeConverter.asInlineCompletionItem(item as never));
-    tracker?.shown(items, caretOf(document, position));
+    // With the suggest widget open VS Code shows only an item that extends the selected one: another is not shown.
+    const selected = context.selectedCompletionInfo;
+    const caret = { line: position.line, character: position.character };
+    if (!selected || extendsSelectedItem(items[0]!, {
+      range: c.code2ProtocolConverter.asRange(selected.range),
+      text: selected.text,
+    }, caret, (start, end) => document.getText(new vscode.Range(start.line, start.character, end.line, end.character)))) {
+      tracker?.shown(items, caretOf(document, position));
+    }
     return new vscode.InlineCompletionList(converted);
   } catch (error) {
     return c.handleFailedRequest({ method: 'textDocument/inlineCompletion' } as never, token, error, undefined);
@@ -131,7 +155,18 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     initializationOptions: toServerSettings(readSetting),
     outputChannel: output,
-    middleware: { provideInlineCompletionItems, executeCommand },
+    middleware: {
+      provideInlineCompletionItems,
+      executeCommand,
+      // The server pulls its settings (workspace/configuration): the same object initializationOptions carries, not
+      // VS Code's whole `code4me` section (serverPath, trace … are the extension's own).
+      workspace: {
+        configuration: (params: ConfigurationParams, token, next) =>
+          params.items.some((item) => item.section === 'code4me')
+            ? toConfigurationResult(params.items, readSetting)
+            : next(params, token),
+      },
+    },
   };
   const c = new LanguageClient('code4me', 'Code4me', serverOptions, clientOptions);
   client = c;
@@ -140,7 +175,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       void c.sendNotification(method, params);
     }
   });
-  context.subscriptions.push(c.onDidChangeState(() => showState()));
+  context.subscriptions.push(c.onDidChangeState((event) => {
+    showState();
+    if (event.newState === State.Running) {
+      chatView.serverReady();
+    }
+  }));
   showState();
   try {
     await c.start();
@@ -159,74 +199,20 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
   await startClient(context);
 }
 
-function appendChat(text: string): void {
-  chatOutput ??= vscode.window.createOutputChannel('Code4me Chat');
-  chatOutput.append(text);
-}
-
-async function chat(): Promise<void> {
-  const c = client;
-  const message = await vscode.window.showInputBox({ prompt: 'Ask Code4me', placeHolder: 'What does this function do?' });
-  if (!message) {
-    return;
-  }
-  appendChat(`\n## You\n\n${message}\n\n## Code4me\n\n`);
-  chatOutput?.show(true);
-  if (!c || c.state !== State.Running) {
-    appendChat('The Code4me server is not running.\n');
-    return;
-  }
-  const editor = vscode.window.activeTextEditor;
-  const token = `code4me-chat-${++chatCount}`;
-  let streamed = false;
-  const progress = c.onProgress(new ProgressType<unknown>(), token, (value) => {
-    const delta = typeof value === 'string' ? value
-      : typeof value === 'object' && value !== null ? (value as { delta?: unknown }).delta : undefined;
-    if (typeof delta === 'string') {
-      streamed = true;
-      appendChat(delta);
-    }
-  });
-  try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Code4me is answering…', cancellable: false },
-      async () => {
-        const params: Record<string, unknown> = { message, partialResultToken: token };
-        if (chatId) {
-          params.chatId = chatId;
-        }
-        if (editor && editor.document.uri.scheme === 'file') {
-          params.textDocument = { uri: editor.document.uri.toString() };
-          if (!editor.selection.isEmpty) {
-            params.range = c.code2ProtocolConverter.asRange(editor.selection);
-          }
-        }
-        const result = await c.sendRequest<{ chatId?: string; reply?: string; model?: string }>('code4me/chat', params);
-        chatId = result?.chatId ?? chatId;
-        if (!streamed && typeof result?.reply === 'string') {
-          appendChat(result.reply);
-        }
-        appendChat(result?.model ? `\n\n(${result.model})\n` : '\n');
-      });
-  } catch (error) {
-    const code = (error as { code?: number }).code;
-    appendChat(code === methodNotFound
-      ? `Code4me chat is unavailable: the server does not implement code4me/chat (${(error as Error).message})\n`
-      : `Code4me chat error ${code ?? ''}: ${(error as Error).message}\n`);
-  } finally {
-    progress.dispose();
-  }
-}
-
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Code4me', { log: true });
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.command = 'code4me.showOutput';
   status.show();
-  context.subscriptions.push(output, status);
+  chatView = new ChatViewProvider(() => client);
+  context.subscriptions.push(output, status,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView, { webviewOptions: { retainContextWhenHidden: true } }));
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('code4me.chat', chat),
+    vscode.commands.registerCommand('code4me.chat', () => chatView.reveal()),
+    vscode.commands.registerCommand('code4me.enable', () => setEnabled(true)),
+    vscode.commands.registerCommand('code4me.disable', () => setEnabled(false)),
+    vscode.commands.registerCommand('code4me.toggle', () => setEnabled(!completionsEnabled())),
     vscode.commands.registerCommand('code4me.restartServer', () => restart(context)),
     vscode.commands.registerCommand('code4me.showOutput', () => output.show()),
     vscode.commands.registerCommand('code4me.dismissInlineSuggestion', async () => {
@@ -248,6 +234,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('code4me')) {
         return;
+      }
+      if (event.affectsConfiguration('code4me.enabled')) {
+        showState();
       }
       if (needsRestart((key) => event.affectsConfiguration(key))) {
         await restart(context);

@@ -62,3 +62,24 @@ export function parseAcceptArguments(args: readonly unknown[] | undefined): Acce
 export function utf16Length(text: string): number {
   return text.length;
 }
+
+/**
+ * Whether VS Code shows `item` while its suggest widget is open with `selected` selected: the item must extend the
+ * selected item's text over its range (LSP 3.18 selectedCompletionInfo; VS Code's default
+ * `editor.inlineSuggest.experimental.showOnSuggestConflict` is `never`). `textBefore(start, end)` reads the buffer
+ * between two positions of the caret's line; `caret` is where the request was made.
+ */
+export function extendsSelectedItem(
+  item: LspInlineCompletionItem,
+  selected: { range: LspRange; text: string },
+  caret: LspPosition,
+  textBetween: (start: LspPosition, end: LspPosition) => string,
+): boolean {
+  const start = item.range?.start ?? caret;
+  const from = selected.range.start;
+  if (start.line !== from.line || start.character < from.character) {
+    return false;
+  }
+  const produced = textBetween(from, start) + insertTextOf(item);
+  return produced.startsWith(selected.text) && produced.length > selected.text.length;
+}

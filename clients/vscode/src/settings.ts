@@ -1,38 +1,78 @@
-// VS Code settings (`code4me.*`) -> the server's `code4me` settings object (initializationOptions and
-// workspace/didChangeConfiguration). Pure: no `vscode` import, so Node's test runner can load it.
+// VS Code settings (`code4me.*`) -> the server's `code4me` settings object (initializationOptions,
+// workspace/didChangeConfiguration and the answer to workspace/configuration). Pure: no `vscode` import, so
+// Node's test runner can load it.
 
 /** Reads one setting by its key below `code4me.` (e.g. "completion.manualOnly"); undefined when unset. */
 export type SettingReader = (key: string) => unknown;
 
-/** The keys sent to the server, below `code4me.`, with the type each must have. */
-export const serverSettingKeys: ReadonlyArray<readonly [key: string, type: 'boolean' | 'number' | 'string']> = [
+type SettingType = 'boolean' | 'number' | 'string' | 'objects';
+
+/**
+ * The keys sent to the server, below `code4me.`, with the type each must have. The server's keys are the same
+ * path in camelCase (`telemetry.consent.enabled` is `Code4me:Telemetry:Consent:Enabled`).
+ */
+export const serverSettingKeys: ReadonlyArray<readonly [key: string, type: SettingType]> = [
   ['completion.manualOnly', 'boolean'],
   ['completion.debounceMinMs', 'number'],
   ['completion.debounceMaxMs', 'number'],
   ['completion.deadlineMs', 'number'],
+  ['completion.policy', 'string'],
+  ['completion.models', 'objects'],
+  ['completion.offline.minConfidence', 'number'],
+  ['chat.endpoint', 'string'],
+  ['chat.model', 'string'],
+  ['chat.apiKeyEnvironmentVariable', 'string'],
+  ['chat.sendUnredactedMessages', 'boolean'],
+  ['chat.temperature', 'number'],
+  ['chat.maxTokens', 'number'],
+  ['chat.systemPrompt', 'string'],
+  ['telemetry.consent.enabled', 'boolean'],
+  ['telemetry.consent.storeContext', 'boolean'],
+  ['telemetry.consent.storeContextual', 'boolean'],
+  ['telemetry.consent.storeBehavioral', 'boolean'],
   ['logging.clientLevel', 'string'],
 ];
 
 /** Keys that change how the server is started: a change restarts it instead of being sent. */
 export const restartSettingKeys: ReadonlyArray<string> = ['serverPath', 'serverArgs'];
 
-export type ServerSettings = { [section: string]: { [name: string]: boolean | number | string } };
+export type SettingValue = boolean | number | string | ReadonlyArray<Record<string, unknown>>;
+export interface ServerSettings { [name: string]: SettingValue | ServerSettings }
+
+function accepts(type: SettingType, value: unknown): value is SettingValue {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string' && value.trim() !== '';
+    case 'objects':
+      return Array.isArray(value) && value.length > 0
+        && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    default:
+      return typeof value === type;
+  }
+}
 
 /**
  * The `code4me` settings object the server expects, e.g.
- * `{ completion: { manualOnly: false, debounceMinMs: 50 }, logging: { clientLevel: "Warning" } }`.
- * Only the server's keys are sent (not serverPath, trace …), and values of the wrong type are left out
- * so a hand-edited settings.json cannot make the server reject the whole object.
+ * `{ completion: { manualOnly: false, debounceMinMs: 50 }, telemetry: { consent: { enabled: true } } }`.
+ * Only the server's keys are sent (not serverPath, trace, enabled …). Values of the wrong type are left out so a
+ * hand-edited settings.json cannot make the server refuse the whole object, and so are empty strings and empty
+ * lists (unset: the server's own setting, e.g. from `--config` or the environment, stays).
  */
 export function toServerSettings(read: SettingReader): ServerSettings {
   const result: ServerSettings = {};
   for (const [key, type] of serverSettingKeys) {
     const value = read(key);
-    if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
+    if (!accepts(type, value)) {
       continue;
     }
-    const [section, name] = key.split('.') as [string, string];
-    (result[section] ??= {})[name] = value as boolean | number | string;
+    const path = key.split('.');
+    let section = result;
+    for (const name of path.slice(0, -1)) {
+      section = (section[name] ??= {}) as ServerSettings;
+    }
+    section[path[path.length - 1]!] = value;
   }
   return result;
 }
@@ -40,6 +80,14 @@ export function toServerSettings(read: SettingReader): ServerSettings {
 /** The didChangeConfiguration params for the current settings. */
 export function toDidChangeConfigurationParams(read: SettingReader): { settings: { code4me: ServerSettings } } {
   return { settings: { code4me: toServerSettings(read) } };
+}
+
+/**
+ * The answer to a workspace/configuration request: the server's settings for each item whose section is `code4me`,
+ * `null` for any other section (as VS Code answers a section it does not know).
+ */
+export function toConfigurationResult(items: ReadonlyArray<{ section?: string }>, read: SettingReader): Array<ServerSettings | null> {
+  return items.map((item) => (item.section === 'code4me' ? toServerSettings(read) : null));
 }
 
 /** Whether a configuration change needs the server restarted (true) or only re-sent (false). */

@@ -30,6 +30,8 @@ interface Shown {
   linePrefix: string;
   /** Of insertText, what is already in the buffer (typed or partly accepted). */
   done: string;
+  /** Of insertText, what was in the buffer when it was shown (the item starts before the caret). */
+  lead: number;
   /** The whole rest was inserted at once: an accept whose command is on its way. */
   inserted: boolean;
 }
@@ -55,7 +57,15 @@ export class CompletionTracker {
       return;
     }
     this.settle(caret);
-    this.current = { item, uri: caret.uri, line: caret.line, linePrefix: caret.linePrefix, done: '', inserted: false };
+    // An item over the selected completion-list item (selectedCompletionInfo) starts before the caret: the word's typed
+    // start is already in the buffer, so it counts as done from the item's start.
+    const start = item.range && item.range.start.line === caret.line && item.range.start.character < caret.character
+      ? item.range.start.character : caret.character;
+    const typed = caret.linePrefix.slice(start);
+    if (!insertTextOf(item).startsWith(typed)) {
+      return;
+    }
+    this.current = { item, uri: caret.uri, line: caret.line, linePrefix: caret.linePrefix.slice(0, start), done: typed, lead: typed.length, inserted: false };
     this.notify('textDocument/didShowCompletion', { item });
   }
 
@@ -74,6 +84,12 @@ export class CompletionTracker {
     if (!current || current.uri !== uri || current.inserted) {
       return;
     }
+    if (current.lead > 0 && line === current.line && character === utf16Length(current.linePrefix)
+      && text === insertTextOf(current.item)) {
+      current.inserted = true; // VS Code accepts an item by replacing its whole range
+      current.done = text;
+      return;
+    }
     const rest = this.rest(current);
     const end = this.endOfDone(current);
     const sameSpot = line === end.line && character === end.character;
@@ -89,7 +105,7 @@ export class CompletionTracker {
     if (utf16Length(text) > 1) {
       this.notify('textDocument/didPartiallyAcceptCompletion', {
         item: current.item,
-        acceptedLength: utf16Length(current.done),
+        acceptedLength: utf16Length(current.done) - current.lead,
       });
     }
   }

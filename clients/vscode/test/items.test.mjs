@@ -45,3 +45,17 @@ test('parseAcceptArguments_MissingOrEmptyQueryId_Undefined', () => {
   assert.equal(parseAcceptArguments(['q']), undefined);
   assert.deepEqual(parseAcceptArguments([{ queryId: 'q' }]), { queryId: 'q' });
 });
+
+test('extendsSelectedItem_ItemOverTheSelectedRangeOrAtTheCaret_ExtendingIt_True', () => {
+  const { extendsSelectedItem } = require('../out/test-lib/items.js');
+  const line = 'x = np.lo';
+  const between = (a, b) => line.slice(a.character, b.character);
+  const selected = { range: { start: { line: 0, character: 7 }, end: { line: 0, character: 9 } }, text: 'loadtxt' };
+  const caret = { line: 0, character: 9 };
+  const over = { insertText: 'loadtxt(path)', range: { start: { line: 0, character: 7 }, end: caret } };
+  const atCaret = { insertText: 'adtxt(path)', range: { start: caret, end: caret } };
+  assert.equal(extendsSelectedItem(over, selected, caret, between), true);
+  assert.equal(extendsSelectedItem(atCaret, selected, caret, between), true);
+  assert.equal(extendsSelectedItem({ insertText: 'ad_all(p)' }, selected, caret, between), false);
+  assert.equal(extendsSelectedItem({ insertText: 'adtxt' }, selected, caret, between), false); // nothing past the item
+});

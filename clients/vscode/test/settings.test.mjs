@@ -49,3 +49,38 @@ test('needsRestart_ServerPathOrArgsChanged_True', () => {
 test('needsRestart_CompletionSettingChanged_False', () => {
   assert.equal(needsRestart((key) => key === 'code4me.completion.manualOnly'), false);
 });
+
+test('toServerSettings_ConsentChatAndModels_NestByTheirPath', () => {
+  const models = [{ name: 'ngram', kind: 'Offline' }, { name: 'qwen', kind: 'OpenAi', endpoint: 'http://127.0.0.1:8080' }];
+  const settings = toServerSettings(reader({
+    'telemetry.consent.enabled': true,
+    'telemetry.consent.storeBehavioral': false,
+    'chat.endpoint': 'http://127.0.0.1:9/v1',
+    'chat.model': 'm',
+    'completion.models': models,
+    'completion.offline.minConfidence': 0.3,
+  }));
+  assert.deepEqual(settings, {
+    telemetry: { consent: { enabled: true, storeBehavioral: false } },
+    chat: { endpoint: 'http://127.0.0.1:9/v1', model: 'm' },
+    completion: { models, offline: { minConfidence: 0.3 } },
+  });
+});
+
+test('toServerSettings_EmptyStringsListsAndNulls_AreUnset', () => {
+  const settings = toServerSettings(reader({
+    'chat.endpoint': '', 'chat.model': '  ', 'completion.models': [], 'chat.temperature': null, 'completion.policy': undefined,
+  }));
+  assert.deepEqual(settings, {});
+});
+
+test('toServerSettings_ModelsNotAListOfObjects_AreLeftOut', () => {
+  assert.deepEqual(toServerSettings(reader({ 'completion.models': ['ngram'] })), {});
+  assert.deepEqual(toServerSettings(reader({ 'completion.models': { name: 'ngram' } })), {});
+});
+
+test('toConfigurationResult_Code4meSection_TheServerSettings_OtherSectionsNull', () => {
+  const { toConfigurationResult } = require('../out/test-lib/settings.js');
+  assert.deepEqual(toConfigurationResult([{ section: 'code4me' }, { section: 'editor' }, {}], reader({ 'completion.manualOnly': true })),
+    [{ completion: { manualOnly: true } }, null, null]);
+});

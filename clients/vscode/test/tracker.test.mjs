@@ -126,3 +126,35 @@ test('documentClosed_ItsDocument_SendsRejected', () => {
   tracker.documentClosed(uri);
   assert.deepEqual(methods(), ['textDocument/didShowCompletion', 'code4me/completionRejected']);
 });
+
+// VS Code's suggest widget open on `lo` with `loadtxt` selected: the server's item replaces `lo` (characters 7-9).
+const overSelected = (text, queryId = 'q1') => ({
+  ...item(text, queryId),
+  range: { start: { line: 3, character: 7 }, end: { line: 3, character: 9 } },
+});
+
+test('shown_ItemOverTheSelectedCompletionItem_AcceptReplacingItsRange_WaitsForTheCommand', () => {
+  const { tracker, methods } = harness();
+  const shown = overSelected('loadtxt(path)\ny = 1');
+  tracker.shown([shown], caret('x = np.lo'));
+  tracker.textInserted(uri, 3, 7, 'loadtxt(path)\ny = 1'); // VS Code replaces the item's range
+  tracker.caretMoved(caret('y = 1', 4));
+  tracker.accepted([{ queryId: 'q1', model: 'ngram' }]);
+  assert.deepEqual(methods(), ['textDocument/didShowCompletion']);
+});
+
+test('shown_ItemOverTheSelectedCompletionItem_TypingAlongKeepsIt_DivergingRejects', () => {
+  const { tracker, methods } = harness();
+  tracker.shown([overSelected('loadtxt(path)')], caret('x = np.lo'));
+  tracker.caretMoved(caret('x = np.loa'));
+  assert.deepEqual(methods(), ['textDocument/didShowCompletion']);
+  tracker.caretMoved(caret('x = np.loaX'));
+  assert.deepEqual(methods(), ['textDocument/didShowCompletion', 'code4me/completionRejected']);
+});
+
+test('textInserted_PartOfAnItemOverTheSelectedItem_AcceptedLengthCountsFromTheCaret', () => {
+  const { tracker, sent } = harness();
+  tracker.shown([overSelected('loadtxt(path)')], caret('x = np.lo'));
+  tracker.textInserted(uri, 3, 9, 'adtxt');
+  assert.deepEqual(sent[1], { method: 'textDocument/didPartiallyAcceptCompletion', params: { item: overSelected('loadtxt(path)'), acceptedLength: 5 } });
+});

@@ -149,6 +149,36 @@ public sealed class InlineCompletionTests(ITestOutputHelper output)
         Assert.Equal(15, item.Range.Start.Character);
     }
 
+    [Theory]
+    [InlineData("loadtxt", 7, "loadtxt(")] // the suggestion extends the selected item: over its range
+    [InlineData("load_all", 9, "adtxt(")] // it does not: at the caret, as without a completion list
+    public async Task SelectedCompletionItem_ItemExtendsItOverItsRange_OrStaysAtTheCaret(string selected, int expectedStart, string expectedStartOfText)
+    {
+        await using var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync();
+        await server.Client.OpenAsync("file:///w/lib.py", Library);
+        await server.Client.OpenAsync("file:///w/main.py", "x = np.lo");
+
+        // VS Code's word-based completion list is open on "lo" (characters 7-9), with `selected` selected.
+        var list = await server.Client.RequestAsync<InlineCompletionList>(
+            LspMethods.TextDocumentInlineCompletion,
+            new
+            {
+                textDocument = new { uri = "file:///w/main.py" },
+                position = new { line = 0, character = 9 },
+                context = new
+                {
+                    triggerKind = InlineCompletionTriggerKind.Automatic,
+                    selectedCompletionInfo = new { range = new { start = new { line = 0, character = 7 }, end = new { line = 0, character = 9 } }, text = selected },
+                },
+            });
+
+        var item = Assert.Single(list.Items);
+        Assert.Equal(expectedStart, item.Range!.Start.Character);
+        Assert.Equal(9, item.Range.End.Character);
+        Assert.StartsWith(expectedStartOfText, item.InsertText, StringComparison.Ordinal);
+    }
+
     internal static Task<InlineCompletionList> CompleteAsync(LspTestClient client, string uri, int line, int character, int triggerKind, CancellationToken cancellationToken = default) =>
         client.RequestAsync<InlineCompletionList>(
             LspMethods.TextDocumentInlineCompletion,

@@ -73,14 +73,15 @@ internal sealed class InlineCompletionHandler(
             }
 
             var caret = ProtocolConversions.ToPosition(document, offset, lifecycle.PositionEncoding);
+            var (start, insertText) = OverSelectedItem(document, offset, chosen.Completion, request.Context.SelectedCompletionInfo);
             return new InlineCompletionList
             {
                 Items =
                 [
                     new InlineCompletionItem
                     {
-                        InsertText = chosen.Completion,
-                        Range = new Protocol.Range { Start = caret, End = caret },
+                        InsertText = insertText,
+                        Range = new Protocol.Range { Start = ProtocolConversions.ToPosition(document, start, lifecycle.PositionEncoding), End = caret },
                         Command = new Command
                         {
                             Title = "Accept Code4me completion",
@@ -108,6 +109,32 @@ internal sealed class InlineCompletionHandler(
                 tracker.CancelQuery(query);
             }
         }
+    }
+
+    /// <summary>
+    /// LSP 3.18 <c>selectedCompletionInfo</c>: while the editor's completion list is open, an item is shown only if it
+    /// extends the selected item's text over the selected item's range. When the suggestion inserted at the caret does
+    /// (the typed start of the word plus the suggestion begins with the selected text), it is answered over that range;
+    /// otherwise as it is, at the caret, for the editor to show once the list closes.
+    /// </summary>
+    private (int Start, string InsertText) OverSelectedItem(TextDocument document, int offset, string completion, SelectedCompletionInfo? selected)
+    {
+        if (selected is null)
+        {
+            return (offset, completion);
+        }
+
+        var start = ProtocolConversions.ToOffset(document, selected.Range.Start, lifecycle.PositionEncoding);
+        var end = ProtocolConversions.ToOffset(document, selected.Range.End, lifecycle.PositionEncoding);
+        if (start > offset || end != offset)
+        {
+            return (offset, completion);
+        }
+
+        var extended = document.Text.GetText(start, offset - start) + completion;
+        return extended.StartsWith(selected.Text, StringComparison.Ordinal) && extended.Length > selected.Text.Length
+            ? (start, extended)
+            : (offset, completion);
     }
 
     private static async Task<IReadOnlyList<GenerationResult>> ResultsAsync(Task<IReadOnlyList<ModelGeneration>> all) =>
