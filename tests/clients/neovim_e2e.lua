@@ -299,7 +299,9 @@ local function main()
   wait_until('normal mode after the rejection', function()
     return api.nvim_get_mode().mode == 'n'
   end)
-  check(code4me.statusline() == 'Code4me: ready', 'statusline after the first completions: ' .. code4me.statusline())
+  wait_until('the statusline to say ready after the first completions', function()
+    return code4me.statusline() == 'Code4me: ready'
+  end)
 
   -- With nothing to cycle, next / previous do nothing (no literal ] or [); on the blank line after `o` no suggestion
   -- comes before a pause (blankLinePauseMs), so Tab indents.
@@ -336,7 +338,9 @@ local function main()
     local sg = code4me.get_suggestion()
     return sg and sg.index == 1 and sg.text == texts[1]
   end)
-  check(code4me.statusline() == 'Code4me: ready', 'statusline with the remote model answering: ' .. code4me.statusline())
+  wait_until('the statusline to say ready with the remote model answering', function()
+    return code4me.statusline() == 'Code4me: ready'
+  end)
 
   -- The accept-line key takes one line of a multi-line suggestion.
   code4me.dismiss()
@@ -412,7 +416,9 @@ local function main()
     return notes_matching('is unreachable') > warnings_before
   end)
   check(notes_matching('is unreachable') == warnings_before + 1, 'warnings for one outage: ' .. vim.inspect(notes))
-  check(code4me.statusline() == 'Code4me: unreachable', 'statusline while the model is down: ' .. code4me.statusline())
+  wait_until('the statusline to say unreachable', function()
+    return code4me.statusline() == 'Code4me: unreachable'
+  end)
   code4me.set_settings(settings_with({ models = { remote_model(model_base) } }))
   invoke_until('the model to answer again', function(sg)
     return sg.text == fim_line

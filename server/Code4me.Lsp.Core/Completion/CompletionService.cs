@@ -65,6 +65,8 @@ public sealed class CompletionService
             return CompletionOutcome.Empty();
         }
 
+        // Before the cache: a change of models empties it.
+        var models = ModelsFor(options);
         if (_cache.TryServe(context, out var cached))
         {
             return cached;
@@ -74,7 +76,6 @@ public sealed class CompletionService
         var request = new ModelRequest(context, multiLine);
         var queryId = Guid.CreateVersion7();
         var started = _time.GetTimestamp();
-        var models = ModelsFor(options);
         var names = models.Select(m => m.Name).ToArray();
 
         // Models keep running after an early FirstToAnswer return, until the deadline or the caller cancels.
@@ -180,6 +181,11 @@ public sealed class CompletionService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug(ex, "Completion model {Model} threw", model.Name);
+            }
+
             raw = RawGeneration.Failed($"{ex.GetType().Name}: {ex.Message}");
         }
 
@@ -216,8 +222,13 @@ public sealed class CompletionService
         {
             if (!ReferenceEquals(_current.Options, options))
             {
+                var first = _current.Options is null;
                 _current = (options, _build(options));
                 Status.Retain(_current.Models.Select(m => m.Name));
+                if (!first)
+                {
+                    _cache.Clear();   // a suggestion of the old set is not the new set's to continue
+                }
             }
 
             return _current.Models;

@@ -75,17 +75,31 @@ public sealed class ClientSettingsTests(ITestOutputHelper output)
     {
         await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
         model.Enqueue(FakeModelServer.Reply.Json("path, delimiter=','", null));
-        await using var server = InProcServer.Start(output);
-        await server.Client.InitializedAsync(configuration: true);
-        await LspTestClient.ReadUntilAsync(server.Client.ConfigurationRequests, _ => true);
+        await using var server = await StartPullingAsync();
         await server.Client.OpenAsync(Uri, "rows = np.loadtxt(");
 
-        server.Client.Settings = new { completion = new { models = new[] { new { name = "editor-remote", kind = "OpenAi", endpoint = model.BaseAddress.ToString(), timeoutMs = 10000 } } } };
-        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = (object?)null });
-        await server.Logs.WaitForAsync(l => l.Contains("Settings from workspace/configuration (workspace/didChangeConfiguration) applied", StringComparison.Ordinal));
+        await ConfigureInTheEditorAsync(server, RemoteFromTheEditor(model), push: null);
 
         var item = Assert.Single((await InlineCompletionTests.CompleteAsync(server.Client, Uri, 0, 18, InlineCompletionTriggerKind.Invoked)).Items);
         Assert.Equal("path, delimiter=','", item.InsertText);
+        Assert.Equal("editor-remote", item.Command!.Arguments![0].GetProperty("model").GetString());
+        Assert.Equal(1, model.RequestCount);
+    }
+
+    [Fact]
+    public async Task ModelsChanged_WhatTheOldModelsSaidIsNotContinuedByTypingAhead()
+    {
+        await using var model = await FakeModelServer.StartAsync(output, TestTimeout.Token());
+        model.Enqueue(FakeModelServer.Reply.Json("ndtxt(fname)", null));
+        await using var server = await StartPullingAsync();
+        await server.Client.OpenAsync(Uri, "import numpy as np\nrows = np.loadtxt(path)\nrows = np.lo");
+        var offline = Assert.Single((await InlineCompletionTests.CompleteAsync(server.Client, Uri, 2, 12, InlineCompletionTriggerKind.Invoked)).Items).InsertText;
+        // The user types the first character of the offline suggestion: the typed-ahead cache would continue it.
+        await server.Client.ChangeAsync(Uri, 2, LspTestClient.Edit(2, 12, 2, 12, offline[..1]));
+
+        await ConfigureInTheEditorAsync(server, RemoteFromTheEditor(model), push: new { });
+
+        var item = Assert.Single((await InlineCompletionTests.CompleteAsync(server.Client, Uri, 2, 13, InlineCompletionTriggerKind.Invoked)).Items);
         Assert.Equal("editor-remote", item.Command!.Arguments![0].GetProperty("model").GetString());
         Assert.Equal(1, model.RequestCount);
     }
@@ -183,6 +197,26 @@ public sealed class ClientSettingsTests(ITestOutputHelper output)
         await LspTestClient.ReadUntilAsync(status, s => s.GetProperty("state").GetString() == "unreachable");
         await LspTestClient.ReadUntilAsync(warnings, w => w.GetProperty("message").GetString()!.Contains("'remote' is unreachable", StringComparison.Ordinal));
     }
+
+    /// <summary>A server whose client answers workspace/configuration, once it asked the first time.</summary>
+    private async Task<InProcServer> StartPullingAsync()
+    {
+        var server = InProcServer.Start(output);
+        await server.Client.InitializedAsync(configuration: true);
+        await LspTestClient.ReadUntilAsync(server.Client.ConfigurationRequests, _ => true);
+        return server;
+    }
+
+    /// <summary>The user changes the settings in the editor: it pushes <paramref name="push"/>, the server pulls and applies.</summary>
+    private static async Task ConfigureInTheEditorAsync(InProcServer server, object settings, object? push)
+    {
+        server.Client.Settings = settings;
+        await server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = push });
+        await server.Logs.WaitForAsync(l => l.Contains("Settings from workspace/configuration (workspace/didChangeConfiguration) applied", StringComparison.Ordinal));
+    }
+
+    private static object RemoteFromTheEditor(FakeModelServer model) =>
+        new { completion = new { models = new[] { new { name = "editor-remote", kind = "OpenAi", endpoint = model.BaseAddress.ToString(), timeoutMs = 10000 } } } };
 
     private static string[] Remote(string name, string endpoint, int index) =>
     [
