@@ -198,6 +198,20 @@ public sealed class ClientSettingsTests(ITestOutputHelper output)
         await LspTestClient.ReadUntilAsync(warnings, w => w.GetProperty("message").GetString()!.Contains("'remote' is unreachable", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Status_CarriesTheConsent_AndFollowsItWhenTheEditorChangesIt()
+    {
+        await using var server = InProcServer.Start(output);
+        server.Client.Settings = new { telemetry = new { consent = new { enabled = true } } };
+        await server.Client.InitializedAsync(configuration: true);
+        var status = server.Client.Notifications(LspMethods.Code4meStatus);
+
+        await LspTestClient.ReadUntilAsync(status, s => s.GetProperty("consent").GetBoolean());
+        await ConfigureInTheEditorAsync(server, new { telemetry = new { consent = new { enabled = false } } }, push: null);
+        var off = await LspTestClient.ReadUntilAsync(status, s => !s.GetProperty("consent").GetBoolean());
+        Assert.Equal("ready", off.GetProperty("state").GetString());
+    }
+
     /// <summary>A server whose client answers workspace/configuration, once it asked the first time.</summary>
     private async Task<InProcServer> StartPullingAsync()
     {
