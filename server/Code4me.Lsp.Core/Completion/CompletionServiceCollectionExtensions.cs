@@ -28,6 +28,8 @@ public static class CompletionServiceCollectionExtensions
         var section = configuration.GetSection(CompletionOptions.SectionName);
         services.AddOptions<CompletionOptions>().Bind(section);
         services.AddSingleton<IValidateOptions<CompletionOptions>, CompletionOptionsValidator>();
+        // Bound once now, so a setting that does not convert stops the start with one line naming it (Cli).
+        section.Bind(new CompletionOptions());
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CompletionOptions>>().Value.Offline);
