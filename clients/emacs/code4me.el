@@ -21,11 +21,16 @@
 ;; Setup:
 ;;   (require 'code4me)
 ;;   (code4me-setup)            ; registers code4me-lsp for `code4me-major-modes'
-;;   then M-x eglot in a Python buffer (or add `eglot-ensure' to python-mode-hook).
+;;   then M-x eglot in a Python buffer (or add `code4me-ensure' to python-mode-hook).
+;;
+;; Settings: `code4me-settings', or a `:code4me' section in `eglot-workspace-configuration'
+;; (which wins).  The server asks for them (workspace/configuration) when it starts and after
+;; every `eglot-signal-didChangeConfiguration'; `code4me-set-settings' changes them at runtime.
 ;;
 ;; Keys in `code4me-mode' (on in every buffer eglot manages with code4me-lsp):
 ;;   TAB       accept the ghost text (only while ghost text is shown)
 ;;   M-<right> accept the next word            (only while shown)
+;;   C-M-<right> accept the rest of the line   (only while shown)
 ;;   M-n / M-p next / previous item            (only while shown)
 ;;   C-g       dismiss                          (only while shown)
 ;;   C-c /     ask for a completion now
@@ -55,9 +60,13 @@ any other language server they were mapped to."
   :type '(repeat symbol))
 
 (defcustom code4me-settings nil
-  "The `code4me' settings object, sent as initializationOptions.
-A plist, for example (:completion (:manualOnly :json-false :debounceMinMs 50)
-:logging (:clientLevel \"Warning\"))."
+  "The `code4me' settings object.
+Sent as initializationOptions, and the answer to the server's
+workspace/configuration request for the `code4me' section unless
+`eglot-workspace-configuration' has a `:code4me' section.  A plist, for example
+\(:completion (:manualOnly :json-false :debounceMinMs 50)
+:logging (:clientLevel \"Warning\")).  Change it at runtime with
+`code4me-set-settings'."
   :type 'sexp)
 
 (defcustom code4me-auto-trigger t
@@ -70,7 +79,9 @@ A plist, for example (:completion (:manualOnly :json-false :debounceMinMs 50)
 
 ;;;; Server class
 
-(defclass code4me-eglot-server (eglot-lsp-server) ()
+(defclass code4me-eglot-server (eglot-lsp-server)
+  ((status :initform nil :accessor code4me--server-status
+           :documentation "The last code4me/status: (:state STRING :consent BOOL :message STRING)."))
   :documentation "Eglot connection to code4me-lsp.")
 
 (cl-defmethod eglot-initialization-options ((_server code4me-eglot-server))
@@ -82,6 +93,69 @@ A plist, for example (:completion (:manualOnly :json-false :debounceMinMs 50)
     (plist-put caps :textDocument
                (plist-put (plist-get caps :textDocument)
                           :inlineCompletion '(:dynamicRegistration :json-false)))))
+
+(cl-defmethod eglot-handle-request
+  ((_server code4me-eglot-server) (_method (eql workspace/configuration)) &key items)
+  "Answer the `code4me' section.
+From `eglot-workspace-configuration' when it has one, else `code4me-settings'."
+  (let ((answers (cl-call-next-method)))
+    (cl-loop for item across items
+             for i from 0
+             when (and (equal (plist-get item :section) "code4me") (null (aref answers i)))
+             do (aset answers i (or code4me-settings eglot--{})))
+    answers))
+
+(cl-defmethod eglot-handle-notification
+  ((server code4me-eglot-server) (_method (eql code4me/status)) &key state consent message &allow-other-keys)
+  "Keep the server's status for the mode line."
+  (setf (code4me--server-status server) (list :state state :consent (eq consent t) :message message))
+  (force-mode-line-update t))
+
+(defun code4me-status ()
+  "The status of this buffer's code4me server, or nil.
+A plist (:state STRING :consent BOOL :message STRING)."
+  (when-let ((server (code4me--server)))
+    (code4me--server-status server)))
+
+(defun code4me--mode-line ()
+  "The `code4me-mode' lighter, e.g. \" C4me[ready]\" or \" C4me[unreachable+consent]\"."
+  (let ((status (code4me-status)))
+    (if (not status)
+        " C4me"
+      (format " C4me[%s%s]" (plist-get status :state) (if (plist-get status :consent) "+consent" "")))))
+
+(defun code4me-set-settings (settings)
+  "Set `code4me-settings' to SETTINGS; every running code4me server applies them.
+Models included: no restart is needed."
+  (setq code4me-settings settings)
+  (dolist (server (code4me--servers))
+    (eglot-signal-didChangeConfiguration server)))
+
+(defun code4me--servers ()
+  "Every running code4me-lsp connection."
+  (seq-filter (lambda (s) (cl-typep s 'code4me-eglot-server))
+              (delete-dups (apply #'append (hash-table-values eglot--servers-by-project)))))
+
+(defvar code4me--missing-reported nil
+  "The program whose absence was reported (reported once per session).")
+
+(defun code4me--program-missing ()
+  "The server program when it cannot be run (said once), else nil."
+  (let ((program (car code4me-server-command)))
+    (unless (and (stringp program) (executable-find program))
+      (unless (equal code4me--missing-reported program)
+        (setq code4me--missing-reported program)
+        (message "Code4me: the server %S was not found or is not executable.  Install it (see clients/emacs/README.md) or set `code4me-server-command'; Code4me stays off until then."
+                 program))
+      (or program "nil"))))
+
+;;;###autoload
+(defun code4me-ensure ()
+  "Like `eglot-ensure', but when the server program is missing say so once.
+Then nothing starts, and no error comes from `post-command-hook'.  Put this on
+the hooks of `code4me-major-modes' (e.g. `python-mode-hook')."
+  (unless (code4me--program-missing)
+    (eglot-ensure)))
 
 (defvar code4me--chat-tokens (make-hash-table :test #'equal)
   "Partial-result tokens of running chat requests -> chat buffer.")
@@ -122,6 +196,7 @@ Also turn on `code4me-mode' in buffers eglot manages with it."
 
 (defvar-local code4me--current nil "The ghost text shown in this buffer, or nil.")
 (defvar-local code4me--seq 0 "Number of the newest completion request of this buffer.")
+(defvar code4me--responses 0 "Inline-completion responses received (tests wait on it).")
 
 (defun code4me--item (ghost)
   (aref (code4me--ghost-items ghost) (code4me--ghost-index ghost)))
@@ -213,18 +288,20 @@ Nil when the buffer diverged from it."
          :timeout-fn #'ignore))
       t)))
 
-(defun code4me-accept-word ()
-  "Insert the next word of the ghost text and report the partial acceptance."
-  (interactive)
+(defun code4me--accept-part (regexp)
+  "Insert the part of the ghost text that REGEXP matches at its start; report it."
   (when-let ((ghost code4me--current))
     (let* ((text (or (code4me--remaining ghost) ""))
-           (part (if (string-match "\\`\\(\n\\|[ \t]*[[:alnum:]_]+\\|[ \t]*[^[:alnum:]_ \t\n]+\\|[ \t]+\\)" text)
-                     (match-string 0 text)
-                   text)))
-      (if (string= part text)
+           (part (if (string-match regexp text) (match-string 0 text) text)))
+      (if (or (string= part "") (string= part text))
           (code4me-accept)
         (insert part)
-        (setf (code4me--ghost-typed ghost) (concat (code4me--ghost-typed ghost) part))
+        (if (string-match-p "\n" part)
+            ;; The ghost text moves down with point: the accepted text joins the prefix.
+            (setf (code4me--ghost-prefix ghost) (concat (code4me--ghost-prefix ghost) (code4me--ghost-typed ghost) part)
+                  (code4me--ghost-typed ghost) ""
+                  (code4me--ghost-start ghost) (point))
+          (setf (code4me--ghost-typed ghost) (concat (code4me--ghost-typed ghost) part)))
         (code4me--render ghost)
         (code4me--notify ghost :textDocument/didPartiallyAcceptCompletion
                          (list :item (code4me--item ghost)
@@ -232,6 +309,17 @@ Nil when the buffer diverged from it."
                                                 (concat (code4me--ghost-prefix ghost)
                                                         (code4me--ghost-typed ghost)))))
         t))))
+
+(defun code4me-accept-word ()
+  "Insert the next word of the ghost text and report the partial acceptance."
+  (interactive)
+  (code4me--accept-part "\\`\\(\n\\|[ \t]*[[:alnum:]_]+\\|[ \t]*[^[:alnum:]_ \t\n]+\\|[ \t]+\\)"))
+
+(defun code4me-accept-line ()
+  "Insert the rest of the ghost text's line and report it.
+At a line break, the break and the next line."
+  (interactive)
+  (code4me--accept-part "\\`\r?\n?[^\r\n]+"))
 
 (defun code4me--cycle (step)
   (when-let ((ghost code4me--current))
@@ -279,6 +367,7 @@ or 2 (automatic)."
          server :textDocument/inlineCompletion params
          :success-fn
          (lambda (result)
+           (cl-incf code4me--responses)
            (when (buffer-live-p buffer)
              (with-current-buffer buffer
                (let ((items (code4me--items result)))
@@ -295,6 +384,7 @@ or 2 (automatic)."
                      (code4me--show ghost)))))))
          :error-fn
          (lambda (err)
+           (cl-incf code4me--responses)
            (when (and (= kind 1) (not (eql (plist-get err :code) -32800)))
              (message "code4me: inline completion failed: %s" (plist-get err :message))))
          :timeout-fn #'ignore)))))
@@ -311,7 +401,7 @@ or 2 (automatic)."
 ;;;; Typing
 
 (defconst code4me--own-commands
-  '(code4me-accept code4me-accept-word code4me-next code4me-previous code4me-dismiss code4me-complete))
+  '(code4me-accept code4me-accept-word code4me-accept-line code4me-next code4me-previous code4me-dismiss code4me-complete))
 
 (defun code4me--post-command ()
   "Keep the ghost text while the user types through it.
@@ -341,6 +431,7 @@ Reject it when the buffer or point diverge; trigger a request when typing."
   (let ((map (make-sparse-keymap)))
     (dolist (binding '(("TAB" . code4me-accept) ("<tab>" . code4me-accept)
                        ("M-<right>" . code4me-accept-word)
+                       ("C-M-<right>" . code4me-accept-line)
                        ("M-n" . code4me-next) ("M-p" . code4me-previous)
                        ("C-g" . code4me-dismiss)))
       (define-key map (kbd (car binding))
@@ -355,7 +446,7 @@ Reject it when the buffer or point diverge; trigger a request when typing."
 ;;;###autoload
 (define-minor-mode code4me-mode
   "Code4me ghost-text completions in an eglot-managed buffer."
-  :lighter " C4me"
+  :lighter (:eval (code4me--mode-line))
   :keymap code4me-mode-map
   (if code4me-mode
       (add-hook 'post-command-hook #'code4me--post-command nil t)
@@ -365,12 +456,15 @@ Reject it when the buffer or point diverge; trigger a request when typing."
 ;;;; Chat
 
 (defun code4me--chat-append (buffer text)
+  "Append TEXT to the chat BUFFER; every window showing it follows its end."
   (when (buffer-live-p buffer)
     (with-current-buffer buffer
       (let ((inhibit-read-only t))
         (save-excursion
           (goto-char (point-max))
-          (insert text))))))
+          (insert text)))
+      (dolist (window (get-buffer-window-list buffer nil t))
+        (set-window-point window (point-max))))))
 
 (defvar code4me--chat-id nil "The chatId of the running conversation.")
 (defvar code4me--chat-count 0)
@@ -379,9 +473,7 @@ Reject it when the buffer or point diverge; trigger a request when typing."
   "Send MESSAGE to code4me/chat; the reply streams into the *code4me-chat* buffer."
   (interactive (list (read-string "Code4me chat: ")))
   (let* ((source (current-buffer))
-         (server (or (code4me--server)
-                     (seq-find (lambda (s) (cl-typep s 'code4me-eglot-server))
-                               (apply #'append (hash-table-values eglot--servers-by-project)))))
+         (server (or (code4me--server) (car (code4me--servers))))
          (buffer (get-buffer-create "*code4me-chat*"))
          (token (format "code4me-chat-%d" (cl-incf code4me--chat-count))))
     (with-current-buffer buffer
@@ -390,8 +482,13 @@ Reject it when the buffer or point diverge; trigger a request when typing."
         (goto-char (point-max))
         (insert (if (bobp) "" "\n") "## You\n\n" message "\n\n## Code4me\n\n")))
     (display-buffer buffer)
+    (code4me--chat-append buffer "")
     (if (not server)
-        (code4me--chat-append buffer "No code4me-lsp server is running: open a file eglot manages with it first.\n")
+        (code4me--chat-append
+         buffer
+         (if (code4me--program-missing)
+             (format "Code4me: the server %S was not found; chat needs it (see clients/emacs/README.md).\n" (car code4me-server-command))
+           "No code4me-lsp server is running: open a file eglot manages with it first.\n"))
       (puthash token buffer code4me--chat-tokens)
       (let ((params (list :message message :partialResultToken token)))
         (when code4me--chat-id (setq params (plist-put params :chatId code4me--chat-id)))

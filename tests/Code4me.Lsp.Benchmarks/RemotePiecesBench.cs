@@ -36,7 +36,7 @@ internal static class RemotePiecesBench
             .AddCode4meCompletion(configuration);
         await using var provider = services.BuildServiceProvider();
         var completion = provider.GetRequiredService<CompletionService>();
-        var remote = (OpenAiCompletionModel)provider.GetServices<ICompletionModel>().Single();
+        var remote = (OpenAiCompletionModel)provider.GetRequiredService<CompletionService>().Models.Single();
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
         // Full budgets: 4,000 characters of prefix and 1,000 of suffix from a 5,000-line module.

@@ -1,6 +1,6 @@
-// The LSP4IJ template in clients/jetbrains: its files have the shape LSP4IJ imports, and the real
-// server accepts its initializationOptions.json (initialize) and settings.json (didChangeConfiguration,
-// sent as LSP4IJ sends it) and still completes afterwards.
+// The LSP4IJ template in clients/jetbrains: its files have the shape LSP4IJ imports and carry every setting
+// the README names, and the real server accepts its initializationOptions.json (initialize) and settings.json
+// (didChangeConfiguration, and the workspace/configuration answer, as LSP4IJ sends them) and still completes.
 // Run: CODE4ME_LSP_EXE=... node --test tests/clients/jetbrains_template.test.mjs  (after npm ci in clients/vscode)
 
 import { test, after } from 'node:test';
@@ -50,6 +50,17 @@ test('template_SettingsAndInitializationOptions_CarryTheSameCode4meSection', () 
   assert.deepEqual(readJson('settings.json').code4me, readJson('initializationOptions.json'));
 });
 
+test('template_CarriesEverySettingItsReadmeNames', () => {
+  const readme = readFileSync(new URL('README.md', dir), 'utf8');
+  const named = [...readme.matchAll(/`((?:completion|logging|telemetry|chat)\.[A-Za-z.]+)`/g)].map((m) => m[1]);
+  assert.ok(named.length >= 5, `the README names too few settings: ${named}`);
+  const settings = readJson('settings.json').code4me;
+  for (const path of named) {
+    const value = path.split('.').reduce((o, key) => (o == null ? undefined : o[key]), settings);
+    assert.notEqual(value, undefined, `README names ${path}, but settings.json does not carry it`);
+  }
+});
+
 test('template_ConfigurationFromTheTemplate_IsAcceptedByTheServer', async () => {
   const exe = process.env.CODE4ME_LSP_EXE;
   assert.ok(exe, 'CODE4ME_LSP_EXE must point at the published code4me-lsp');
@@ -63,6 +74,12 @@ test('template_ConfigurationFromTheTemplate_IsAcceptedByTheServer', async () => 
   const shown = [];
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
+  // LSP4IJ answers workspace/configuration from the template's settings.json, section by section.
+  const pulled = [];
+  connection.onRequest('workspace/configuration', (params) => {
+    pulled.push(params);
+    return params.items.map((item) => readJson('settings.json')[item.section] ?? null);
+  });
   connection.onNotification('window/showMessage', (params) => shown.push(params));
   connection.onNotification('window/logMessage', (params) => shown.push(params));
   connection.onNotification(() => undefined);
@@ -92,6 +109,7 @@ test('template_ConfigurationFromTheTemplate_IsAcceptedByTheServer', async () => 
   await within('a round trip after the settings', connection.sendRequest('code4me/documentState', { textDocument: { uri } }));
   const errors = shown.filter((m) => m.type <= 2);
   assert.deepEqual(errors, [], 'the server reported an error or warning (e.g. rejected settings)');
+  assert.ok(pulled.some((p) => p.items.some((i) => i.section === 'code4me')), 'the server never asked for the code4me section');
 
   await within('shutdown', connection.sendRequest('shutdown'));
   await connection.sendNotification('exit');

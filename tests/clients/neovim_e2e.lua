@@ -75,10 +75,100 @@ local function check(cond, message)
   end
 end
 
+local function get_line_text(buf, row)
+  return api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
+end
+
 local function write(path, lines)
   local f = assert(io.open(path, 'w'))
   f:write(table.concat(lines, '\n') .. '\n')
   f:close()
+end
+
+-- Messages the plugin shows (vim.notify), kept for the checks.
+local notes = {}
+vim.notify = function(message, level)
+  notes[#notes + 1] = { message = tostring(message), level = level }
+end
+
+local function notes_matching(text)
+  local n = 0
+  for _, note in ipairs(notes) do
+    if note.message:find(text, 1, true) then
+      n = n + 1
+    end
+  end
+  return n
+end
+
+local code4me = require('code4me')
+local model_base = os.getenv('C4_MODEL_BASE')
+local fim_line = os.getenv('C4_FIM_LINE')
+
+-- How many FIM completions the loopback provider (run_all.sh) has served.
+local function provider_completions()
+  local out = vim.fn.system({ 'python3', '-c',
+    'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())', model_base .. '/stats' })
+  check(vim.v.shell_error == 0, 'GET /stats failed: ' .. out)
+  return vim.fn.json_decode(out).completions
+end
+
+-- The extmark that draws ghost text on `row`, or nil.
+local function ghost_mark(buf, row)
+  for _, m in ipairs(api.nvim_buf_get_extmarks(buf, code4me.namespace, 0, -1, { details = true })) do
+    local details = m[4]
+    if m[2] == row and details.virt_text and details.virt_text[1] and details.virt_text[1][1] ~= '' then
+      return m
+    end
+  end
+  return nil
+end
+
+-- Invoke (the key) until what(suggestion) holds: settings pulled by the server apply a moment after they change.
+local function invoke_until(what, cond)
+  local deadline = vim.loop.now() + WAIT_MS
+  while true do
+    local before = code4me._state.responses
+    code4me.dismiss()
+    type_keys('<M-\\>')
+    wait_until('a response to the invoke key (' .. what .. ')', function()
+      return code4me._state.responses > before
+    end)
+    local suggestion = code4me.get_suggestion()
+    if suggestion and cond(suggestion) then
+      return suggestion
+    end
+    step = what
+    check(vim.loop.now() < deadline, 'timed out waiting for ' .. what .. '; last suggestion: ' .. vim.inspect(suggestion))
+  end
+end
+
+local function settings_with(completion)
+  completion.blankLinePauseMs = 600000
+  return { logging = { clientLevel = 'Warning' }, completion = completion }
+end
+
+local function remote_model(endpoint)
+  return { name = 'editor-remote', kind = 'OpenAi', endpoint = endpoint, timeoutMs = 10000 }
+end
+
+local function missing_binary()
+  -- A user without the server: one clear message, no error per file, chat says the same.
+  local one, two = workspace .. '/missing1.py', workspace .. '/missing2.py'
+  write(one, { 'x = 1' })
+  write(two, { 'y = 2' })
+  code4me.setup({ cmd = { workspace .. '/no-such-code4me-lsp' }, root_dir = workspace })
+  step = 'open two files without a server binary'
+  for _, file in ipairs({ one, two }) do
+    local ok, err = pcall(vim.cmd, 'edit ' .. vim.fn.fnameescape(file))
+    check(ok, 'opening a file without the server binary raised: ' .. tostring(err))
+  end
+  check(notes_matching('was not found') == 1, 'messages about the missing binary: ' .. vim.inspect(notes))
+  check(code4me.statusline() == 'Code4me: not installed', 'statusline: ' .. code4me.statusline())
+  local chat = code4me.chat('hello')
+  local chat_text = table.concat(api.nvim_buf_get_lines(chat, 0, -1, false), '\n')
+  check(chat_text:find('was not found', 1, true) ~= nil, 'chat without a server says: ' .. chat_text)
+  vim.cmd('silent! %bwipeout!')
 end
 
 local function main()
@@ -90,12 +180,14 @@ local function main()
   end
   write(teacher, lines)
   write(target, { 'import numpy as np', '' })
+  check(model_base ~= nil and fim_line ~= nil, 'run through tests/clients/run_all.sh (it starts the model provider)')
 
   vim.cmd('filetype on')
-  require('code4me').setup({
+  missing_binary()
+  code4me.setup({
     cmd = { exe },
     root_dir = workspace,
-    settings = { logging = { clientLevel = 'Warning' } },
+    settings = settings_with({}),
   })
 
   step = 'open teacher.py'
@@ -128,14 +220,7 @@ local function main()
   -- Also ask explicitly (the invoke key), as a user who does not wait for the automatic trigger would.
   type_keys('<M-\\>')
   local mark = wait_until('ghost text (an extmark with virt_text) on the typed line', function()
-    local marks = api.nvim_buf_get_extmarks(buf, require('code4me').namespace, 0, -1, { details = true })
-    for _, m in ipairs(marks) do
-      local details = m[4]
-      if m[2] == row and details.virt_text and details.virt_text[1] and details.virt_text[1][1] ~= '' then
-        return m
-      end
-    end
-    return nil
+    return ghost_mark(buf, row)
   end)
   local details = mark[4]
   local first_line = details.virt_text[1][1]
@@ -211,6 +296,177 @@ local function main()
   end
   check(state2.accepted ~= true and state2.shownCount >= 1, 'diverged query: ' .. vim.inspect(state2))
   type_keys('<Esc>')
+  wait_until('normal mode after the rejection', function()
+    return api.nvim_get_mode().mode == 'n'
+  end)
+  wait_until('the statusline to say ready after the first completions', function()
+    return code4me.statusline() == 'Code4me: ready'
+  end)
+
+  -- With nothing to cycle, next / previous do nothing (no literal ] or [); on the blank line after `o` no suggestion
+  -- comes before a pause (blankLinePauseMs), so Tab indents.
+  type_keys('o<M-]><M-[>x')
+  wait_until('x alone on the new line', function()
+    return api.nvim_get_current_line() == 'x'
+  end)
+  type_keys('<Esc>o<Tab>')
+  wait_until('Tab to indent the blank line', function()
+    return api.nvim_get_current_line() == '\t' and not code4me.is_visible()
+  end)
+  type_keys('<BS>')
+
+  -- A remote model configured in the editor, next to the offline one, is called; both answers can be cycled.
+  code4me.set_settings(settings_with({ models = { { name = 'ngram', kind = 'Offline' }, remote_model(model_base) } }))
+  type_keys('data11 = np.loadtxt(')
+  wait_until('the call typed on the new line', function()
+    return api.nvim_get_current_line() == 'data11 = np.loadtxt('
+  end)
+  local two = invoke_until('two items, one of them from the editor-configured remote model', function(sg)
+    return sg.count == 2
+  end)
+  local texts = { two.text }
+  type_keys('<M-]>')
+  local second = wait_until('next to show the second item', function()
+    local sg = code4me.get_suggestion()
+    return sg and sg.index == 2 and sg
+  end)
+  texts[2] = second.text
+  check(vim.tbl_contains(texts, fim_line), 'the remote model\'s answer is not among the items: ' .. vim.inspect(texts))
+  check(texts[1] ~= texts[2], 'next showed the same text: ' .. vim.inspect(texts))
+  type_keys('<M-[>')
+  wait_until('previous to show the first item again', function()
+    local sg = code4me.get_suggestion()
+    return sg and sg.index == 1 and sg.text == texts[1]
+  end)
+  wait_until('the statusline to say ready with the remote model answering', function()
+    return code4me.statusline() == 'Code4me: ready'
+  end)
+
+  -- The accept-line key takes one line of a multi-line suggestion.
+  code4me.dismiss()
+  type_keys('<Esc>odef load(fname):<CR>')
+  wait_until('a blank line in the new function', function()
+    return api.nvim_get_current_line() == '' and api.nvim_get_mode().mode == 'i'
+  end)
+  local block = invoke_until('a two-line suggestion in the function body', function(sg)
+    if sg.text:find('\n', 1, true) then
+      return true
+    end
+    return code4me.next() and code4me.get_suggestion().text:find('\n', 1, true) ~= nil
+  end)
+  block = code4me.get_suggestion()
+  local first, rest = block.text:match('^([^\n]*)\n(.*)$')
+  local block_row = api.nvim_win_get_cursor(0)[1] - 1
+  type_keys('<M-C-Right>')
+  wait_until('the first line of the suggestion accepted, the rest still shown', function()
+    local sg = code4me.get_suggestion()
+    return get_line_text(buf, block_row) == first and sg and sg.text == '\n' .. rest
+  end)
+  type_keys('<M-C-Right>')
+  wait_until('the second line accepted too', function()
+    return not code4me.is_visible() and get_line_text(buf, block_row) == first and get_line_text(buf, block_row + 1) == rest
+  end)
+
+  -- manualOnly from the editor: typing asks no model; the invoke key still does.
+  code4me.set_settings(settings_with({ manualOnly = true, models = { remote_model(model_base) } }))
+  type_keys('<Esc>odata12 = np.loadtxt')
+  local quiet = false
+  local deadline = vim.loop.now() + WAIT_MS
+  while not quiet do
+    local served = provider_completions()
+    local before = code4me._state.responses
+    type_keys('(')
+    wait_until('the response to the automatic request', function()
+      return code4me._state.responses > before
+    end)
+    quiet = provider_completions() == served and not code4me.is_visible()
+    if not quiet then
+      code4me.dismiss()
+      type_keys('<BS>')
+    end
+    step = 'manualOnly from the editor to stop automatic requests'
+    check(vim.loop.now() < deadline, 'automatic requests still reach the model after manualOnly = true')
+  end
+  invoke_until('the invoke key to ask the model under manualOnly', function(sg)
+    return sg.text == fim_line
+  end)
+  code4me.dismiss()
+
+  -- A configured model that is down: one warning for the outage, and the statusline says so.
+  code4me.set_settings(settings_with({ models = { remote_model('http://127.0.0.1:1') } }))
+  local warnings_before = notes_matching('is unreachable')
+  local deadline2 = vim.loop.now() + WAIT_MS
+  while not (code4me.status() and code4me.status().state == 'unreachable') do
+    local before = code4me._state.responses
+    type_keys('<M-\\>')
+    wait_until('a response while the model is down', function()
+      return code4me._state.responses > before
+    end)
+    step = 'the status to say unreachable'
+    check(vim.loop.now() < deadline2, 'status: ' .. vim.inspect(code4me.status()))
+  end
+  for _ = 1, 2 do
+    local before = code4me._state.responses
+    type_keys('<M-\\>')
+    wait_until('another response while the model is down', function()
+      return code4me._state.responses > before
+    end)
+  end
+  wait_until('the warning about the unreachable model', function()
+    return notes_matching('is unreachable') > warnings_before
+  end)
+  check(notes_matching('is unreachable') == warnings_before + 1, 'warnings for one outage: ' .. vim.inspect(notes))
+  wait_until('the statusline to say unreachable', function()
+    return code4me.statusline() == 'Code4me: unreachable'
+  end)
+  code4me.set_settings(settings_with({ models = { remote_model(model_base) } }))
+  invoke_until('the model to answer again', function(sg)
+    return sg.text == fim_line
+  end)
+  wait_until('the status to be ready again', function()
+    return code4me.statusline() == 'Code4me: ready'
+  end)
+  code4me.dismiss()
+  type_keys('<Esc>')
+  wait_until('normal mode before :e', function()
+    return api.nvim_get_mode().mode == 'n'
+  end)
+
+  -- :e and :e! re-read the file; the buffer is attached again and the server holds its text.
+  vim.cmd('write')
+  for _, command in ipairs({ 'edit', 'edit!' }) do
+    vim.cmd(command)
+    wait_until('the buffer attached again after :' .. command, function()
+      return vim.lsp.buf_is_attached(buf, client.id)
+    end)
+    local reread = table.concat(api.nvim_buf_get_lines(buf, 0, -1, false), '\n') .. '\n'
+    wait_until('the server to hold the text after :' .. command, function()
+      local d = request(client, 'code4me/documentState', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, buf)
+      return d.sha256 == vim.fn.sha256(reread)
+    end)
+  end
+
+  -- Unnamed buffers are documents of their own (untitled: URIs), each held exactly by the server.
+  local unnamed = {}
+  for i, text in ipairs({ 'a = 1', 'b = 2' }) do
+    vim.cmd('enew')
+    local b = api.nvim_get_current_buf()
+    api.nvim_buf_set_lines(b, 0, -1, false, { text })
+    vim.bo[b].filetype = 'python'
+    unnamed[i] = b
+    wait_until('unnamed buffer ' .. i .. ' attached', function()
+      return vim.lsp.buf_is_attached(b, client.id)
+    end)
+  end
+  local uris = { vim.uri_from_bufnr(unnamed[1]), vim.uri_from_bufnr(unnamed[2]) }
+  check(uris[1] ~= uris[2] and uris[1]:sub(1, 9) == 'untitled:' and uris[2]:sub(1, 9) == 'untitled:', 'unnamed URIs: ' .. vim.inspect(uris))
+  for i, b in ipairs(unnamed) do
+    local text = table.concat(api.nvim_buf_get_lines(b, 0, -1, false), '\n') .. '\n'
+    wait_until('the server to hold unnamed buffer ' .. i, function()
+      local d = request(client, 'code4me/documentState', { textDocument = { uri = uris[i] } }, b)
+      return d.sha256 == vim.fn.sha256(text)
+    end)
+  end
 
   -- Chat: the reply streams into the scratch buffer.
   local chat_buf = require('code4me').chat('What does np.loadtxt return?')
@@ -230,7 +486,10 @@ local function main()
   local expected = os.getenv('C4_CHAT_REPLY')
   check(expected ~= nil, 'run through tests/clients/run_all.sh (it starts the chat provider)')
   check(answer == expected, 'chat reply: ' .. answer)
-  local chat_outcome = 'chat reply streamed into the buffer'
+  local chat_win = vim.fn.bufwinid(chat_buf)
+  check(api.nvim_win_get_cursor(chat_win)[1] == api.nvim_buf_line_count(chat_buf),
+    ('the chat window is not at the end: line %d of %d'):format(api.nvim_win_get_cursor(chat_win)[1], api.nvim_buf_line_count(chat_buf)))
+  local chat_outcome = 'chat reply streamed into the buffer, which follows its end'
 
   finish(0, ('ghost text %q accepted (server: shownCount=%d accepted=true); diverging keystroke recorded as rejected; %s'):format(first_line, recorded.shownCount, chat_outcome))
 end

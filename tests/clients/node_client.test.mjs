@@ -94,6 +94,24 @@ const vscodeCapabilities = {
   window: { showMessage: { messageActionItem: { additionalPropertiesSupport: true } }, showDocument: { support: true }, workDoneProgress: true },
 };
 
+let editorSettings = {};
+
+// The user changes a setting: the editor's settings change, then the client says so; the server asks for them.
+async function changeSettings(settings) {
+  editorSettings = settings;
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: { code4me: settings } });
+}
+
+// Repeats `attempt` until `done(result)` holds (the server applies pulled settings a moment after the push).
+async function until(what, attempt, done) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const result = await attempt();
+    if (done(result)) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(result)}`);
+  }
+}
+
 before(async () => {
   assert.ok(exe, 'CODE4ME_LSP_EXE must point at the published code4me-lsp');
   workspace = mkdtempSync(join(tmpdir(), 'code4me-node-client-'));
@@ -105,7 +123,8 @@ before(async () => {
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('client/unregisterCapability', () => null);
-  connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+  // As vscode-languageclient does: the `code4me` section of the editor's settings (here: what the test last set).
+  connection.onRequest('workspace/configuration', (params) => params.items.map((item) => (item.section === 'code4me' ? editorSettings : null)));
   connection.onRequest('window/showMessageRequest', () => null);
   connection.onNotification(() => undefined);
   connection.listen();
@@ -190,14 +209,12 @@ test('partialAcceptAndReject_OnNewCompletions_AreRecordedPerQuery', async () => 
 });
 
 test('didChangeConfiguration_VsCodeShapeManualOnly_StopsAutomaticButNotInvoked', async () => {
-  await connection.sendNotification('workspace/didChangeConfiguration', { settings: { code4me: { completion: { manualOnly: true } } } });
-  const automatic = await complete(2);
-  assert.deepEqual(automatic.items, []);
+  await changeSettings({ completion: { manualOnly: true } });
+  await until('automatic requests to get nothing under manualOnly', () => complete(2), (r) => r.items.length === 0);
   const invoked = await complete(1);
   assert.ok(invoked.items.length >= 1, 'invoked completion must still answer under manualOnly');
-  await connection.sendNotification('workspace/didChangeConfiguration', { settings: { code4me: { completion: { manualOnly: false } } } });
-  const again = await complete(2);
-  assert.ok(again.items.length >= 1, 'automatic completion did not come back after manualOnly=false');
+  await changeSettings({ completion: { manualOnly: false } });
+  await until('automatic completion to come back after manualOnly=false', () => complete(2), (r) => r.items.length >= 1);
 });
 
 test('chat_WithPartialResultToken_StreamsTheReply', async () => {

@@ -11,12 +11,15 @@ export CODE4ME_LSP_EXE
 logs=$(mktemp -d)
 failed=0
 
-# A loopback chat provider (OpenAI wire format, streamed), so chat is tested end to end in every client.
+# A loopback OpenAI-compatible provider (chat streamed, FIM completions), so chat and remote models configured in the
+# editor are tested end to end in every client.
 coproc PROVIDER { exec python3 "$c4_repo/tests/clients/fake_chat_provider.py"; }
 read -r provider_port <&"${PROVIDER[0]}" || { echo "clients: FAIL the fake chat provider did not start" >&2; exit 1; }
 trap 'kill "$PROVIDER_PID" 2>/dev/null; rm -rf "$logs"' EXIT
 export Code4me__Chat__Endpoint="http://127.0.0.1:$provider_port/v1" Code4me__Chat__Model=fake-chat
 export C4_CHAT_REPLY="np.loadtxt returns a NumPy array of the file's values."
+# The same provider answers FIM completions; the editor tests configure it as a remote model from the editor.
+export C4_MODEL_BASE="http://127.0.0.1:$provider_port" C4_FIM_LINE="fname, skiprows=1)"
 
 # run NAME SECONDS COMMAND...: one line "clients: NAME PASS|FAIL (Ns)"; the log of a failure follows it.
 run() {

@@ -24,6 +24,13 @@ public sealed class CompletionOptions
     /// <summary>Automatic triggers get nothing; only invoked requests reach the models.</summary>
     public bool ManualOnly { get; set; }
 
+    /// <summary>
+    /// On a blank line (nothing but whitespace around the caret, as right after Enter or <c>o</c>) an automatic
+    /// request waits this long instead of the debounce, so a Tab meant to indent is not taken for accepting a
+    /// suggestion; a pause there still brings one. 0 treats blank lines like any other place. Invoked requests never wait.
+    /// </summary>
+    public int BlankLinePauseMs { get; set; } = 1000;
+
     /// <summary>Characters of prefix the handler passes in.</summary>
     public int PrefixCharBudget { get; set; } = 4000;
 

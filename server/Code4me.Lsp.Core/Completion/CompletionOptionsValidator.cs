@@ -10,6 +10,9 @@ namespace Code4me.Lsp.Core.Completion;
 /// </summary>
 public sealed class CompletionOptionsValidator : IValidateOptions<CompletionOptions>
 {
+    /// <summary>The most retries <see cref="CompletionOptions.RemoteRetries"/> may ask for.</summary>
+    public const int MaxRemoteRetries = 5;
+
     private const string S = CompletionOptions.SectionName;
 
     public ValidateOptionsResult Validate(string? name, CompletionOptions options)
@@ -32,10 +35,11 @@ public sealed class CompletionOptionsValidator : IValidateOptions<CompletionOpti
             failures.Add($"{S}:DebounceMinMs ({options.DebounceMinMs}) must not exceed {S}:DebounceMaxMs ({options.DebounceMaxMs}).");
         }
 
+        Range($"{S}:BlankLinePauseMs", options.BlankLinePauseMs, 0, 600_000, " ms");
         Range($"{S}:PrefixCharBudget", options.PrefixCharBudget, 0, 1_000_000);
         Range($"{S}:SuffixCharBudget", options.SuffixCharBudget, 0, 1_000_000);
         Range($"{S}:OtherDocumentsCharBudget", options.OtherDocumentsCharBudget, 0, 1_000_000);
-        Range($"{S}:RemoteRetries", options.RemoteRetries, 0, 5);
+        Range($"{S}:RemoteRetries", options.RemoteRetries, 0, MaxRemoteRetries);
 
         var offline = options.Offline;
         Range($"{S}:Offline:Order", offline.Order, 1, 10);

@@ -12,6 +12,14 @@ public sealed record CompletionOutcome
     /// <summary>The generation to show, chosen by <see cref="CompletionOptions.Policy"/>; null shows nothing.</summary>
     public ModelGeneration? Chosen { get; init; }
 
+    /// <summary>
+    /// What the editor may cycle through: <see cref="Chosen"/> first, then every other usable generation that arrived in
+    /// time, one per distinct text, in order of arrival. Empty when nothing is shown.
+    /// </summary>
+    public IReadOnlyList<ModelGeneration> Alternatives => Chosen is not { IsUsable: true } chosen
+        ? []
+        : [chosen, .. Generations.Where(g => g.IsUsable && !g.Late && g != chosen && g.Completion != chosen.Completion).DistinctBy(g => g.Completion)];
+
     /// <summary>True when multi-line completions were allowed at this position.</summary>
     public bool MultiLine { get; init; }
 

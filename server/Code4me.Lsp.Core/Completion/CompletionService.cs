@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Code4me.Lsp.Core.Completion.PostProcessing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,24 +11,45 @@ namespace Code4me.Lsp.Core.Completion;
 /// </summary>
 public sealed class CompletionService
 {
-    private readonly IReadOnlyList<ICompletionModel> _models;
+    private readonly Func<CompletionOptions, IReadOnlyList<ICompletionModel>>? _build;
     private readonly IOptionsMonitor<CompletionOptions> _options;
     private readonly TypedAheadCache _cache;
     private readonly ILogger<CompletionService> _logger;
     private readonly TimeProvider _time;
-    private long _lastFailureLogTicks = long.MinValue;
+    private readonly Lock _modelsGate = new();
+    private (CompletionOptions? Options, IReadOnlyList<ICompletionModel> Models) _current;
 
-    public CompletionService(IEnumerable<ICompletionModel> models, IOptionsMonitor<CompletionOptions> options, TypedAheadCache cache, ILogger<CompletionService> logger, TimeProvider? time = null)
+    /// <summary>A service that asks the same <paramref name="models"/> whatever the settings say (tests, benchmarks).</summary>
+    public CompletionService(IEnumerable<ICompletionModel> models, IOptionsMonitor<CompletionOptions> options, TypedAheadCache cache, ILogger<CompletionService> logger, TimeProvider? time = null, CompletionStatus? status = null)
+        : this(options, cache, logger, time, status) => _current = (null, [.. models]);
+
+    /// <summary>
+    /// A service whose models follow the settings: <paramref name="build"/> makes them from the current
+    /// <see cref="CompletionOptions"/>, again after every change, so models configured by the editor at runtime are
+    /// asked from the next query on; a query in flight finishes with the models it started with.
+    /// </summary>
+    public CompletionService(Func<CompletionOptions, IReadOnlyList<ICompletionModel>> build, IOptionsMonitor<CompletionOptions> options, TypedAheadCache cache, ILogger<CompletionService> logger, TimeProvider? time = null, CompletionStatus? status = null)
+        : this(options, cache, logger, time, status) => _build = build;
+
+    private CompletionService(IOptionsMonitor<CompletionOptions> options, TypedAheadCache cache, ILogger<CompletionService> logger, TimeProvider? time, CompletionStatus? status)
     {
-        _models = [.. models];
         _options = options;
         _cache = cache;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        Status = status ?? new CompletionStatus();
+        Status.Changed += LogOutage;
+        _current = (null, []);
     }
 
+    /// <summary>The models the next query asks, in configuration order.</summary>
+    public IReadOnlyList<ICompletionModel> Models => ModelsFor(_options.CurrentValue);
+
     /// <summary>Names of the models asked per query, in configuration order.</summary>
-    public IReadOnlyList<string> ModelNames => [.. _models.Select(m => m.Name)];
+    public IReadOnlyList<string> ModelNames => [.. Models.Select(m => m.Name)];
+
+    /// <summary>Thinking, ready, or a model unreachable: what the editor's status shows.</summary>
+    public CompletionStatus Status { get; }
 
     /// <summary>The typed-ahead cache (the handler forgets documents on didClose).</summary>
     public TypedAheadCache Cache => _cache;
@@ -45,6 +65,8 @@ public sealed class CompletionService
             return CompletionOutcome.Empty();
         }
 
+        // Before the cache: a change of models empties it.
+        var models = ModelsFor(options);
         if (_cache.TryServe(context, out var cached))
         {
             return cached;
@@ -54,7 +76,7 @@ public sealed class CompletionService
         var request = new ModelRequest(context, multiLine);
         var queryId = Guid.CreateVersion7();
         var started = _time.GetTimestamp();
-        var names = ModelNames;
+        var names = models.Select(m => m.Name).ToArray();
 
         // Models keep running after an early FirstToAnswer return, until the deadline or the caller cancels.
         var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, options.DeadlineMs)), _time);
@@ -74,6 +96,7 @@ public sealed class CompletionService
                 arrived.Add(generation);
             }
 
+            Status.Report(model.Name, generation.Error);
             if (generation.IsUsable)
             {
                 firstUsable.TrySetResult();
@@ -82,8 +105,11 @@ public sealed class CompletionService
 
         // Each model starts on this thread and runs until its first await: a remote model's request goes out without
         // a hop through the thread pool, and a model with CPU-bound work moves it off the thread itself.
-        var all = Task.WhenAll(_models.Select(RunAsync).ToArray());
-        var waitForAll = options.Policy != SelectionPolicy.FirstToAnswer;
+        Status.Begin();
+        var all = Task.WhenAll(models.Select(RunAsync).ToArray());
+        _ = all.ContinueWith(_ => Status.End(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // An invoked request waits for every model (until the deadline), so the editor can cycle through all answers.
+        var waitForAll = options.Policy != SelectionPolicy.FirstToAnswer || context.TriggerKind == CompletionTriggerKind.Invoked;
         try
         {
             // A model that ignores its token cannot hold the query past the deadline.
@@ -155,6 +181,11 @@ public sealed class CompletionService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug(ex, "Completion model {Model} threw", model.Name);
+            }
+
             raw = RawGeneration.Failed($"{ex.GetType().Name}: {ex.Message}");
         }
 
@@ -179,25 +210,50 @@ public sealed class CompletionService
     private static List<string> ModelStops(string name, CompletionOptions options)
         => options.EffectiveModels().FirstOrDefault(m => m.Name == name)?.StopSequences ?? [];
 
+    /// <summary>The models for <paramref name="options"/>: built again when the settings changed since the last query.</summary>
+    private IReadOnlyList<ICompletionModel> ModelsFor(CompletionOptions options)
+    {
+        if (_build is null)
+        {
+            return _current.Models;
+        }
+
+        lock (_modelsGate)
+        {
+            if (!ReferenceEquals(_current.Options, options))
+            {
+                var first = _current.Options is null;
+                _current = (options, _build(options));
+                Status.Retain(_current.Models.Select(m => m.Name));
+                if (!first)
+                {
+                    _cache.Clear();   // a suggestion of the old set is not the new set's to continue
+                }
+            }
+
+            return _current.Models;
+        }
+    }
+
+    /// <summary>Every failure in detail, at Debug only: the user hears of an outage once, from <see cref="LogOutage"/>.</summary>
     private void LogFailures(ModelGeneration[] generations)
     {
-        var failed = generations.Where(g => g.Error is not null).ToArray();
-        if (failed.Length == 0)
+        if (!_logger.IsEnabled(LogLevel.Debug))
         {
             return;
         }
 
-        // Once per burst: at most one warning every 30 s, however many queries fail.
-        var now = Stopwatch.GetTimestamp();
-        var last = Interlocked.Read(ref _lastFailureLogTicks);
-        if (last != long.MinValue && Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromSeconds(30))
+        foreach (var failed in generations.Where(g => g.Error is not null))
         {
-            return;
+            _logger.LogDebug("Completion model {Model} failed: {Error}", failed.ModelName, failed.Error);
         }
+    }
 
-        if (Interlocked.CompareExchange(ref _lastFailureLogTicks, now, last) == last)
+    private void LogOutage(CompletionStatusChange change)
+    {
+        if (change.OutageModel is { } model)
         {
-            _logger.LogWarning("Completion model failure: {Failures}", string.Join("; ", failed.Select(g => $"{g.ModelName}: {g.Error}")));
+            _logger.LogWarning("Completion model {Model} is unreachable ({Error}); suggestions come from the other models until it answers again.", model, change.OutageError);
         }
     }
 }

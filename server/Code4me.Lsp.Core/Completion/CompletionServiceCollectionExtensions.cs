@@ -6,6 +6,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 // Extension methods live in the namespace of what they extend, as Microsoft.Extensions.* do.
 #pragma warning disable IDE0130
@@ -18,8 +19,8 @@ public static class CompletionServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="CompletionOptions"/> from <c>Code4me:Completion</c> and registers
     /// <see cref="CompletionService"/>, <see cref="OfflineCodeModel"/>, <see cref="WorkspaceIndexer"/>,
-    /// <see cref="TypedAheadCache"/>, one <see cref="ICompletionModel"/> per configured model and the
-    /// remote-model HttpClient (proxy, CA bundle, Polly retry). Models are read once at start.
+    /// <see cref="TypedAheadCache"/>, the models (built again from the settings after every change) and the
+    /// remote-model HttpClient (proxy, CA bundle, Polly retry).
     /// </summary>
     public static IServiceCollection AddCode4meCompletion(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,48 +28,54 @@ public static class CompletionServiceCollectionExtensions
         var section = configuration.GetSection(CompletionOptions.SectionName);
         services.AddOptions<CompletionOptions>().Bind(section);
         services.AddSingleton<IValidateOptions<CompletionOptions>, CompletionOptionsValidator>();
-        var options = new CompletionOptions();
-        section.Bind(options);
+        // Bound once now, so a setting that does not convert stops the start with one line naming it (Cli).
+        section.Bind(new CompletionOptions());
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CompletionOptions>>().Value.Offline);
         services.AddSingleton<OfflineCodeModel>();
         services.AddSingleton<WorkspaceIndexer>();
         services.AddSingleton<TypedAheadCache>(_ => new TypedAheadCache());
-        foreach (var model in options.EffectiveModels())
+        services.AddSingleton<CompletionStatus>();
+        services.AddSingleton(sp =>
         {
-            services.AddSingleton<ICompletionModel>(sp => model.Kind switch
-            {
-                CompletionModelKind.OpenAi => new OpenAiCompletionModel(model, sp.GetRequiredService<IOptions<CompletionOptions>>().Value, sp.GetRequiredService<IHttpClientFactory>()),
-                _ => new OfflineCompletionModel(model.Name, sp.GetRequiredService<OfflineCodeModel>()),
-            });
-        }
+            var offline = sp.GetRequiredService<OfflineCodeModel>();
+            var clients = sp.GetRequiredService<IHttpClientFactory>();
+            return new CompletionService(
+                current => [.. current.EffectiveModels().Select(model => model.Kind switch
+                {
+                    CompletionModelKind.OpenAi => (ICompletionModel)new OpenAiCompletionModel(model, current, clients),
+                    _ => new OfflineCompletionModel(model.Name, offline),
+                })],
+                sp.GetRequiredService<IOptionsMonitor<CompletionOptions>>(),
+                sp.GetRequiredService<TypedAheadCache>(),
+                sp.GetRequiredService<ILogger<CompletionService>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<CompletionStatus>());
+        });
 
-        services.AddSingleton(sp => new CompletionService(
-            sp.GetServices<ICompletionModel>(),
-            sp.GetRequiredService<IOptionsMonitor<CompletionOptions>>(),
-            sp.GetRequiredService<TypedAheadCache>(),
-            sp.GetRequiredService<ILogger<CompletionService>>(),
-            sp.GetRequiredService<TimeProvider>()));
-
+        // Polly reports each retry and failure as a Warning with its exception; the user hears of an outage once, from
+        // CompletionStatus, so these details are for Debug.
+        services.Configure<TelemetryOptions>(o => o.SeverityProvider = _ => ResilienceEventSeverity.Debug);
         var client = services.AddHttpClient(RemoteHttp.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => RemoteHttp.CreateHandler(sp.GetRequiredService<IOptions<CompletionOptions>>().Value.CaBundlePath))
             // The factory's handlers would log four Information lines per model call (the server's default level);
             // failures are logged once per burst by CompletionService instead.
             .RemoveAllLoggers();
-        client.AddResilienceHandler("code4me-completion", builder =>
+        client.AddResilienceHandler("code4me-completion", (builder, context) =>
         {
-            if (options.RemoteRetries > 0)
+            // RemoteRetries is read per attempt, so a change from the editor applies to the next call.
+            var monitor = context.ServiceProvider.GetRequiredService<IOptionsMonitor<CompletionOptions>>();
+            var transient = new HttpRetryStrategyOptions().ShouldHandle;
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
-                builder.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = options.RemoteRetries,
-                    Delay = TimeSpan.FromMilliseconds(50),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldRetryAfterHeader = false,
-                });
-            }
+                MaxRetryAttempts = CompletionOptionsValidator.MaxRemoteRetries,
+                Delay = TimeSpan.FromMilliseconds(50),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = false,
+                ShouldHandle = async args => args.AttemptNumber < monitor.CurrentValue.RemoteRetries && await transient(args).ConfigureAwait(false),
+            });
         });
         return services;
     }

@@ -108,5 +108,15 @@ public sealed class TypedAheadCache
         }
     }
 
+    /// <summary>Forgets every document: the models changed, and what an old one said is not the new set's answer.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+            _order.Clear();
+        }
+    }
+
     private sealed record Entry(int PrefixLength, string PrefixTail, string SuffixHead, ModelGeneration Chosen, Guid QueryId, bool MultiLine);
 }

@@ -81,6 +81,8 @@ internal static class LanguageServerBuilder
         services.AddSingleton<ClientChannel>();
         services.AddSingleton<RequestGate>();
         services.AddSingleton<SettingsService>();
+        services.AddSingleton<ConfigurationPull>();
+        services.AddSingleton<StatusNotifier>();
         services.AddSingleton<ParentProcessWatcher>();
         services.AddSingleton<WorkspaceIndexing>();
         services.AddHostedService<LanguageServerHost>();

@@ -17,7 +17,18 @@ internal sealed partial class SettingsService(
     ConsentAudit consentAudit,
     ILogger<SettingsService> logger)
 {
+    private readonly Lock _gate = new();
+
+    /// <summary>Applies <paramref name="settings"/> whole or not at all; one application at a time (pulled answers arrive off the dispatch thread).</summary>
     public void Apply(JsonElement settings, string origin)
+    {
+        lock (_gate)
+        {
+            ApplyLocked(settings, origin);
+        }
+    }
+
+    private void ApplyLocked(JsonElement settings, string origin)
     {
         var previous = provider.Snapshot();
         List<string> failures;

@@ -19,22 +19,26 @@ internal sealed class ClientChannel
     public void Detach() => _rpc = null;
 
     /// <summary>Sends a request to the client; false when it failed or there is no connection.</summary>
-    public async Task<bool> RequestAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    public async Task<bool> RequestAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        (await InvokeAsync(method, parameters, typeInfo, cancellationToken)).Answered;
+
+    /// <summary>Sends a request to the client and returns its result; not answered when it failed or there is no connection.</summary>
+    public async Task<(bool Answered, JsonElement? Result, string? Error)> InvokeAsync<T>(string method, T parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         var rpc = _rpc;
         if (rpc is null || rpc.IsDisposed)
         {
-            return false;
+            return (false, null, "no connection");
         }
 
         try
         {
-            await rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, JsonSerializer.SerializeToElement(parameters, typeInfo), cancellationToken);
-            return true;
+            var result = await rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, JsonSerializer.SerializeToElement(parameters, typeInfo), cancellationToken);
+            return (true, result, null);
         }
         catch (Exception e) when (e is RemoteRpcException or ConnectionLostException or ObjectDisposedException or IOException or InvalidOperationException)
         {
-            return false;
+            return (false, null, e.Message);
         }
     }
 

@@ -25,10 +25,14 @@ internal sealed class Lifecycle
     /// <summary>The client accepts server-initiated work-done progress (<c>window.workDoneProgress</c>).</summary>
     public bool ClientSupportsWorkDoneProgress { get; private set; }
 
-    public void Initializing(PositionEncoding encoding, bool workDoneProgress)
+    /// <summary>The client answers <c>workspace/configuration</c> (<c>workspace.configuration</c>): settings are pulled, not taken from pushes.</summary>
+    public bool ClientSupportsConfiguration { get; private set; }
+
+    public void Initializing(PositionEncoding encoding, bool workDoneProgress, bool configuration = false)
     {
         PositionEncoding = encoding;
         ClientSupportsWorkDoneProgress = workDoneProgress;
+        ClientSupportsConfiguration = configuration;
         _state = LifecycleState.Initializing;
     }
 

@@ -93,4 +93,6 @@ internal static class LspJson
 [JsonSerializable(typeof(RenameChatParams))]
 [JsonSerializable(typeof(DeleteChatParams))]
 [JsonSerializable(typeof(ChatFeedbackParams))]
+[JsonSerializable(typeof(ConfigurationParams))]
+[JsonSerializable(typeof(StatusParams))]
 internal sealed partial class LspJsonContext : JsonSerializerContext;

@@ -19,6 +19,7 @@ internal static class LspMethods
 
     public const string WorkspaceDidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string WorkspaceExecuteCommand = "workspace/executeCommand";
+    public const string WorkspaceConfiguration = "workspace/configuration";
 
     public const string WindowLogMessage = "window/logMessage";
     public const string WindowShowMessage = "window/showMessage";
@@ -36,4 +37,5 @@ internal static class LspMethods
     public const string Code4meRenameChat = "code4me/renameChat";
     public const string Code4meDeleteChat = "code4me/deleteChat";
     public const string Code4meChatFeedback = "code4me/chatFeedback";
+    public const string Code4meStatus = "code4me/status";
 }

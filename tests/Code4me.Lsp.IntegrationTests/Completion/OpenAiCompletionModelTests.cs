@@ -49,7 +49,7 @@ public sealed class OpenAiCompletionModelTests(ITestOutputHelper output) : IAsyn
     private async Task<RawGeneration> GenerateAsync(string modelJson, string extra = "")
     {
         await using var services = Services(modelJson, extra);
-        var model = services.GetServices<ICompletionModel>().Single();
+        var model = services.GetRequiredService<CompletionService>().Models.Single();
         return await model.GenerateAsync(Request(), _timeout.Token);
     }
 

@@ -51,7 +51,7 @@ public sealed class RemoteModelThroughProtocolTests(ITestOutputHelper output)
         var generation = Assert.Single(Assert.Single(SpoolReader.Read(server.SpoolDirectory).OfType<CompletionQueryEvent>()).Generations);
         Assert.Equal("remote", generation.Model);
         Assert.Equal(string.Empty, generation.Completion);
-        Assert.Contains(server.Logs.Lines, l => l.Contains("Completion model failure", StringComparison.Ordinal) && l.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.Contains(server.Logs.Lines, l => l.Contains("Completion model remote is unreachable", StringComparison.Ordinal) && l.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
     private static string[] Models(FakeModelServer model, string policy, bool includeOffline = true)

@@ -12,7 +12,7 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 /// </summary>
 internal sealed class LspTestClient : IAsyncDisposable
 {
-    private static readonly string[] s_serverNotifications = [LspMethods.WindowLogMessage, LspMethods.WindowShowMessage, LspMethods.LogTrace, LspMethods.Progress, LspMethods.WindowWorkDoneProgressCreate];
+    private static readonly string[] s_serverNotifications = [LspMethods.WindowLogMessage, LspMethods.WindowShowMessage, LspMethods.LogTrace, LspMethods.Progress, LspMethods.WindowWorkDoneProgressCreate, LspMethods.Code4meStatus];
 
     private readonly JsonRpc _rpc;
     private readonly Dictionary<string, Channel<JsonElement>> _notifications = [];
@@ -30,19 +30,39 @@ internal sealed class LspTestClient : IAsyncDisposable
                 new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
         }
 
+        _rpc.AddLocalRpcMethod(
+            typeof(ConfigurationSource).GetMethod(nameof(ConfigurationSource.Answer))!,
+            _configuration,
+            new JsonRpcMethodAttribute(LspMethods.WorkspaceConfiguration) { UseSingleObjectParameterDeserialization = true });
         _rpc.StartListening();
     }
+
+    private readonly ConfigurationSource _configuration = new();
+
+    /// <summary>
+    /// The <c>code4me</c> section this client answers <c>workspace/configuration</c> with (the way an editor answers
+    /// from its settings); null answers <c>[null]</c>. Only asked when initialized with <c>configuration: true</c>.
+    /// </summary>
+    public object? Settings { get => _configuration.Settings; set => _configuration.Settings = value; }
+
+    /// <summary>Every <c>workspace/configuration</c> request the server sent (its params).</summary>
+    public ChannelReader<JsonElement> ConfigurationRequests => _configuration.Requests.Reader;
 
     public JsonRpc Rpc => _rpc;
 
     public ChannelReader<JsonElement> Notifications(string method) => _notifications[method].Reader;
 
-    public Task<InitializeResult> InitializeAsync(object? initializationOptions = null, string[]? positionEncodings = null, int? processId = null, string clientName = "test-client", string[]? workspaceFolders = null) =>
+    public Task<InitializeResult> InitializeAsync(object? initializationOptions = null, string[]? positionEncodings = null, int? processId = null, string clientName = "test-client", string[]? workspaceFolders = null, bool configuration = false) =>
         RequestAsync<InitializeResult>(LspMethods.Initialize, new
         {
             processId,
             clientInfo = new { name = clientName, version = "1.0" },
-            capabilities = new { general = new { positionEncodings = positionEncodings ?? ["utf-16"] }, window = new { workDoneProgress = true } },
+            capabilities = new
+            {
+                general = new { positionEncodings = positionEncodings ?? ["utf-16"] },
+                window = new { workDoneProgress = true },
+                workspace = new { configuration },
+            },
             initializationOptions,
             workspaceFolders = (workspaceFolders ?? []).Select(f => new { uri = new Uri(f).AbsoluteUri, name = Path.GetFileName(f) }).ToArray(),
         });
@@ -50,9 +70,9 @@ internal sealed class LspTestClient : IAsyncDisposable
     /// <summary>Tokens the server created with window/workDoneProgress/create.</summary>
     public ChannelReader<JsonElement> ProgressTokens => _notifications[LspMethods.WindowWorkDoneProgressCreate].Reader;
 
-    public async Task<InitializeResult> InitializedAsync(object? initializationOptions = null, string[]? positionEncodings = null)
+    public async Task<InitializeResult> InitializedAsync(object? initializationOptions = null, string[]? positionEncodings = null, bool configuration = false)
     {
-        var result = await InitializeAsync(initializationOptions, positionEncodings);
+        var result = await InitializeAsync(initializationOptions, positionEncodings, configuration: configuration);
         await NotifyAsync(LspMethods.Initialized, new { });
         return result;
     }
@@ -111,6 +131,21 @@ internal sealed class LspTestClient : IAsyncDisposable
     {
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
+
+    private sealed class ConfigurationSource
+    {
+        public object? Settings { get; set; }
+
+        public Channel<JsonElement> Requests { get; } = Channel.CreateUnbounded<JsonElement>();
+
+        public JsonElement Answer(JsonElement parameters)
+        {
+            Requests.Writer.TryWrite(parameters.Clone());
+            var items = parameters.GetProperty("items").GetArrayLength();
+            var section = Settings is null ? default : JsonSerializer.SerializeToElement(Settings, Settings.GetType(), s_reflection);
+            return JsonSerializer.SerializeToElement(Enumerable.Repeat<JsonElement?>(Settings is null ? null : section, items).ToArray(), s_reflection);
+        }
+    }
 
     private sealed class NotificationSink(Channel<JsonElement> channel)
     {

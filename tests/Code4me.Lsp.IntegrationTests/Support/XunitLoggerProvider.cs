@@ -6,6 +6,7 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 internal sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvider
 {
     private readonly List<string> _lines = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
 
     public IReadOnlyList<string> Lines
     {
@@ -15,6 +16,22 @@ internal sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerPro
             {
                 return [.. _lines];
             }
+        }
+    }
+
+    /// <summary>Completes with the first line, logged before or after the call, that matches (bounded by the test timeout).</summary>
+    public Task<string> WaitForAsync(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            if (_lines.FirstOrDefault(match) is { } line)
+            {
+                return Task.FromResult(line);
+            }
+
+            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, found));
+            return found.Task.WaitAsync(TestTimeout.Value);
         }
     }
 
@@ -29,6 +46,11 @@ internal sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerPro
         lock (_lines)
         {
             _lines.Add(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToArray())
+            {
+                _waiters.Remove(waiter);
+                waiter.Found.TrySetResult(line);
+            }
         }
 
         try

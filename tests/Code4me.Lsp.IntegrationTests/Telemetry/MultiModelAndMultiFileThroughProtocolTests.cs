@@ -29,7 +29,8 @@ public sealed class MultiModelAndMultiFileThroughProtocolTests(DatabaseFixture f
         await server.Client.InitializedAsync();
         await server.Client.OpenAsync("file:///w/main.py", "rows = np.loadtxt(");
 
-        var item = Assert.Single((await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 18, InlineCompletionTriggerKind.Invoked)).Items);
+        // Automatic: an invoked request waits for every model (so the editor can cycle); typing takes the first answer.
+        var item = Assert.Single((await InlineCompletionTests.CompleteAsync(server.Client, "file:///w/main.py", 0, 18, InlineCompletionTriggerKind.Automatic)).Items);
         Assert.Equal("path)", item.InsertText);
         var queryId = item.Command!.Arguments![0].GetProperty("queryId").GetString()!;
         await server.Client.NotifyAsync(LspMethods.TextDocumentDidShowCompletion, new { item });

@@ -16,7 +16,8 @@ M.defaults = {
   filetypes = nil,
   -- A directory, or function(bufnr) -> directory; defaults to the current working directory.
   root_dir = nil,
-  -- The `code4me` settings object, sent as initializationOptions
+  -- The `code4me` settings object, sent as initializationOptions and given to the server whenever it asks
+  -- (workspace/configuration); change it at runtime with require('code4me').set_settings({...}).
   -- (e.g. { completion = { manualOnly = false }, logging = { clientLevel = 'Warning' } }).
   settings = {},
   -- Request completions while typing (the server debounces and supersedes them).
@@ -26,6 +27,7 @@ M.defaults = {
   keymaps = {
     accept = '<Tab>',
     accept_word = '<M-Right>',
+    accept_line = '<M-C-Right>',
     next = '<M-]>',
     prev = '<M-[>',
     dismiss = '<C-]>',
@@ -43,12 +45,29 @@ local state = {
   pending = nil,
   suggestion = nil,
   chat = { bufnr = nil, id = nil, tokens = {}, streamed = {}, count = 0 },
+  -- The last code4me/status: { state = 'ready'|'thinking'|'unreachable', consent = bool, message = string? }.
+  status = nil,
+  -- Inline-completion responses received (tests wait on it).
+  responses = 0,
+  -- Set once the server command was found missing: one message, then no more attempts.
+  missing = nil,
 }
 
 local has_inline_virt_text = vim.fn.has('nvim-0.10') == 1
 
 local function log_error(message)
   vim.notify('Code4me: ' .. message, vim.log.levels.ERROR)
+end
+
+-- Buffers without a name get an `untitled:` URI of their own (as VS Code does), not the `file://` they would all
+-- share: two unnamed buffers are two documents. Only buffers this plugin attached are affected.
+local uri_from_bufnr = vim.uri_from_bufnr
+local function untitled_uri(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and api.nvim_get_current_buf() or bufnr
+  return vim.b[bufnr].code4me_untitled
+end
+vim.uri_from_bufnr = function(bufnr)
+  return untitled_uri(bufnr) or uri_from_bufnr(bufnr)
 end
 
 -- Positions -------------------------------------------------------------------------------
@@ -100,7 +119,19 @@ local function make_capabilities()
   caps.general.positionEncodings = { 'utf-16' }
   caps.textDocument = caps.textDocument or {}
   caps.textDocument.inlineCompletion = { dynamicRegistration = false }
+  -- The handler exists in every Neovim with LSP (it answers from `settings`); 0.7 does not advertise it.
+  caps.workspace = caps.workspace or {}
+  caps.workspace.configuration = true
   return caps
+end
+
+-- The settings as sent: an empty Lua table would go out as a JSON array.
+local function settings_object()
+  local settings = config.settings or {}
+  if next(settings) == nil then
+    return vim.empty_dict()
+  end
+  return settings
 end
 
 --- The code4me client attached to `bufnr` (or, for bufnr == nil, any running code4me client).
@@ -116,6 +147,16 @@ function M.get_client(bufnr)
   return nil
 end
 
+-- Every window that shows the chat follows its end, so new text is on screen.
+local function scroll_chat(bufnr)
+  local last = api.nvim_buf_line_count(bufnr)
+  for _, win in ipairs(api.nvim_list_wins()) do
+    if api.nvim_win_get_buf(win) == bufnr then
+      api.nvim_win_set_cursor(win, { last, 0 })
+    end
+  end
+end
+
 local function append_chat(bufnr, text)
   if not api.nvim_buf_is_valid(bufnr) then
     return
@@ -125,6 +166,72 @@ local function append_chat(bufnr, text)
   local tail = get_line(bufnr, last)
   pieces[1] = tail .. pieces[1]
   api.nvim_buf_set_lines(bufnr, last, last + 1, false, pieces)
+  scroll_chat(bufnr)
+end
+
+local function status_handler(_, result)
+  if type(result) == 'table' then
+    state.status = result
+    pcall(vim.cmd, 'redrawstatus')
+  end
+end
+
+local function show_message_handler(_, result)
+  if type(result) == 'table' and type(result.message) == 'string' then
+    local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+    local message = result.message
+    if message:sub(1, 9) ~= 'Code4me: ' then
+      message = 'Code4me: ' .. message
+    end
+    vim.notify(message, levels[result.type] or vim.log.levels.INFO)
+  end
+end
+
+--- A short status for a statusline: 'Code4me: ready', 'Code4me: thinking', 'Code4me: unreachable', with
+--- ' (consent on)' when telemetry consent is on; '' when no server runs. E.g.
+--- vim.o.statusline = '%f %= %{v:lua.require("code4me").statusline()}'
+function M.statusline()
+  local s = state.status
+  if state.missing then
+    return 'Code4me: not installed'
+  end
+  if not s or not M.get_client(nil) then
+    return ''
+  end
+  return 'Code4me: ' .. tostring(s.state) .. (s.consent and ' (consent on)' or '')
+end
+
+--- The last code4me/status the server sent: { state, consent, message } or nil.
+function M.status()
+  return state.status
+end
+
+--- Replace the `code4me` settings at runtime; every running server asks for them again and applies them
+--- (models included) without a restart.
+function M.set_settings(settings)
+  config.settings = settings or {}
+  for _, id in pairs(state.clients) do
+    local client = vim.lsp.get_client_by_id(id)
+    if client then
+      client.config.settings = { code4me = settings_object() }
+      client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
+    end
+  end
+end
+
+-- The server command, or nil (once, with a message saying what to do) when it cannot be run.
+local function server_command()
+  if state.missing then
+    return nil
+  end
+  local program = config.cmd and config.cmd[1]
+  if type(program) ~= 'string' or vim.fn.executable(program) ~= 1 then
+    state.missing = tostring(program)
+    vim.notify(('Code4me: the server %q was not found or is not executable. Install it (see clients/neovim/README.md) '
+      .. 'or pass its full path as cmd to setup(); Code4me stays off until then.'):format(tostring(program)), vim.log.levels.WARN)
+    return nil
+  end
+  return config.cmd
 end
 
 local function progress_handler(err, result, ctx, handler_config)
@@ -154,18 +261,27 @@ local function start_client(bufnr)
     id = nil
   end
   if not id then
+    local cmd = server_command()
+    if not cmd then
+      return nil
+    end
     local init_options = nil
     if next(config.settings or {}) ~= nil then
       init_options = config.settings
     end
     id = vim.lsp.start_client({
       name = 'code4me',
-      cmd = config.cmd,
+      cmd = cmd,
       root_dir = root,
       init_options = init_options,
+      settings = { code4me = settings_object() },
       capabilities = make_capabilities(),
       flags = { debounce_text_changes = 0 },
-      handlers = { ['$/progress'] = progress_handler },
+      handlers = {
+        ['$/progress'] = progress_handler,
+        ['code4me/status'] = status_handler,
+        ['window/showMessage'] = show_message_handler,
+      },
       on_exit = function()
         if state.clients[root] == id then
           state.clients[root] = nil
@@ -329,25 +445,47 @@ function M.accept()
   return true
 end
 
---- Accept the next word (or the rest of the line) of the ghost text; reports the accepted length.
-function M.accept_word()
+local function accept_part(pattern_fn)
   local s = state.suggestion
   if not s then
     return false
   end
   local text = remaining(s) or ''
-  local part = text:match('^\n') or text:match('^%s*[%w_]+') or text:match('^%s*[^%w_%s]+') or text:match('^%s+') or text
+  local part = pattern_fn(text)
   if part == text then
     return M.accept()
   end
   insert_at_cursor(s.bufnr, part)
-  s.typed = s.typed .. part
+  if part:find('\n', 1, true) then
+    -- The ghost text moves down with the cursor: what was accepted joins the prefix, typing starts afresh there.
+    local cursor = api.nvim_win_get_cursor(0)
+    s.prefix = s.prefix .. s.typed .. part
+    s.typed = ''
+    s.row, s.col = cursor[1] - 1, cursor[2]
+  else
+    s.typed = s.typed .. part
+  end
   render(s)
   notify_client(s, 'textDocument/didPartiallyAcceptCompletion', {
     item = current_item(s),
     acceptedLength = utf16_len(s.prefix .. s.typed),
   })
   return true
+end
+
+--- Accept the next word (or the rest of the line) of the ghost text; reports the accepted length.
+function M.accept_word()
+  return accept_part(function(text)
+    return text:match('^\n') or text:match('^%s*[%w_]+') or text:match('^%s*[^%w_%s]+') or text:match('^%s+') or text
+  end)
+end
+
+--- Accept the rest of the ghost text's current line (at a line break: the break and the next line); reports the
+--- accepted length.
+function M.accept_line()
+  return accept_part(function(text)
+    return text:match('^\r?\n?[^\r\n]+') or text
+  end)
 end
 
 local function cycle(step)
@@ -425,6 +563,7 @@ function M.request(kind)
     context = { triggerKind = kind },
   }
   local ok, request_id = client.request('textDocument/inlineCompletion', params, function(err, result)
+    state.responses = state.responses + 1
     if seq ~= state.seq then
       return -- a newer request owns the screen
     end
@@ -519,7 +658,11 @@ function M.chat(message)
   end
   local bufnr = chat_buffer()
   if not client then
-    append_chat(bufnr, '\nCode4me: no code4me server is running (open a file it attaches to first).\n')
+    if state.missing then
+      append_chat(bufnr, ('\nCode4me: the server %q was not found; chat needs it (see clients/neovim/README.md).\n'):format(state.missing))
+    else
+      append_chat(bufnr, '\nCode4me: no code4me server is running (open a file it attaches to first).\n')
+    end
     return bufnr
   end
   local lines = { '## You', '' }
@@ -530,6 +673,7 @@ function M.chat(message)
   else
     api.nvim_buf_set_lines(bufnr, -1, -1, false, lines)
   end
+  scroll_chat(bufnr)
   state.chat.count = state.chat.count + 1
   local token = 'code4me-chat-' .. state.chat.count
   state.chat.tokens[token] = bufnr
@@ -579,11 +723,17 @@ local function map(bufnr, name, fn, fallback)
 end
 
 local function attach(bufnr)
-  if api.nvim_buf_get_option(bufnr, 'buftype') ~= '' then
+  if api.nvim_buf_get_option(bufnr, 'buftype') ~= '' or not api.nvim_buf_is_loaded(bufnr) then
     return
   end
-  if vim.b[bufnr].code4me_attached then
+  -- Attached for real, not only marked: `:e` and `:e!` detach the buffer from every LSP client, and FileType
+  -- (which runs again) brings it back here.
+  local client = M.get_client(bufnr)
+  if client and vim.lsp.buf_is_attached(bufnr, client.id) then
     return
+  end
+  if api.nvim_buf_get_name(bufnr) == '' and not vim.b[bufnr].code4me_untitled then
+    vim.b[bufnr].code4me_untitled = 'untitled:Untitled-' .. bufnr
   end
   if not start_client(bufnr) then
     return
@@ -591,21 +741,41 @@ local function attach(bufnr)
   vim.b[bufnr].code4me_attached = true
   map(bufnr, 'accept', 'accept', true)
   map(bufnr, 'accept_word', 'accept_word', true)
-  map(bufnr, 'next', 'next', true)
-  map(bufnr, 'prev', 'prev', true)
+  map(bufnr, 'accept_line', 'accept_line', true)
+  -- Nothing to cycle: the keys do nothing (no literal `]` in the text).
+  map(bufnr, 'next', 'next', false)
+  map(bufnr, 'prev', 'prev', false)
   map(bufnr, 'dismiss', 'dismiss', true)
   map(bufnr, 'invoke', 'request', nil)
+end
+
+-- Whether `filetypes` covers the buffer's filetype (nil: every filetype).
+local function wants(bufnr)
+  local ft = api.nvim_buf_get_option(bufnr, 'filetype')
+  return ft ~= '' and (config.filetypes == nil or vim.tbl_contains(config.filetypes, ft))
 end
 
 --- Configure the plugin and attach to matching buffers (already open ones too).
 function M.setup(opts)
   config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  state.missing = nil
   local group = api.nvim_create_augroup(augroup_name, { clear = true })
   api.nvim_create_autocmd('FileType', {
     group = group,
     pattern = config.filetypes or '*',
     callback = function(args)
       attach(args.buf)
+    end,
+  })
+  -- `:e` / `:e!` re-read the buffer and detach it from LSP clients; attach again once it is read.
+  api.nvim_create_autocmd('BufReadPost', {
+    group = group,
+    callback = function(args)
+      vim.schedule(function()
+        if api.nvim_buf_is_valid(args.buf) and wants(args.buf) then
+          attach(args.buf)
+        end
+      end)
     end,
   })
   api.nvim_create_autocmd('TextChangedI', {
@@ -632,11 +802,8 @@ function M.setup(opts)
     M.request(1)
   end, { desc = 'Request a Code4me inline completion at the cursor' })
   for _, bufnr in ipairs(api.nvim_list_bufs()) do
-    local ft = api.nvim_buf_get_option(bufnr, 'filetype')
-    if api.nvim_buf_is_loaded(bufnr) and ft ~= '' then
-      if config.filetypes == nil or vim.tbl_contains(config.filetypes, ft) then
-        attach(bufnr)
-      end
+    if api.nvim_buf_is_loaded(bufnr) and wants(bufnr) then
+      attach(bufnr)
     end
   end
 end

@@ -88,7 +88,10 @@ internal sealed class LineIndex
 
         string? best = null;
         var shared = MinSharedPrefix - 1;
-        foreach (var neighbour in new[] { _sorted.GetViewBetween(previous, _sorted.Max!).Min, _sorted.GetViewBetween(_sorted.Min!, previous).Max })
+        // The lines just above and just below `previous` in order; a view past either end of the set does not exist.
+        var above = string.CompareOrdinal(previous, _sorted.Max) <= 0 ? _sorted.GetViewBetween(previous, _sorted.Max!).Min : null;
+        var below = string.CompareOrdinal(_sorted.Min, previous) <= 0 ? _sorted.GetViewBetween(_sorted.Min!, previous).Max : null;
+        foreach (var neighbour in new[] { above, below })
         {
             var n = neighbour is null ? 0 : neighbour.AsSpan().CommonPrefixLength(previous);
             if (n > shared && _following.ContainsKey(neighbour!))

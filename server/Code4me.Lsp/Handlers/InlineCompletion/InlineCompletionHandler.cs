@@ -51,7 +51,10 @@ internal sealed class InlineCompletionHandler(
         {
             if (trigger == CompletionTriggerKind.Automatic)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(activity.DebounceMs(document.Uri)), time, scope.Token);
+                // On a blank line (right after Enter or `o`) the user is more likely to indent than to want code: a
+                // suggestion comes only after a pause there, so a Tab pressed at once still indents.
+                var pause = IsOnBlankLine(document, offset) ? Math.Max(options.CurrentValue.BlankLinePauseMs, activity.DebounceMs(document.Uri)) : activity.DebounceMs(document.Uri);
+                await Task.Delay(TimeSpan.FromMilliseconds(pause), time, scope.Token);
             }
 
             var context = contextBuilder.Build(document, offset, trigger);
@@ -67,35 +70,10 @@ internal sealed class InlineCompletionHandler(
             var selected = request.Context.SelectedCompletionInfo?.Text;
             tracker.CompleteQueryLater(query, new CompletionContextText(context.Prefix, context.Suffix, selected), ResultsAsync(outcome.AllGenerations), promptFiles);
             completed = true;
-            if (outcome.Chosen is not { IsUsable: true } chosen)
-            {
-                return s_empty;
-            }
-
+            // The chosen generation first, then every other model's different answer, for next / previous.
             var caret = ProtocolConversions.ToPosition(document, offset, lifecycle.PositionEncoding);
-            var (start, insertText) = OverSelectedItem(document, offset, chosen.Completion, request.Context.SelectedCompletionInfo);
-            return new InlineCompletionList
-            {
-                Items =
-                [
-                    new InlineCompletionItem
-                    {
-                        InsertText = insertText,
-                        Range = new Protocol.Range { Start = ProtocolConversions.ToPosition(document, start, lifecycle.PositionEncoding), End = caret },
-                        Command = new Command
-                        {
-                            Title = "Accept Code4me completion",
-                            CommandIdentifier = AcceptCommand,
-                            Arguments =
-                            [
-                                JsonSerializer.SerializeToElement(
-                                    new AcceptCompletionArguments { QueryId = query.QueryId.ToString(), Model = chosen.ModelName },
-                                    LspJson.TypeInfo<AcceptCompletionArguments>()),
-                            ],
-                        },
-                    },
-                ],
-            };
+            var selectedItem = request.Context.SelectedCompletionInfo;
+            return new InlineCompletionList { Items = [.. outcome.Alternatives.Select(g => Item(document, offset, g, query.QueryId, caret, selectedItem))] };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -135,6 +113,50 @@ internal sealed class InlineCompletionHandler(
         return extended.StartsWith(selected.Text, StringComparison.Ordinal) && extended.Length > selected.Text.Length
             ? (start, extended)
             : (offset, completion);
+    }
+
+    private InlineCompletionItem Item(TextDocument document, int offset, ModelGeneration generation, Guid queryId, Position caret, SelectedCompletionInfo? selected)
+    {
+        var (start, insertText) = OverSelectedItem(document, offset, generation.Completion, selected);
+        return new()
+        {
+            InsertText = insertText,
+            Range = new Protocol.Range { Start = start == offset ? caret : ProtocolConversions.ToPosition(document, start, lifecycle.PositionEncoding), End = caret },
+            Command = new Command
+            {
+                Title = "Accept Code4me completion",
+                CommandIdentifier = AcceptCommand,
+                Arguments =
+                [
+                    JsonSerializer.SerializeToElement(
+                        new AcceptCompletionArguments { QueryId = queryId.ToString(), Model = generation.ModelName },
+                        LspJson.TypeInfo<AcceptCompletionArguments>()),
+                ],
+            },
+        };
+    }
+
+    /// <summary>True when the caret's line holds nothing but whitespace (the caret may sit in its indentation).</summary>
+    private static bool IsOnBlankLine(TextDocument document, int offset)
+    {
+        var text = document.Text;
+        var line = text.GetLineOfOffset(offset);
+        var start = text.GetLineStart(line);
+        var end = text.GetLineEnd(line);
+        if (end - start > 1_000)
+        {
+            return false;   // no indentation is this deep; not worth reading
+        }
+
+        for (var i = start; i < end; i++)
+        {
+            if (!char.IsWhiteSpace(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static async Task<IReadOnlyList<GenerationResult>> ResultsAsync(Task<IReadOnlyList<ModelGeneration>> all) =>

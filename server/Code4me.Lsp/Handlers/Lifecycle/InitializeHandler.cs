@@ -34,7 +34,7 @@ internal sealed class InitializeHandler(
         session.Initialize(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId, time.GetUtcNow());
         telemetry.Start(ClientIdentity.From(session, telemetryOptions.CurrentValue.PluginVersion), folders);
         lifecycle.Trace = request.Trace ?? "off";
-        lifecycle.Initializing(encoding, request.Capabilities.Window?.WorkDoneProgress == true);
+        lifecycle.Initializing(encoding, request.Capabilities.Window?.WorkDoneProgress == true, SupportsConfiguration(request.Capabilities));
         if (request.ProcessId is { } processId)
         {
             parentWatcher.Watch(processId);
@@ -52,4 +52,9 @@ internal sealed class InitializeHandler(
             },
         });
     }
+
+    private static bool SupportsConfiguration(ClientCapabilities capabilities) =>
+        capabilities.Workspace is { ValueKind: System.Text.Json.JsonValueKind.Object } workspace
+        && workspace.TryGetProperty("configuration", out var configuration)
+        && configuration.ValueKind == System.Text.Json.JsonValueKind.True;
 }

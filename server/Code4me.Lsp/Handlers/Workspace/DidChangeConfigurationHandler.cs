@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Code4me.Lsp.Core;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
@@ -6,21 +5,30 @@ using Code4me.Lsp.Rpc;
 
 namespace Code4me.Lsp.Handlers.Workspace;
 
-/// <summary><c>workspace/didChangeConfiguration</c>: applies the <c>code4me</c> section at once, or keeps the old settings and says why.</summary>
-internal sealed class DidChangeConfigurationHandler(SettingsService settings, ClientChannel client) : INotificationHandler<DidChangeConfigurationParams>
+/// <summary>
+/// <c>workspace/didChangeConfiguration</c>: from a client that answers <c>workspace/configuration</c>, a signal to pull
+/// the <c>code4me</c> section, whatever the push carries; from any other, the pushed section is applied at once, or the
+/// old settings stay and the user is told why. A push that carries nothing never wipes the settings.
+/// </summary>
+internal sealed class DidChangeConfigurationHandler(SettingsService settings, ClientChannel client, Rpc.Lifecycle lifecycle, ConfigurationPull pull)
+    : INotificationHandler<DidChangeConfigurationParams>
 {
     public void Handle(DidChangeConfigurationParams notification)
     {
-        // A push that carries nothing (eglot sends `{}` right after `initialized`; some clients send null) says nothing
-        // changed: applied, it would wipe the settings from initializationOptions, consent among them.
-        if (notification.Settings is not { } value || IsEmpty(value))
+        if (lifecycle.ClientSupportsConfiguration)
+        {
+            _ = pull.PullAsync(LspMethods.WorkspaceDidChangeConfiguration);
+            return;
+        }
+
+        if (DidChangeConfigurationSettings.IsEmpty(notification.Settings))
         {
             return;
         }
 
         try
         {
-            settings.Apply(value, "workspace/didChangeConfiguration");
+            settings.Apply(notification.Settings!.Value, LspMethods.WorkspaceDidChangeConfiguration);
         }
         catch (InvalidInputException e)
         {
@@ -29,10 +37,4 @@ internal sealed class DidChangeConfigurationHandler(SettingsService settings, Cl
             throw;
         }
     }
-
-    private static bool IsEmpty(JsonElement settings) =>
-        settings.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined
-        || (settings.ValueKind == JsonValueKind.Object && !settings.EnumerateObject().Any())
-        || (settings.ValueKind == JsonValueKind.Object && settings.TryGetProperty(LspConfigurationProvider.Section, out var section)
-            && section.ValueKind is JsonValueKind.Null);
 }
