@@ -25,7 +25,8 @@ public sealed class StorageServiceCollectionExtensionsTests
         Assert.NotNull(provider.GetRequiredService<Migrator>());
         Assert.NotNull(provider.GetRequiredService<UserRepository>());
         Assert.NotNull(provider.GetRequiredService<ReferenceData>());
-        Assert.Empty(provider.GetServices<IHostedService>());
+        // Without MigrateOnStart the schema is only checked, once, in the background.
+        Assert.IsType<SchemaCheckService>(Assert.Single(provider.GetServices<IHostedService>()));
     }
 
     [Fact]
