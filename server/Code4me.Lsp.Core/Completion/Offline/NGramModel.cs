@@ -30,6 +30,7 @@ internal sealed class NGramModel
     private const double NearbyWeight = 0.3;
     private const int MaxSnippets = 4;
     private const int MinSharedPrefix = 4;
+    private const int MaxAboveChars = 65536;
 
     private readonly int _order;
     private readonly double _discount;
@@ -432,7 +433,7 @@ internal sealed class NGramModel
         }
 
         var historyStart = _history.Count;
-        Retrieve(window);
+        Retrieve(prefix, windowStart);
         _copy.Reset(document, excludeFrom, excludeTo, _snippetIds, _snippetRanges, CollectionsMarshal.AsSpan(_history));
 
         var blockIndent = -1;
@@ -562,8 +563,9 @@ internal sealed class NGramModel
     // as the lines agree (and, past the line break, as far as the previous lines share a prefix): after a line start, the
     // line that most often follows the previous line (or the most similar indexed line) and the line after the most
     // similar line above; mid-line, the lines that extend what the caret's line holds.
-    private void Retrieve(ReadOnlySpan<char> window)
+    private void Retrieve(ReadOnlySpan<char> prefix, int windowStart)
     {
+        var window = prefix[windowStart..];
         _snippetIds.Clear();
         _snippetRanges.Clear();
         var lineStart = window.LastIndexOf('\n') + 1;
@@ -583,7 +585,7 @@ internal sealed class NGramModel
                 AddSnippet(lead, next.Previous, between, indent, next.Line, previous);
             }
 
-            if (NearestAbove(window[..previousStart], previous) is { } above)
+            if (NearestAbove(prefix[Math.Max(0, windowStart - MaxAboveChars)..(windowStart + previousStart)], previous) is { } above)
             {
                 AddSnippet(lead, above.Previous, between, indent, above.Line, previous);
             }
@@ -591,38 +593,57 @@ internal sealed class NGramModel
             return;
         }
 
-        Lines.Extending(typed.ToString(), previous, MaxSnippets, _retrieved);
+        var typedText = typed.ToString();
+        Lines.Extending(typedText, previous, MaxSnippets, _retrieved);
+        if (ExtendingAbove(prefix[Math.Max(0, windowStart - MaxAboveChars)..(windowStart + previousStart)], typedText, previous) is { } nearest)
+        {
+            _retrieved.Insert(0, nearest);
+        }
+
         foreach (var (candidate, before) in _retrieved)
         {
             AddSnippet(lead, before, between, indent, candidate, previous);
         }
     }
 
-    // In the lines above the previous line (within the window), the line sharing the longest prefix with the previous
+    // In the lines above the previous line, the line sharing the longest prefix with the previous
     // line (a few characters at least), and the line after it.
     private static (string Line, string Previous)? NearestAbove(ReadOnlySpan<char> above, string previous)
     {
         (string Line, string Previous)? best = null;
         var shared = MinSharedPrefix - 1;
         var next = ReadOnlySpan<char>.Empty;
-        var end = above.Length;
-        while (end > 0)
+        foreach (var line in new LinesAbove(above))
         {
-            var start = above[..(end - 1)].LastIndexOf('\n') + 1;
-            var line = above[start..end].Trim();
-            if (!line.IsEmpty)
+            var n = line.CommonPrefixLength(previous);
+            if (n > shared && !next.IsEmpty)
             {
-                var n = line.CommonPrefixLength(previous);
-                if (n > shared && !next.IsEmpty)
-                {
-                    shared = n;
-                    best = (next.ToString(), line.ToString());
-                }
-
-                next = line;
+                shared = n;
+                best = (next.ToString(), line.ToString());
             }
 
-            end = start - 1;
+            next = line;
+        }
+
+        return best;
+    }
+
+    // In the lines above the previous line, the line that extends what the caret's line holds whose own previous line
+    // shares the longest prefix with the caret's previous line (the nearest of equals), and that previous line.
+    private static (string Line, string Previous)? ExtendingAbove(ReadOnlySpan<char> above, string typed, string previous)
+    {
+        (string Line, string Previous)? best = null;
+        var shared = -1;
+        var candidate = ReadOnlySpan<char>.Empty;
+        foreach (var line in new LinesAbove(above))
+        {
+            if (!candidate.IsEmpty && line.CommonPrefixLength(previous) is var n && n > shared)
+            {
+                shared = n;
+                best = (candidate.ToString(), line.ToString());
+            }
+
+            candidate = line.Length > typed.Length && line.StartsWith(typed, StringComparison.Ordinal) ? line : [];
         }
 
         return best;

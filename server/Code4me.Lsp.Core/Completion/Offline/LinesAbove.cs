@@ -1,0 +1,30 @@
+namespace Code4me.Lsp.Core.Completion.Offline;
+
+/// <summary>The non-blank lines of a text from its end to its start, each trimmed (<c>foreach</c> without allocating).</summary>
+internal ref struct LinesAbove(ReadOnlySpan<char> text)
+{
+    private readonly ReadOnlySpan<char> _text = text;
+    private int _end = text.Length;
+
+    /// <summary>The line the enumerator is on.</summary>
+    public ReadOnlySpan<char> Current { get; private set; }
+
+    public readonly LinesAbove GetEnumerator() => this;
+
+    public bool MoveNext()
+    {
+        while (_end > 0)
+        {
+            var start = _text[..(_end - 1)].LastIndexOf('\n') + 1;
+            var line = _text[start.._end].Trim();
+            _end = start - 1;
+            if (!line.IsEmpty)
+            {
+                Current = line;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
