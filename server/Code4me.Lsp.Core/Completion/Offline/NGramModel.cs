@@ -670,7 +670,7 @@ internal sealed class NGramModel
 
         // Tokens of the retrieved previous line that agree, from its start, with the caret's previous line.
         var agreed = previous.AsSpan().CommonPrefixLength(caretPrevious);
-        agreed = 2 * agreed >= caretPrevious.Length ? agreed : 0; // a shared start of a few characters says little
+        agreed = 4 * agreed >= caretPrevious.Length ? agreed : 0; // a shared start of a few characters says little
         var shared = 0;
         _snippetSpans.Clear();
         CodeTokenizer.Tokenize(previous, 0, _snippetSpans);
