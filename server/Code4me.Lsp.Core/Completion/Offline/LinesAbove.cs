@@ -9,6 +9,9 @@ internal ref struct LinesAbove(ReadOnlySpan<char> text)
     /// <summary>The line the enumerator is on.</summary>
     public ReadOnlySpan<char> Current { get; private set; }
 
+    /// <summary>The whitespace characters before <see cref="Current"/> on its line.</summary>
+    public int Indent { get; private set; }
+
     public readonly LinesAbove GetEnumerator() => this;
 
     public bool MoveNext()
@@ -16,11 +19,13 @@ internal ref struct LinesAbove(ReadOnlySpan<char> text)
         while (_end > 0)
         {
             var start = _text[..(_end - 1)].LastIndexOf('\n') + 1;
-            var line = _text[start.._end].Trim();
+            var raw = _text[start.._end];
+            var line = raw.Trim();
             _end = start - 1;
             if (!line.IsEmpty)
             {
                 Current = line;
+                Indent = raw.Length - raw.TrimStart().Length;
                 return true;
             }
         }

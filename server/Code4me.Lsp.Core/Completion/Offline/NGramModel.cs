@@ -580,12 +580,12 @@ internal sealed class NGramModel
         var between = window[previousEnd..lineStart];
         if (typed.IsEmpty)
         {
-            if (Lines.Following(previous) is { } next)
+            if (Lines.Following(previous, Math.Sign(indent.Length - lead.Length)) is { } next)
             {
                 AddSnippet(lead, next.Previous, between, indent, next.Line, previous);
             }
 
-            if (NearestAbove(prefix[Math.Max(0, windowStart - MaxAboveChars)..(windowStart + previousStart)], previous) is { } above)
+            if (NearestAbove(prefix[Math.Max(0, windowStart - MaxAboveChars)..(windowStart + previousStart)], previous, Math.Sign(indent.Length - lead.Length)) is { } above)
             {
                 AddSnippet(lead, above.Previous, between, indent, above.Line, previous);
             }
@@ -608,21 +608,25 @@ internal sealed class NGramModel
 
     // In the lines above the previous line, the line sharing the longest prefix with the previous
     // line (a few characters at least), and the line after it.
-    private static (string Line, string Previous)? NearestAbove(ReadOnlySpan<char> above, string previous)
+    private static (string Line, string Previous)? NearestAbove(ReadOnlySpan<char> above, string previous, int indentStep)
     {
         (string Line, string Previous)? best = null;
         var shared = MinSharedPrefix - 1;
         var next = ReadOnlySpan<char>.Empty;
-        foreach (var line in new LinesAbove(above))
+        var nextIndent = 0;
+        var lines = new LinesAbove(above);
+        while (lines.MoveNext())
         {
+            var line = lines.Current;
             var n = line.CommonPrefixLength(previous);
-            if (n > shared && !next.IsEmpty)
+            if (n > shared && !next.IsEmpty && Math.Sign(nextIndent - lines.Indent) == indentStep)
             {
                 shared = n;
                 best = (next.ToString(), line.ToString());
             }
 
             next = line;
+            nextIndent = lines.Indent;
         }
 
         return best;
