@@ -31,6 +31,10 @@ internal sealed class NGramModel
     private const int MaxSnippets = 4;
     private const int MinSharedPrefix = 4;
     private const int MaxAboveChars = 65536;
+    // How much line retrieval's second opinion moves the odds that the first characters are right (measured on the
+    // quality benchmark: where the best retrieved line continues the same way the model was right about twice as often).
+    private const double AgreementOdds = 2.7;
+    private const double DisagreementOdds = 0.6;
 
     private readonly int _order;
     private readonly double _discount;
@@ -56,6 +60,7 @@ internal sealed class NGramModel
     private readonly List<(int Start, int Length)> _snippetSpans = [];
     private readonly List<(int Start, int End, int LineBreak, int Shared)> _snippetRanges = [];
     private readonly List<(string Line, string Previous)> _retrieved = [];
+    private string _retrievedRest = ""; // what the best retrieved line holds after the caret ("" none)
     private readonly ContextEntry?[] _entries;
     private readonly ulong[] _hashes;
 
@@ -554,6 +559,8 @@ internal sealed class NGramModel
             confidence *= endProbability; // a short suggestion is right only if the line ends there
         }
 
+        confidence = Calibrate(confidence);
+
         // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
         return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
     }
@@ -578,16 +585,19 @@ internal sealed class NGramModel
         var previous = previousLine.Trim().ToString();
         var lead = previousLine[..(previousLine.Length - previousLine.TrimStart().Length)];
         var between = window[previousEnd..lineStart];
+        _retrievedRest = "";
         if (typed.IsEmpty)
         {
             if (Lines.Following(previous, Math.Sign(indent.Length - lead.Length)) is { } next)
             {
                 AddSnippet(lead, next.Previous, between, indent, next.Line, previous);
+                _retrievedRest = next.Line;
             }
 
             if (NearestAbove(prefix[Math.Max(0, windowStart - MaxAboveChars)..(windowStart + previousStart)], previous, Math.Sign(indent.Length - lead.Length)) is { } above)
             {
                 AddSnippet(lead, above.Previous, between, indent, above.Line, previous);
+                _retrievedRest = above.Line;
             }
 
             return;
@@ -600,6 +610,7 @@ internal sealed class NGramModel
             _retrieved.Insert(0, nearest);
         }
 
+        _retrievedRest = _retrieved.Count > 0 ? _retrieved[0].Line[typedText.Length..] : "";
         foreach (var (candidate, before) in _retrieved)
         {
             AddSnippet(lead, before, between, indent, candidate, previous);
@@ -687,6 +698,21 @@ internal sealed class NGramModel
         }
 
         _snippetRanges.Add((start, _snippetIds.Count, lineBreak, shared));
+    }
+
+    // The model's probability that the first characters are right, calibrated by the second opinion of line retrieval:
+    // its odds go up when the best retrieved line continues the same way, down when it does not or there is none.
+    private double Calibrate(double confidence)
+    {
+        if (confidence <= 0 || confidence >= 1)
+        {
+            return confidence;
+        }
+
+        var n = Math.Min(FirstChars, Math.Min(_text.Length, _retrievedRest.Length));
+        var agree = n > 0 && _text.ToString(0, n).AsSpan().SequenceEqual(_retrievedRest.AsSpan(0, n));
+        var odds = confidence / (1 - confidence) * (agree ? AgreementOdds : DisagreementOdds);
+        return odds / (1 + odds);
     }
 
     // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
