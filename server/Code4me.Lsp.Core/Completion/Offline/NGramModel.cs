@@ -30,7 +30,7 @@ internal sealed class NGramModel
     private const double NearbyWeight = 0.3;
     private const int MaxSnippets = 4;
     private const int MinSharedPrefix = 4;
-    private const int MaxAboveChars = 65536;
+    private const int MaxAboveChars = 16384;
     // How much line retrieval's second opinion moves the odds that the first characters are right (measured on the
     // quality benchmark: where the best retrieved line continues the same way the model was right about twice as often).
     private const double AgreementOdds = 2.7;
