@@ -4,7 +4,7 @@ namespace Code4me.Lsp.Core.Completion;
 public sealed class OfflineModelOptions
 {
     /// <summary>N-gram order (tokens of context + 1), 2–8.</summary>
-    public int Order { get; set; } = 5;
+    public int Order { get; set; } = 6;
 
     /// <summary>Absolute discount of interpolated Kneser-Ney, in (0, 1).</summary>
     public double Discount { get; set; } = 0.75;
@@ -22,7 +22,7 @@ public sealed class OfflineModelOptions
     /// Nothing is offered when the model's probability that the first three characters of its suggestion are right is
     /// below this, in [0, 1): 0 offers everything the model generates.
     /// </summary>
-    public double MinConfidence { get; set; } = 0.16;
+    public double MinConfidence { get; set; } = 0.13;
 
     /// <summary>Maximum tokens generated.</summary>
     public int MaxTokens { get; set; } = 48;

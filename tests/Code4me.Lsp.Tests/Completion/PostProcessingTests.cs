@@ -23,6 +23,7 @@ public class PostProcessingTests
     [InlineData("g(y", "x = ", "", false, "g")]        // opens more than it closes, single line
     [InlineData("(x) {", "if ", "", false, "(x) {")]   // ends with an opener: the block goes on below
     [InlineData("f(a, {", "x = ", "", false, "f(a, {")] // so does a call over several lines
+    [InlineData("call_soon(self._add_reader,", "loop.", "", false, "call_soon(self._add_reader,")] // arguments go on below
     [InlineData("{\n    a", "if (x) ", "", true, "{\n    a")] // a block may stay open in multi-line mode
     [InlineData("a}", "{\n", "\n}", true, "a")]        // next line's closer already closes the block
     [InlineData("g(h(1), 2)", "x = ", "", false, "g(h(1), 2)")]

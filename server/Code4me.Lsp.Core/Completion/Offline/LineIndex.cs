@@ -26,9 +26,11 @@ internal sealed class LineIndex
     public void Add(string text)
     {
         var previous = "";
+        var previousIndent = 0;
         foreach (var raw in text.AsSpan().EnumerateLines())
         {
             var trimmed = raw.Trim();
+            var indent = raw.Length - raw.TrimStart().Length;
             if (trimmed.IsEmpty || trimmed.Length > MaxLineLength)
             {
                 continue;
@@ -49,7 +51,9 @@ internal sealed class LineIndex
 
             if (previous.Length > 0 && _lines.ContainsKey(line))
             {
-                ref var next = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_following, previous, out var exists);
+                var key = FollowingKey(previous, Math.Sign(indent - previousIndent));
+                ref var next = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_following, key, out var exists);
+                _chars += exists ? 0 : key.Length;
                 if (!exists || next.Next == line)
                 {
                     next = (line, next.Count + 1);
@@ -61,22 +65,28 @@ internal sealed class LineIndex
             }
 
             previous = _lines.ContainsKey(line) ? line : "";
+            previousIndent = indent;
         }
     }
 
+    // Followers are kept per indentation step (the next line indented further, the same, or less), which the caret's
+    // indentation at a line start already tells.
+    private static string FollowingKey(string previous, int indentStep) => string.Concat(previous, indentStep switch { < 0 => "\u0001<", 0 => "\u0001=", _ => "\u0001>" });
+
     /// <summary>
-    /// The line that most often follows <paramref name="previous"/> (trimmed), or, when no line is that one, the line
-    /// after the indexed line sharing the longest prefix with it (at least <see cref="MinSharedPrefix"/> characters),
-    /// with the line it follows; null when there is none.
+    /// The line that most often follows <paramref name="previous"/> (trimmed) one indentation step away (the sign of
+    /// its indentation less the previous line's), or, when no line is that one, the line after the indexed line sharing
+    /// the longest prefix with it (at least <see cref="MinSharedPrefix"/> characters), with the line it follows; null
+    /// when there is none.
     /// </summary>
-    public (string Line, string Previous)? Following(string previous)
+    public (string Line, string Previous)? Following(string previous, int indentStep)
     {
         if (previous.Length == 0)
         {
             return null;
         }
 
-        if (_following.TryGetValue(previous, out var next))
+        if (_following.TryGetValue(FollowingKey(previous, indentStep), out var next))
         {
             return (next.Next, previous);
         }
@@ -94,14 +104,14 @@ internal sealed class LineIndex
         foreach (var neighbour in new[] { above, below })
         {
             var n = neighbour is null ? 0 : neighbour.AsSpan().CommonPrefixLength(previous);
-            if (n > shared && _following.ContainsKey(neighbour!))
+            if (n > shared && _following.ContainsKey(FollowingKey(neighbour!, indentStep)))
             {
                 shared = n;
                 best = neighbour;
             }
         }
 
-        return best is null ? null : (_following[best].Next, best);
+        return best is null ? null : (_following[FollowingKey(best, indentStep)].Next, best);
     }
 
     /// <summary>

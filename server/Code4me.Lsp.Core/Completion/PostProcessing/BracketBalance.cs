@@ -10,8 +10,8 @@ public static class BracketBalance
     /// completion, and none left open in the prefix once the closers the suffix already supplies (on
     /// the caret's line, and at the start of the next line in multi-line mode) are taken into account;
     /// or a closer of the wrong kind. In single-line mode it also truncates before the first opener the
-    /// completion leaves unclosed, unless the completion ends with an opener (the line goes on below:
-    /// <c>if (x) {</c>, <c>call(a, {</c>). Brackets inside strings are not told apart (a heuristic).
+    /// completion leaves unclosed, unless the completion ends with an opener or a comma (the line goes on below:
+    /// <c>if (x) {</c>, <c>call(a, {</c>, <c>call(a,</c>). Brackets inside strings are not told apart (a heuristic).
     /// </summary>
     public static string Balance(string completion, string prefix, string suffix, bool multiLine)
     {
@@ -60,8 +60,8 @@ public static class BracketBalance
             }
         }
 
-        // A line that ends with an opener goes on below (a block, a call or a literal over several lines): it stays.
-        if (!multiLine && local.Count > 0 && !IsOpener(completion.AsSpan().TrimEnd()[^1]))
+        // A line that ends with an opener or a comma goes on below (a block, a call or a literal over several lines): it stays.
+        if (!multiLine && local.Count > 0 && completion.AsSpan().TrimEnd()[^1] is var last && !IsOpener(last) && last != ',')
         {
             var firstUnclosed = local.Last().Index;
             return completion[..firstUnclosed].TrimEnd();
