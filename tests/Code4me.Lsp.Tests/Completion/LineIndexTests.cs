@@ -14,7 +14,7 @@ public sealed class LineIndexTests
         var index = new LineIndex();
         index.Add("data1 = np.loadtxt(path)\ndata2 = np.loadtxt(path)\nrows = data1 + data2\n");
 
-        var following = index.Following(previous);
+        var following = index.Following(previous, indentStep: 0);
 
         Assert.Null(following);
     }
@@ -25,6 +25,6 @@ public sealed class LineIndexTests
         var index = new LineIndex();
         index.Add("data1 = np.loadtxt(path)\nrows = data1\n");
 
-        Assert.Equal(("rows = data1", "data1 = np.loadtxt(path)"), index.Following("data1 = np.loadtxt(path, sep)"));
+        Assert.Equal(("rows = data1", "data1 = np.loadtxt(path)"), index.Following("data1 = np.loadtxt(path, sep)", indentStep: 0));
     }
 }

@@ -14,6 +14,7 @@ public sealed class StorageServiceCollectionExtensionsTests
     public void AddCode4meStorage_WithAUrl_ResolvesOneDataSourceAndTheServices()
     {
         using var provider = new ServiceCollection()
+            .AddLogging()   // what every host has; the schema check logs
             .AddCode4meStorage(o => o.Database = "postgres://u:p@db.example.org/code4me")
             .BuildServiceProvider();
 
