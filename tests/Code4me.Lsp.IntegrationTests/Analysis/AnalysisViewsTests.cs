@@ -11,26 +11,12 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
 {
     private const double Tolerance = 1e-9;
 
-    // Independent definitions over the base tables: a completion query is shown when one of its generations has a display
-    // time, accepted when one has was_accepted.
-    private const string BaseQueriesSql = """
-        SELECT mq.meta_query_id, mq."timestamp", s.installation_id, l.language_name,
-               EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}') AS shown,
-               EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.was_accepted) AS accepted
-        FROM completion_query cq JOIN meta_query mq USING (meta_query_id) JOIN session s USING (session_id)
-        JOIN contextual_telemetry c USING (contextual_telemetry_id) JOIN programming_language l USING (language_id)
-        """;
-
     [Fact]
     public async Task Overview_SeededStudy_EqualsIndependentSqlOverTheBaseTables()
     {
         var view = (await fixture.AnalystQueryAsync<(long Queries, long Participants, long Shown, long Accepted, double Rate, double Low, double High, double Median)>(
             "SELECT queries, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high, median_generation_time_ms FROM analysis.overview")).Single();
-        var expected = await fixture.Database.QueryAsync<(long, long, long, long)>($"""
-            SELECT count(*), count(DISTINCT installation_id), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted) FROM ({BaseQueriesSql}) q
-            """);
-
-        Assert.Equal(expected.Single(), (view.Queries, view.Participants, view.Shown, view.Accepted));
+        Assert.Equal(await BaseTables.OverviewAsync(fixture.Database), (view.Queries, view.Participants, view.Shown, view.Accepted));
         Assert.Equal((StudySeed.Queries, 2), (view.Queries, view.Participants));
         Assert.Equal((double)view.Accepted / view.Shown, view.Rate, Tolerance);
         var (low, high) = Wilson(view.Accepted, view.Shown);
@@ -53,7 +39,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             "SELECT day, queries, shown, accepted FROM analysis.daily_usage ORDER BY day");
         var expected = await fixture.Database.QueryAsync<(DateTime, long, long, long)>($"""
             SELECT date_trunc('day', "timestamp" AT TIME ZONE 'UTC'), count(*), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
-            FROM ({BaseQueriesSql}) q GROUP BY 1 ORDER BY 1
+            FROM ({BaseTables.QueriesSql}) q GROUP BY 1 ORDER BY 1
             """);
 
         Assert.Equal(expected, view);
@@ -65,16 +51,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     {
         var view = await fixture.AnalystQueryAsync<(string Model, long Generations, long Shown, long Accepted, double MeanTime, long WithTruth, long Exact)>(
             "SELECT model, generations, shown, accepted, mean_generation_time_ms, with_ground_truth, exact_matches FROM analysis.model_performance ORDER BY model");
-        // Exact match, said differently: the truth starts with the trimmed answer and the rest of that line is blank.
-        var expected = await fixture.Database.QueryAsync<(string, long, long, long, double, long, long)>("""
-            SELECT m.model_name, count(*), count(*) FILTER (WHERE g.shown_at <> '{}'), count(*) FILTER (WHERE g.was_accepted),
-                   avg(g.generation_time)::float8, count(t.ground_truth),
-                   count(*) FILTER (WHERE starts_with(t.ground_truth, rtrim(g.completion))
-                                      AND substr(t.ground_truth, length(rtrim(g.completion)) + 1) ~ '^[ \t]*(\n|$)')
-            FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query cq USING (meta_query_id)
-            LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
-            GROUP BY m.model_name ORDER BY m.model_name
-            """);
+        var expected = await BaseTables.ModelsAsync(fixture.Database);
 
         Assert.Equal(expected, view);
         Assert.Equal([StudySeed.ModelA, StudySeed.ModelB], view.Select(v => v.Model));
@@ -84,29 +61,19 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     [Fact]
     public async Task Calibration_ShownAnswers_EceAndBrierEqualTheirDefinitions()
     {
-        var rows = await fixture.Database.QueryAsync<(string Model, double Confidence, bool Accepted)>("""
-            SELECT m.model_name, g.confidence, g.was_accepted FROM had_generation g JOIN model_name m USING (model_id)
-            JOIN completion_query cq USING (meta_query_id) WHERE g.shown_at <> '{}'
-            """);
+        var expected = await BaseTables.CalibrationAsync(fixture.Database);
         var summary = await fixture.AnalystQueryAsync<(string Model, long Shown, double Ece, double Brier)>(
             "SELECT model, shown, expected_calibration_error, brier_score FROM analysis.calibration_summary ORDER BY model");
         var bins = await fixture.AnalystQueryAsync<(string Model, int Bin, long Shown, long Accepted)>(
             "SELECT model, bin, shown, accepted FROM analysis.calibration_bins ORDER BY model, bin");
 
+        Assert.Equal(expected.Select(e => (e.Model, e.Shown)), summary.Select(s => (s.Model, s.Shown)));
         Assert.Equal(2, summary.Count);
-        foreach (var s in summary)
+        foreach (var (e, s) in expected.Zip(summary))
         {
-            var mine = rows.Where(r => r.Model == s.Model).ToList();
-            var byBin = mine.GroupBy(r => Math.Min((int)Math.Floor(r.Confidence * 10) + 1, 10)).OrderBy(g => g.Key).ToList();
-            var ece = byBin.Sum(b => (double)b.Count() / mine.Count * Math.Abs(b.Average(r => r.Accepted ? 1.0 : 0.0) - b.Average(r => r.Confidence)));
-            var brier = mine.Average(r => Math.Pow(r.Confidence - (r.Accepted ? 1 : 0), 2));
-
-            Assert.Equal(mine.Count, s.Shown);
-            Assert.Equal(ece, s.Ece, 1e-9);
-            Assert.Equal(brier, s.Brier, 1e-9);
-            Assert.Equal(
-                byBin.Select(b => (s.Model, b.Key, (long)b.Count(), (long)b.Count(r => r.Accepted))),
-                bins.Where(b => b.Model == s.Model).Select(b => (b.Model, b.Bin, b.Shown, b.Accepted)));
+            Assert.Equal(e.Ece, s.Ece, Tolerance);
+            Assert.Equal(e.Brier, s.Brier, Tolerance);
+            Assert.Equal(e.Bins, bins.Where(b => b.Model == s.Model).Select(b => (b.Bin, b.Shown, b.Accepted)));
         }
     }
 
@@ -131,15 +98,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     {
         var view = (await fixture.AnalystQueryAsync<(long Queries, long Shown, long WithOutcome, long WithTruth, long WithContext, double OutcomeShare)>(
             "SELECT queries, shown, shown_with_outcome, with_ground_truth, with_context, outcome_share FROM analysis.data_completeness")).Single();
-        var expected = (await fixture.Database.QueryAsync<(long, long, long, long, long)>("""
-            SELECT count(*),
-                   count(*) FILTER (WHERE EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}')),
-                   count(*) FILTER (WHERE EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}')
-                                      AND EXISTS (SELECT FROM generation_feedback f WHERE f.meta_query_id = mq.meta_query_id)),
-                   count(*) FILTER (WHERE EXISTS (SELECT FROM ground_truth t WHERE t.completion_query_id = mq.meta_query_id)),
-                   count(mq.context_id)
-            FROM completion_query cq JOIN meta_query mq USING (meta_query_id)
-            """)).Single();
+        var expected = await BaseTables.CompletenessAsync(fixture.Database);
 
         Assert.Equal(expected, (view.Queries, view.Shown, view.WithOutcome, view.WithTruth, view.WithContext));
         Assert.InRange(view.OutcomeShare, 0.1, 0.99);   // shown answers without an outcome exist in the seed
@@ -151,11 +110,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     {
         var view = (await fixture.AnalystQueryAsync<(long Chats, long Messages, long Mistakes, long NotCompleted, long Prompt, long Completion, decimal Cost)>(
             "SELECT chats, messages, mistakes, not_completed, prompt_tokens, completion_tokens, cost FROM analysis.chat_summary")).Single();
-        var expected = (await fixture.Database.QueryAsync<(long, long, long, long, long, long, decimal)>("""
-            SELECT count(DISTINCT cq.chat_id), count(*), count(*) FILTER (WHERE g.is_mistake), count(*) FILTER (WHERE cq.outcome <> 'completed'),
-                   sum(g.prompt_tokens), sum(g.completion_tokens), sum(g.cost)
-            FROM chat_query cq JOIN had_generation g USING (meta_query_id)
-            """)).Single();
+        var expected = await BaseTables.ChatAsync(fixture.Database);
 
         Assert.Equal(expected, view);
         Assert.Equal((1L, 3L, 1L, 1L), (view.Chats, view.Messages, view.Mistakes, view.NotCompleted));
@@ -164,7 +119,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     [Fact]
     public async Task Filters_LanguageModelAndTime_RestrictEveryView()
     {
-        var lua = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM ({BaseQueriesSql}) q WHERE language_name = 'lua'");
+        var lua = (await BaseTables.OverviewAsync(fixture.Database, "lua")).Queries;
         Assert.Equal(lua, (await fixture.AnalystQueryAsync<long>(
             "SELECT queries FROM analysis.overview", new Dictionary<string, string> { ["language"] = "lua" })).Single());
 

@@ -9,6 +9,7 @@ public sealed class StudyDatabaseFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private NpgsqlDataSource? _analyst;
+    private string? _analystConnectionString;
 
     internal TestDatabase Database => _database ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -19,11 +20,20 @@ public sealed class StudyDatabaseFixture : IAsyncLifetime
     {
         _database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await StudySeed.WriteAsync(_database, TimeoutToken.Create());
-        _analyst = await _database.ConnectAsMemberOfAsync("code4me_analyst");
+        _analystConnectionString = await _database.CreateLoginAsync("code4me_analyst");
+        _analyst = NpgsqlDataSource.Create(_analystConnectionString);
     }
+
+    /// <summary>The connection string of that login (for the command line).</summary>
+    internal string AnalystConnectionString => _analystConnectionString ?? throw new InvalidOperationException("The fixture is not initialised.");
 
     public async Task DisposeAsync()
     {
+        if (_analyst is not null)
+        {
+            await _analyst.DisposeAsync();
+        }
+
         if (_database is not null)
         {
             await _database.DisposeAsync();
