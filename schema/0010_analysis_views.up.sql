@@ -74,11 +74,9 @@ SELECT mq.meta_query_id                                        AS query_id,
        sg.confidence                                           AS shown_confidence,
        sg.model_name IS NOT NULL                               AS was_shown,
        coalesce(ga.was_accepted, false)                        AS was_accepted,
-       EXISTS (SELECT FROM generation_feedback fb
-               WHERE fb.meta_query_id = mq.meta_query_id AND fb.kind = 'rejected') AS was_rejected,
-       coalesce(ga.was_accepted, false)
-           OR EXISTS (SELECT FROM generation_feedback fb WHERE fb.meta_query_id = mq.meta_query_id) AS has_outcome,
-       EXISTS (SELECT FROM ground_truth gt WHERE gt.completion_query_id = mq.meta_query_id) AS has_ground_truth,
+       coalesce(fb.was_rejected, false)                        AS was_rejected,
+       coalesce(ga.was_accepted, false) OR fb.meta_query_id IS NOT NULL AS has_outcome,
+       gt.completion_query_id IS NOT NULL                      AS has_ground_truth,
        mq.context_id IS NOT NULL                               AS has_context,
        mq.contextual_telemetry_id IS NOT NULL                  AS has_contextual_telemetry,
        mq.behavioral_telemetry_id IS NOT NULL                  AS has_behavioral_telemetry
@@ -91,18 +89,21 @@ LEFT JOIN programming_language l ON l.language_id = c.language_id
 LEFT JOIN trigger_type t ON t.trigger_type_id = c.trigger_type_id
 LEFT JOIN plugin_version v ON v.version_id = c.version_id
 LEFT JOIN behavioral_telemetry b ON b.behavioral_telemetry_id = mq.behavioral_telemetry_id
-LEFT JOIN LATERAL (
-    SELECT count(*) AS models_answered,
-           array_agg(m.model_name ORDER BY m.model_name) AS models,
+-- Set-based (hash joins over grouped rows), not per-query subqueries: a report reads this view several times.
+LEFT JOIN (
+    SELECT g.meta_query_id, count(*) AS models_answered, array_agg(m.model_name ORDER BY m.model_name) AS models,
            bool_or(g.was_accepted) AS was_accepted
     FROM had_generation g JOIN model_name m ON m.model_id = g.model_id
-    WHERE g.meta_query_id = mq.meta_query_id) ga ON true
-LEFT JOIN LATERAL (
-    SELECT m.model_name, g.generation_time, g.confidence
+    GROUP BY g.meta_query_id) ga ON ga.meta_query_id = mq.meta_query_id
+LEFT JOIN (
+    SELECT DISTINCT ON (g.meta_query_id) g.meta_query_id, m.model_name, g.generation_time, g.confidence
     FROM had_generation g JOIN model_name m ON m.model_id = g.model_id
-    WHERE g.meta_query_id = mq.meta_query_id AND cardinality(g.shown_at) > 0
-    ORDER BY g.shown_at[1], m.model_name
-    LIMIT 1) sg ON true
+    WHERE cardinality(g.shown_at) > 0
+    ORDER BY g.meta_query_id, g.shown_at[1], m.model_name) sg ON sg.meta_query_id = mq.meta_query_id
+LEFT JOIN (
+    SELECT meta_query_id, bool_or(kind = 'rejected') AS was_rejected FROM generation_feedback GROUP BY meta_query_id
+) fb ON fb.meta_query_id = mq.meta_query_id
+LEFT JOIN (SELECT DISTINCT completion_query_id FROM ground_truth) gt ON gt.completion_query_id = mq.meta_query_id
 WHERE mq.query_type = 'completion'
   AND mq."timestamp" >= coalesce(f.since, '-infinity')
   AND mq."timestamp" < coalesce(f.until, 'infinity')
@@ -156,10 +157,8 @@ SELECT q.query_id,
        g.shown_at[1]                                  AS first_shown_at,
        q.shown_model = m.model_name                   AS was_shown_first,
        g.was_accepted,
-       EXISTS (SELECT FROM generation_feedback fb WHERE fb.meta_query_id = g.meta_query_id AND fb.model_id = g.model_id
-                                                   AND fb.kind = 'partially_accepted') AS was_partially_accepted,
-       EXISTS (SELECT FROM generation_feedback fb WHERE fb.meta_query_id = g.meta_query_id AND fb.model_id = g.model_id
-                                                   AND fb.kind = 'rejected') AS was_rejected,
+       coalesce(fb.partially_accepted, false)         AS was_partially_accepted,
+       coalesce(fb.rejected, false)                   AS was_rejected,
        gt.ground_truth IS NOT NULL                    AS has_ground_truth,
        CASE WHEN gt.ground_truth IS NOT NULL THEN
            rtrim(g.completion) = rtrim(array_to_string(
@@ -171,11 +170,14 @@ FROM analysis.completion_queries q
 JOIN had_generation g ON g.meta_query_id = q.query_id
 JOIN model_name m ON m.model_id = g.model_id
 CROSS JOIN analysis.filter f
-LEFT JOIN LATERAL (
-    SELECT t.ground_truth FROM ground_truth t
-    WHERE t.completion_query_id = q.query_id
-    ORDER BY t.truth_timestamp
-    LIMIT 1) gt ON true
+LEFT JOIN (
+    SELECT meta_query_id, model_id, bool_or(kind = 'partially_accepted') AS partially_accepted, bool_or(kind = 'rejected') AS rejected
+    FROM generation_feedback GROUP BY meta_query_id, model_id
+) fb ON fb.meta_query_id = g.meta_query_id AND fb.model_id = g.model_id
+LEFT JOIN (
+    SELECT DISTINCT ON (completion_query_id) completion_query_id, ground_truth
+    FROM ground_truth ORDER BY completion_query_id, truth_timestamp
+) gt ON gt.completion_query_id = q.query_id
 WHERE f.model IS NULL OR m.model_name = f.model;
 COMMENT ON VIEW analysis.completion_generations IS 'One row per model''s answer to a completion query (had_generation), with the query''s dimensions. Filtered by analysis.filter.';
 COMMENT ON COLUMN analysis.completion_generations.query_id IS 'The completion query answered.';
@@ -371,7 +373,8 @@ SELECT model,
        count(*)                                            AS shown,
        count(*) FILTER (WHERE was_accepted)                AS accepted,
        avg(confidence)                                     AS mean_confidence,
-       (count(*) FILTER (WHERE was_accepted))::float8 / count(*) AS acceptance_rate
+       (count(*) FILTER (WHERE was_accepted))::float8 / count(*) AS acceptance_rate,
+       sum(power(confidence - CASE WHEN was_accepted THEN 1 ELSE 0 END, 2)) AS squared_error_sum
 FROM analysis.completion_generations
 WHERE was_shown
 GROUP BY model, least(width_bucket(confidence, 0, 1, 10), 10);
@@ -384,17 +387,15 @@ COMMENT ON COLUMN analysis.calibration_bins.shown IS 'Shown answers in the decil
 COMMENT ON COLUMN analysis.calibration_bins.accepted IS 'Of those, accepted (fully or partially).';
 COMMENT ON COLUMN analysis.calibration_bins.mean_confidence IS 'Mean confidence of those answers.';
 COMMENT ON COLUMN analysis.calibration_bins.acceptance_rate IS 'accepted / shown.';
+COMMENT ON COLUMN analysis.calibration_bins.squared_error_sum IS 'Sum over the decile''s shown answers of (confidence - accepted)^2, accepted 1 or 0 (the Brier score''s numerator).';
 
 CREATE VIEW analysis.calibration_summary AS
-SELECT b.model,
-       b.shown,
-       b.ece AS expected_calibration_error,
-       p.brier AS brier_score
-FROM (SELECT model, sum(shown) AS shown,
-             sum(shown * abs(acceptance_rate - mean_confidence)) / sum(shown) AS ece
-      FROM analysis.calibration_bins GROUP BY model) b
-JOIN (SELECT model, avg(power(confidence - CASE WHEN was_accepted THEN 1 ELSE 0 END, 2)) AS brier
-      FROM analysis.completion_generations WHERE was_shown GROUP BY model) p ON p.model = b.model;
+SELECT model,
+       sum(shown)::bigint                                                AS shown,
+       sum(shown * abs(acceptance_rate - mean_confidence)) / sum(shown)  AS expected_calibration_error,
+       sum(squared_error_sum) / sum(shown)                               AS brier_score
+FROM analysis.calibration_bins
+GROUP BY model;
 COMMENT ON VIEW analysis.calibration_summary IS 'Per model, how well confidence predicts acceptance of shown answers.';
 COMMENT ON COLUMN analysis.calibration_summary.model IS 'The model.';
 COMMENT ON COLUMN analysis.calibration_summary.shown IS 'Shown answers (n).';
