@@ -19,15 +19,18 @@ internal static class HtmlReport
         body { font-family: system-ui, "DejaVu Sans", sans-serif; margin: 2rem auto; max-width: 1200px; color: #1b1b1b; padding: 0 1rem; }
         h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; margin-top: 2.2rem; }
         .meta { color: #555; }
-        .row { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; align-items: start; }
+        .row { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+        .row > :first-child { flex: 1 1 440px; min-width: 440px; } .row > :not(:first-child) { flex: 0 1 auto; }
         figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
         figcaption { font-size: 0.9rem; color: #333; margin-top: 0.3rem; }
-        table { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
-        th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; }
+        table { border-collapse: collapse; font-size: 0.85rem; }
+        .headline { width: 100%; }
+        th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.45rem; text-align: right; white-space: nowrap; }
+        th { white-space: normal; vertical-align: bottom; }
         th:first-child, td:first-child { text-align: left; }
         .headline td { font-size: 1.05rem; }
         .empty { color: #777; font-style: italic; }
-        @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } .row { grid-template-columns: 1fr; } }
+        @media print { body { margin: 0; max-width: none; } figure, table { break-inside: avoid; } }
         """;
 
     public static string Render(StudyResults results, DateTimeOffset generatedAt)
