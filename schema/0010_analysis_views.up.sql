@@ -108,7 +108,8 @@ WHERE mq.query_type = 'completion'
   AND mq."timestamp" >= coalesce(f.since, '-infinity')
   AND mq."timestamp" < coalesce(f.until, 'infinity')
   AND (f.language IS NULL OR l.language_name = f.language)
-  AND (f.model IS NULL OR f.model = ANY (ga.models));
+  AND (f.model IS NULL OR EXISTS (SELECT FROM had_generation g JOIN model_name m ON m.model_id = g.model_id
+                                  WHERE g.meta_query_id = mq.meta_query_id AND m.model_name = f.model));
 COMMENT ON VIEW analysis.completion_queries IS 'One row per completion query (meta_query of type completion), with what happened to it. Filtered by analysis.filter.';
 COMMENT ON COLUMN analysis.completion_queries.query_id IS 'meta_query.meta_query_id (UUIDv7 made by the client).';
 COMMENT ON COLUMN analysis.completion_queries.occurred_at IS 'When the editor asked (meta_query.timestamp).';
