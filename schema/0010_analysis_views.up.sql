@@ -7,7 +7,7 @@
 --  * Fact views, one row per thing: completion_queries (per completion query), completion_generations (per model's
 --    answer to one), retention_measurements (per retention measurement), chat_messages (per chat reply).
 --  * Aggregate views read only the fact views, so every number is computed the same way everywhere: overview,
---    daily_usage, model_performance, calibration_bins, calibration_summary, retention_survival, data_completeness,
+--    daily_usage, model_performance, model_comparison, calibration_bins, calibration_summary, retention_survival, data_completeness,
 --    chat_summary.
 --  * Filters: every fact view (and so every aggregate) keeps only the rows matching the transaction's or session's
 --    settings analysis.since, analysis.until (timestamptz; since inclusive, until exclusive), analysis.model and
@@ -149,6 +149,7 @@ SELECT q.query_id,
        q.language,
        q.trigger,
        m.model_name                                   AS model,
+       q.models_answered,
        g.generation_time                              AS generation_time_ms,
        g.confidence,
        g.prompt_tokens,
@@ -188,6 +189,7 @@ COMMENT ON COLUMN analysis.completion_generations.participant_id IS 'Pseudonymou
 COMMENT ON COLUMN analysis.completion_generations.language IS 'The document''s language id.';
 COMMENT ON COLUMN analysis.completion_generations.trigger IS 'manual, auto or idle.';
 COMMENT ON COLUMN analysis.completion_generations.model IS 'The model that answered (model_name.model_name).';
+COMMENT ON COLUMN analysis.completion_generations.models_answered IS 'How many models answered the query (this one included).';
 COMMENT ON COLUMN analysis.completion_generations.generation_time_ms IS 'Milliseconds the model took (had_generation.generation_time).';
 COMMENT ON COLUMN analysis.completion_generations.confidence IS 'exp(mean token logprob) of the answer, in [0, 1].';
 COMMENT ON COLUMN analysis.completion_generations.prompt_tokens IS 'Prompt tokens the model reported; NULL when it reported none.';
@@ -365,6 +367,26 @@ COMMENT ON COLUMN analysis.model_performance.mean_confidence IS 'Mean confidence
 COMMENT ON COLUMN analysis.model_performance.with_ground_truth IS 'Answers to queries with a ground truth.';
 COMMENT ON COLUMN analysis.model_performance.exact_matches IS 'Answers equal to the ground truth (see completion_generations.ground_truth_exact_match).';
 COMMENT ON COLUMN analysis.model_performance.exact_match_rate IS 'exact_matches / with_ground_truth.';
+
+CREATE VIEW analysis.model_comparison AS
+SELECT model,
+       count(*)                                                                      AS queries,
+       count(*) FILTER (WHERE was_shown_first)                                       AS shown_first,
+       count(*) FILTER (WHERE has_ground_truth)                                      AS with_ground_truth,
+       count(*) FILTER (WHERE ground_truth_exact_match)                              AS exact_matches,
+       count(*) FILTER (WHERE ground_truth_exact_match AND was_shown_first IS NOT TRUE) AS right_but_not_shown,
+       count(*) FILTER (WHERE was_shown_first AND NOT ground_truth_exact_match)      AS shown_but_wrong
+FROM analysis.completion_generations
+WHERE models_answered >= 2
+GROUP BY model;
+COMMENT ON VIEW analysis.model_comparison IS 'Queries that several models answered, per model: how often its answer was the one shown, and how often it (or the shown one) matched the ground truth.';
+COMMENT ON COLUMN analysis.model_comparison.model IS 'The model.';
+COMMENT ON COLUMN analysis.model_comparison.queries IS 'Queries with two or more answers that it answered.';
+COMMENT ON COLUMN analysis.model_comparison.shown_first IS 'Of those, where its answer was shown first (the query''s shown_model).';
+COMMENT ON COLUMN analysis.model_comparison.with_ground_truth IS 'Of those, with a ground truth.';
+COMMENT ON COLUMN analysis.model_comparison.exact_matches IS 'Of those, where its answer matched the ground truth exactly.';
+COMMENT ON COLUMN analysis.model_comparison.right_but_not_shown IS 'Its answer matched the ground truth but was not the one shown first: a right answer the user did not see.';
+COMMENT ON COLUMN analysis.model_comparison.shown_but_wrong IS 'Its answer was shown first and did not match the ground truth.';
 
 CREATE VIEW analysis.calibration_bins AS
 SELECT model,

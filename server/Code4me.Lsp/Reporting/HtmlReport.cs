@@ -44,7 +44,7 @@ internal static class HtmlReport
 
         Overview(html, results.Overview);
         Usage(html, results.DailyUsage);
-        Models(html, results.Models);
+        Models(html, results.Models, results.Comparison);
         Calibration(html, results.CalibrationBins, results.Calibration);
         Survival(html, results.Retention);
         Completeness(html, results.Completeness);
@@ -91,7 +91,7 @@ internal static class HtmlReport
         html.Append("</table>\n</div>\n</section>\n");
     }
 
-    private static void Models(StringBuilder html, IReadOnlyList<StudyResults.ModelPerformanceRow> models)
+    private static void Models(StringBuilder html, IReadOnlyList<StudyResults.ModelPerformanceRow> models, IReadOnlyList<StudyResults.ModelComparisonRow> comparison)
     {
         html.Append("<section id=\"models\">\n<h2>Model performance</h2>\n<div class=\"row\">\n");
         Figure(html, "acceptance-per-model", ReportFigures.AcceptancePerModel(models),
@@ -110,7 +110,21 @@ internal static class HtmlReport
                 Metric(key + ".exact_match_rate", m.ExactMatchRate, $"{Percent(m.ExactMatchRate)} ({Count(m.ExactMatches)} of {Count(m.WithGroundTruth)})"));
         }
 
-        html.Append("</table>\n</div>\n</section>\n");
+        html.Append("</table>\n</div>\n");
+        if (comparison.Count > 0)
+        {
+            html.Append("<h3>When several models answered one query</h3>\n");
+            TableHead(html, "model", "queries", "shown first", "with ground truth", "exact matches", "right but not shown", "shown but wrong");
+            foreach (var c in comparison)
+            {
+                Cells(html, Encode(c.Model), Count(c.Queries), Count(c.ShownFirst), Count(c.WithGroundTruth), Count(c.ExactMatches),
+                    Metric($"comparison.{c.Model}.right_but_not_shown", c.RightButNotShown, Count(c.RightButNotShown)), Count(c.ShownButWrong));
+            }
+
+            html.Append("</table>\n<p class=\"meta\">Exact match: the answer equals the first lines of the ground truth (trailing whitespace aside). Right but not shown: a right answer the user never saw.</p>\n");
+        }
+
+        html.Append("</section>\n");
     }
 
     private static void Calibration(StringBuilder html, IReadOnlyList<StudyResults.CalibrationBinRow> bins, IReadOnlyList<StudyResults.CalibrationSummaryRow> summary)

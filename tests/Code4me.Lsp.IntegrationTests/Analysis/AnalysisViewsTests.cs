@@ -59,6 +59,16 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ModelComparison_QueriesSeveralModelsAnswered_ShownFirstAndRightAnswersEqualIndependentSql()
+    {
+        var view = await fixture.AnalystQueryAsync<(string, long, long, long, long, long, long)>(
+            "SELECT model, queries, shown_first, with_ground_truth, exact_matches, right_but_not_shown, shown_but_wrong FROM analysis.model_comparison ORDER BY model");
+
+        Assert.Equal(await BaseTables.ComparisonAsync(fixture.Database), view);
+        Assert.True(view.Sum(v => v.Item6) > 0, "the seed has right answers that were not shown");
+    }
+
+    [Fact]
     public async Task Calibration_ShownAnswers_EceAndBrierEqualTheirDefinitions()
     {
         var expected = await BaseTables.CalibrationAsync(fixture.Database);
@@ -145,7 +155,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'analysis' ORDER BY table_name");
         Assert.Equal(
             ["calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-             "daily_usage", "data_completeness", "filter", "model_performance", "overview", "retention_measurements", "retention_survival"],
+             "daily_usage", "data_completeness", "filter", "model_comparison", "model_performance", "overview", "retention_measurements", "retention_survival"],
             views);
         foreach (var view in views)
         {

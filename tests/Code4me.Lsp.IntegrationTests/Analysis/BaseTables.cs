@@ -20,6 +20,11 @@ internal static class BaseTables
         JOIN contextual_telemetry c USING (contextual_telemetry_id) JOIN programming_language l USING (language_id)
         """;
 
+    /// <summary>An answer <c>g.completion</c> equals the truth <c>t.ground_truth</c>: the truth starts with the trimmed answer and the rest of that line is blank.</summary>
+    private const string ExactMatchSql = """
+        starts_with(t.ground_truth, rtrim(g.completion)) AND substr(t.ground_truth, length(rtrim(g.completion)) + 1) ~ '^[ \t]*(\n|$)'
+        """;
+
     public static async Task<(long Queries, long Participants, long Shown, long Accepted)> OverviewAsync(TestDatabase database, string? language = null) =>
         (await database.QueryAsync<(long, long, long, long)>($"""
             SELECT count(*), count(DISTINCT installation_id), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
@@ -31,14 +36,35 @@ internal static class BaseTables
     /// said differently from the view: the truth starts with the trimmed answer and the rest of that line is blank.
     /// </summary>
     public static Task<List<(string Model, long Generations, long Shown, long Accepted, double MeanTime, long WithTruth, long Exact)>> ModelsAsync(TestDatabase database) =>
-        database.QueryAsync<(string, long, long, long, double, long, long)>("""
+        database.QueryAsync<(string, long, long, long, double, long, long)>($$"""
             SELECT m.model_name, count(*), count(*) FILTER (WHERE g.shown_at <> '{}'), count(*) FILTER (WHERE g.was_accepted),
                    avg(g.generation_time)::float8, count(t.ground_truth),
-                   count(*) FILTER (WHERE starts_with(t.ground_truth, rtrim(g.completion))
-                                      AND substr(t.ground_truth, length(rtrim(g.completion)) + 1) ~ '^[ \t]*(\n|$)')
+                   count(*) FILTER (WHERE {{ExactMatchSql}})
             FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query cq USING (meta_query_id)
             LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
             GROUP BY m.model_name ORDER BY m.model_name
+            """);
+
+    /// <summary>
+    /// Over queries that two or more models answered, per model: answers, shown first (its first display time is the
+    /// earliest of the query's, ties to the smaller name), with a 15 s ground truth, exact matches, right but not shown
+    /// first, shown first but wrong.
+    /// </summary>
+    public static Task<List<(string Model, long Queries, long ShownFirst, long WithTruth, long Exact, long RightNotShown, long ShownWrong)>> ComparisonAsync(TestDatabase database) =>
+        database.QueryAsync<(string, long, long, long, long, long, long)>($$"""
+            SELECT model_name, count(*), count(*) FILTER (WHERE first), count(ground_truth), count(*) FILTER (WHERE exact),
+                   count(*) FILTER (WHERE exact AND NOT first), count(*) FILTER (WHERE first AND ground_truth IS NOT NULL AND NOT exact)
+            FROM (
+                SELECT m.model_name, t.ground_truth, coalesce({{ExactMatchSql}}, false) AS exact,
+                       g.shown_at <> '{}' AND NOT EXISTS (
+                           SELECT FROM had_generation o JOIN model_name om ON om.model_id = o.model_id
+                           WHERE o.meta_query_id = g.meta_query_id AND o.shown_at <> '{}'
+                             AND (o.shown_at[1] < g.shown_at[1] OR (o.shown_at[1] = g.shown_at[1] AND om.model_name < m.model_name))) AS first
+                FROM had_generation g JOIN model_name m USING (model_id)
+                LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
+                WHERE g.meta_query_id IN (SELECT meta_query_id FROM had_generation JOIN completion_query USING (meta_query_id) GROUP BY 1 HAVING count(*) >= 2)
+            ) x
+            GROUP BY model_name ORDER BY model_name
             """);
 
     /// <summary>Per model, over its shown answers: n, ECE over confidence deciles, Brier score, and per decile (n, accepted).</summary>

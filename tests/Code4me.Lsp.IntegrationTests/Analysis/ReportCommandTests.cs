@@ -35,6 +35,11 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
             Assert.Equal((double)model.Exact / model.WithTruth, Double(metrics, key + ".exact_match_rate"), 1e-12);
         }
 
+        foreach (var model in await BaseTables.ComparisonAsync(fixture.Database))
+        {
+            Assert.Equal(model.RightNotShown, Long(metrics, $"comparison.{model.Model}.right_but_not_shown"));
+        }
+
         foreach (var model in await BaseTables.CalibrationAsync(fixture.Database))
         {
             Assert.Equal(model.Ece, Double(metrics, $"calibration.{model.Model}.ece"), 1e-9);

@@ -31,6 +31,9 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
         "median_generation_time_ms, p95_generation_time_ms, mean_confidence, with_ground_truth, exact_matches, exact_match_rate",
         "model");
 
+    private static readonly string s_comparisonSql = Select("analysis.model_comparison",
+        "model, queries, shown_first, with_ground_truth, exact_matches, right_but_not_shown, shown_but_wrong", "model");
+
     private static readonly string s_calibrationBinsSql = Select("analysis.calibration_bins",
         "model, bin, confidence_low::float8, confidence_high::float8, shown, accepted, mean_confidence, acceptance_rate", "model, bin");
 
@@ -74,6 +77,7 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
             (await ReadViewAsync<StudyResults.OverviewRow>("analysis.overview", s_overviewSql)).Single(),
             await ReadViewAsync<StudyResults.DailyUsageRow>("analysis.daily_usage", s_dailyUsageSql),
             await ReadViewAsync<StudyResults.ModelPerformanceRow>("analysis.model_performance", s_modelsSql),
+            await ReadViewAsync<StudyResults.ModelComparisonRow>("analysis.model_comparison", s_comparisonSql),
             await ReadViewAsync<StudyResults.CalibrationBinRow>("analysis.calibration_bins", s_calibrationBinsSql),
             await ReadViewAsync<StudyResults.CalibrationSummaryRow>("analysis.calibration_summary", s_calibrationSql),
             await ReadViewAsync<StudyResults.RetentionSurvivalRow>("analysis.retention_survival", s_retentionSql),

@@ -9,6 +9,7 @@ internal sealed record StudyResults(
     StudyResults.OverviewRow Overview,
     IReadOnlyList<StudyResults.DailyUsageRow> DailyUsage,
     IReadOnlyList<StudyResults.ModelPerformanceRow> Models,
+    IReadOnlyList<StudyResults.ModelComparisonRow> Comparison,
     IReadOnlyList<StudyResults.CalibrationBinRow> CalibrationBins,
     IReadOnlyList<StudyResults.CalibrationSummaryRow> Calibration,
     IReadOnlyList<StudyResults.RetentionSurvivalRow> Retention,
@@ -30,6 +31,10 @@ internal sealed record StudyResults(
         string Model, long Generations, long Shown, long Accepted, double? AcceptanceRate, double? AcceptanceCiLow, double? AcceptanceCiHigh,
         double MeanGenerationTimeMs, double MedianGenerationTimeMs, double P95GenerationTimeMs, double MeanConfidence, long WithGroundTruth,
         long ExactMatches, double? ExactMatchRate);
+
+    /// <summary><c>analysis.model_comparison</c>.</summary>
+    internal sealed record ModelComparisonRow(
+        string Model, long Queries, long ShownFirst, long WithGroundTruth, long ExactMatches, long RightButNotShown, long ShownButWrong);
 
     /// <summary><c>analysis.calibration_bins</c>.</summary>
     internal sealed record CalibrationBinRow(
