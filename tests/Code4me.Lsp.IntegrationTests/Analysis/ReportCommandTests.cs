@@ -73,6 +73,21 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
     }
 
     [Fact]
+    public async Task Report_EmptyDatabase_SaysNoDataInsteadOfFailing()
+    {
+        await using var empty = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var file = Path.Combine(_folder, "empty.html");
+
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", empty.ConnectionString, "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("0 completion queries", stdout, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(file);
+        Assert.Equal(Figures, Regex.Count(html, "No data for this figure"));
+        Assert.Equal("0", Metrics(html)["overview.queries"]);
+    }
+
+    [Fact]
     public async Task Report_BadSince_IsOneLineAndExitCode2()
     {
         var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", fixture.AnalystConnectionString, "--out", Path.Combine(_folder, "x.html"), "--since", "last tuesday");
