@@ -27,6 +27,7 @@ internal static class Cli
         root.Subcommands.Add(TelemetryCommand.Create(global, context));
         root.Subcommands.Add(UserCommand.Create(global, context));
         root.Subcommands.Add(DataCommand.Create(global, context));
+        root.Subcommands.Add(ReportCommand.Create(global, context));
 
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
         return InvokeAsync(root.Parse(args), configuration, context);

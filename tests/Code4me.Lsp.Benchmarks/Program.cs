@@ -7,7 +7,8 @@ namespace Code4me.Lsp.Benchmarks;
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
 /// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
-/// model-memory|telemetry|quality|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in] [--positions N] [--seed N] [--min-confidence X]</c>.
+/// model-memory|telemetry|quality|report|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in] [--positions N] [--seed N] [--min-confidence X] [--queries N]</c>.
+/// <c>report</c> times the <c>report</c> command over <c>--queries</c> (default 1,000,000) generated queries in a throwaway cluster.
 /// <c>quality</c> needs no executable either: it runs the offline model in process on real code (see <see cref="Quality.QualityBench"/>).
 /// <c>telemetry</c> needs no executable; without <c>--database</c> (a server where the user may create databases) it starts a
 /// throwaway cluster. <c>telemetry --profile</c> runs only the writer, traced, and prints where its time goes (statement by
@@ -70,6 +71,12 @@ internal static class Program
         if (what is "db-away" or "all")
         {
             await DbAwayBench.RunAsync(exe, int.Parse(Option(args, "--requests") ?? "1000", CultureInfo.InvariantCulture), Report);
+        }
+
+        if (what == "report")
+        {
+            await ReportBench.RunAsync(exe, int.Parse(Option(args, "--queries") ?? "1000000", CultureInfo.InvariantCulture), Report);
+            return 0;
         }
 
         if (what is "model-memory" or "all")

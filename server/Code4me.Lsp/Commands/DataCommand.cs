@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Code4me.Lsp.Reporting;
+using Code4me.Lsp.Storage.Postgres.Analysis;
 using Code4me.Lsp.Storage.Postgres.Users;
 
 namespace Code4me.Lsp.Commands;
@@ -81,11 +83,36 @@ internal static class DataCommand
             return 0;
         }, cancellationToken));
 
-        var command = new Command("data", "Export, delete or purge research data (needs the database owner role).");
+        var format = new Option<string>("--format") { Description = "parquet (default) or csv.", DefaultValueFactory = _ => "parquet" };
+        format.AcceptOnlyFromAmong("parquet", "csv");
+        var outDirectory = new Option<string>("--out") { Description = "The folder to write (created; must be empty).", Required = true };
+        var includeCode = new Option<bool>("--include-code") { Description = "Also export code and chat text (completions, ground truth, messages, replies)." };
+        var dataset = new Command("export-dataset", "Write the analysis views as a shareable dataset: a file per view, pseudonymous ids, a data card (works as code4me_analyst).");
+        dataset.Options.Add(format);
+        dataset.Options.Add(outDirectory);
+        dataset.Options.Add(includeCode);
+        dataset.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
+        {
+            var folder = Path.GetFullPath(parseResult.GetValue(outDirectory)!);
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                await context.Error.WriteLineAsync($"{folder} is not empty: export into a new or empty folder, so no file of another export is mistaken for this one's.");
+                return DatabaseCommandRunner.Failure;
+            }
+
+            await using var views = await AnalysisDataset.OpenAsync(dataSource, ct);
+            var export = new DatasetExport(views, folder, parseResult.GetValue(format) == "parquet", parseResult.GetValue(includeCode), line => context.Error.WriteLine(line));
+            var files = await export.WriteAsync(ct);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {files.Count} files and README.md to {folder} ({files.Sum(f => f.Rows)} rows)."));
+            return 0;
+        }, cancellationToken));
+
+        var command = new Command("data", "Export, delete or purge research data (needs the database owner role; export-dataset: an analyst).");
         command.Options.Add(database);
         command.Subcommands.Add(export);
         command.Subcommands.Add(delete);
         command.Subcommands.Add(purge);
+        command.Subcommands.Add(dataset);
         return command;
     }
 

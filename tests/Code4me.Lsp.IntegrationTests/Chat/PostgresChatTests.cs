@@ -1,18 +1,13 @@
 using System.Text.Json;
 using Code4me.Lsp.Core.Chat;
-using Code4me.Lsp.Core.Session;
-using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.IntegrationTests.Telemetry;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres.Chat;
-using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Postgres.Users;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Reply = Code4me.Lsp.IntegrationTests.Support.FakeModelServer.Reply;
 
@@ -351,10 +346,7 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
     private static ChatExchange Exchange(ChatRecord chat, Guid queryId) =>
         new(queryId, chat.ChatId, DateTimeOffset.UtcNow, "q", "a", "m", ChatOutcome.Cancelled, 5, 1, 1, false, 0.5m, 0, false, null, null);
 
-    private static PostgresChatStore NewStore(NpgsqlDataSource dataSource, Guid? authToken) => new(
-        dataSource, new ReferenceData(dataSource), new TelemetrySession(new NullSink(), TimeProvider.System), new EditorSession(),
-        new StaticOptions(new Core.Chat.ChatOptions()), Options.Create(new Code4meStorageOptions { AuthToken = authToken }),
-        NullLogger<PostgresChatStore>.Instance);
+    private static PostgresChatStore NewStore(NpgsqlDataSource dataSource, Guid? authToken) => ChatStores.NewPostgresChatStore(dataSource, authToken);
 
     private static Task ChangeSettingsAsync(InProcServer server, object code4me) =>
         server.Client.NotifyAsync(LspMethods.WorkspaceDidChangeConfiguration, new { settings = new { code4me } });
@@ -363,21 +355,5 @@ public sealed class PostgresChatTests(DatabaseFixture fixture, ITestOutputHelper
     {
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync(TimeoutToken.Create());
         return [.. (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: TimeoutToken.Create()))).Select(v => v?.ToString() ?? "")];
-    }
-
-    private sealed class NullSink : ITelemetrySink
-    {
-        public void Enqueue(TelemetryEvent telemetryEvent)
-        {
-        }
-    }
-
-    private sealed class StaticOptions(Core.Chat.ChatOptions value) : IOptionsMonitor<Core.Chat.ChatOptions>
-    {
-        public Core.Chat.ChatOptions CurrentValue => value;
-
-        public Core.Chat.ChatOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<Core.Chat.ChatOptions, string?> listener) => null;
     }
 }

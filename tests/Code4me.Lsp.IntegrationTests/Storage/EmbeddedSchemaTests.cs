@@ -1,3 +1,4 @@
+using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.Storage.Postgres.Migrations;
 
 namespace Code4me.Lsp.IntegrationTests.Storage;
@@ -8,7 +9,7 @@ public sealed class EmbeddedSchemaTests
     [Fact]
     public void Embedded_SchemaFiles_MatchTheFilesInTheRepository()
     {
-        var schema = Path.Combine(RepositoryRoot(), "schema");
+        var schema = Path.Combine(Repository.Root, "schema");
 
         foreach (var migration in MigrationCatalog.Embedded.Migrations)
         {
@@ -17,18 +18,5 @@ public sealed class EmbeddedSchemaTests
         }
 
         Assert.Equal(MigrationCatalog.Embedded.Migrations.Count * 2, Directory.GetFiles(schema, "*.sql").Length);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Code4me.Lsp.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Code4me.Lsp.sln not found above the test directory.");
     }
 }

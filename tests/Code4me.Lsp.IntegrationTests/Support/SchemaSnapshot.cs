@@ -5,7 +5,8 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 
 /// <summary>
 /// The schema of a database as sorted text lines: tables, columns, constraints, indexes, triggers, functions
-/// (with a hash of their bodies), and the privileges on tables and columns. Two equal snapshots mean the same schema. A table's
+/// (with a hash of their bodies), and the privileges on tables and columns; of every other schema (e.g. analysis, 0010)
+/// its relations, views and functions with their privileges, definitions and comments. Two equal snapshots mean the same schema. A table's
 /// default privileges and the same privileges written out (what REVOKE leaves) read alike, and so do grants made in another order.
 /// </summary>
 internal static class SchemaSnapshot
@@ -47,6 +48,19 @@ internal static class SchemaSnapshot
         WHERE n.nspname = 'public' AND NOT a.attisdropped AND a.attacl IS NOT NULL AND cardinality(a.attacl) > 0
         UNION ALL
         SELECT format('schema acl %s', nspacl) FROM pg_namespace WHERE nspname = 'public'
+        UNION ALL
+        SELECT format('schema %s acl=%s comment=%s', n.nspname, n.nspacl, md5(obj_description(n.oid, 'pg_namespace')))
+        FROM pg_namespace n WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+        UNION ALL
+        SELECT format('relation %s.%s kind=%s acl=%s body=%s comment=%s', n.nspname, c.relname, c.relkind, c.relacl,
+                      md5(pg_get_viewdef(c.oid)), md5(obj_description(c.oid, 'pg_class')))
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+        UNION ALL
+        SELECT format('function %s.%s(%s) acl=%s body=%s', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), p.proacl,
+                      md5(pg_get_functiondef(p.oid)))
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
         """;
 
     public static async Task<IReadOnlyList<string>> TakeAsync(NpgsqlDataSource dataSource)

@@ -32,13 +32,19 @@ internal sealed class TestDatabase : IAsyncDisposable
     /// <summary>A new LOGIN role that is a member of <paramref name="groupRole"/>, and a data source that connects as it.</summary>
     public async Task<NpgsqlDataSource> ConnectAsMemberOfAsync(string groupRole)
     {
+        var dataSource = NpgsqlDataSource.Create(await CreateLoginAsync(groupRole));
+        _dataSources.Add(dataSource);
+        return dataSource;
+    }
+
+    /// <summary>A new LOGIN role that is a member of <paramref name="groupRole"/>; returns the connection string that logs in as it.</summary>
+    public async Task<string> CreateLoginAsync(string groupRole)
+    {
         var role = $"{groupRole}_t{Guid.NewGuid().ToString("N")[..10]}";
         const string Password = "Test-password-1";
         await _server.ExecuteAdminAsync($"CREATE ROLE {role} LOGIN PASSWORD '{Password}' IN ROLE {groupRole}");
         _roles.Add(role);
-        var dataSource = NpgsqlDataSource.Create(_server.ConnectionString(Name, role, Password));
-        _dataSources.Add(dataSource);
-        return dataSource;
+        return _server.ConnectionString(Name, role, Password);
     }
 
     /// <summary>Runs SQL as the owner.</summary>

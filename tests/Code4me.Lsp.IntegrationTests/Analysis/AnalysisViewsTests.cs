@@ -1,0 +1,197 @@
+using Code4me.Lsp.IntegrationTests.Support;
+using Npgsql;
+
+namespace Code4me.Lsp.IntegrationTests.Analysis;
+
+/// <summary>
+/// The analysis views (migration 0010) over a study written through the real writer: every headline number equals an
+/// independent query over the base tables (or, for calibration, a computation here), read as code4me_analyst.
+/// </summary>
+public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFixture<StudyDatabaseFixture>
+{
+    private const double Tolerance = 1e-9;
+
+    [Fact]
+    public async Task Overview_SeededStudy_EqualsIndependentSqlOverTheBaseTables()
+    {
+        var view = (await fixture.AnalystQueryAsync<(long Queries, long Participants, long Shown, long Accepted, double Rate, double Low, double High, double Median)>(
+            "SELECT queries, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high, median_generation_time_ms FROM analysis.overview")).Single();
+        Assert.Equal(await BaseTables.OverviewAsync(fixture.Database), (view.Queries, view.Participants, view.Shown, view.Accepted));
+        Assert.Equal((StudySeed.Queries, 2), (view.Queries, view.Participants));
+        Assert.Equal((double)view.Accepted / view.Shown, view.Rate, Tolerance);
+        var (low, high) = Wilson(view.Accepted, view.Shown);
+        Assert.Equal(low, view.Low, 1e-6);
+        Assert.Equal(high, view.High, 1e-6);
+
+        // The shown answer's generation time: the generation with the earliest display time.
+        var shownTimes = await fixture.Database.QueryAsync<double?>("""
+            SELECT (SELECT g.generation_time FROM had_generation g WHERE g.meta_query_id = cq.meta_query_id AND g.shown_at <> '{}'
+                    ORDER BY (SELECT min(t) FROM unnest(g.shown_at) t) LIMIT 1)
+            FROM completion_query cq
+            """);
+        Assert.Equal(Median([.. shownTimes.OfType<double>()]), view.Median, Tolerance);
+    }
+
+    [Fact]
+    public async Task DailyUsage_SeededStudy_CountsEachUtcDay()
+    {
+        var view = await fixture.AnalystQueryAsync<(DateTime Day, long Queries, long Shown, long Accepted)>(
+            "SELECT day, queries, shown, accepted FROM analysis.daily_usage ORDER BY day");
+        var expected = await fixture.Database.QueryAsync<(DateTime, long, long, long)>($"""
+            SELECT date_trunc('day', "timestamp" AT TIME ZONE 'UTC'), count(*), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
+            FROM ({BaseTables.QueriesSql}) q GROUP BY 1 ORDER BY 1
+            """);
+
+        Assert.Equal(expected, view);
+        Assert.Equal(2, view.Count);
+    }
+
+    [Fact]
+    public async Task ModelPerformance_TwoModels_EqualsIndependentSqlPerModel()
+    {
+        var view = await fixture.AnalystQueryAsync<(string Model, long Generations, long Shown, long Accepted, double MeanTime, long WithTruth, long Exact)>(
+            "SELECT model, generations, shown, accepted, mean_generation_time_ms, with_ground_truth, exact_matches FROM analysis.model_performance ORDER BY model");
+        var expected = await BaseTables.ModelsAsync(fixture.Database);
+
+        Assert.Equal(expected, view);
+        Assert.Equal([StudySeed.ModelA, StudySeed.ModelB], view.Select(v => v.Model));
+        Assert.All(view, v => Assert.InRange(v.Exact, 1, v.WithTruth - 1));   // the seed has matches and misses for both
+    }
+
+    [Fact]
+    public async Task ModelComparison_QueriesSeveralModelsAnswered_ShownFirstAndRightAnswersEqualIndependentSql()
+    {
+        var view = await fixture.AnalystQueryAsync<(string, long, long, long, long, long, long)>(
+            "SELECT model, queries, shown_first, with_ground_truth, exact_matches, right_but_not_shown, shown_but_wrong FROM analysis.model_comparison ORDER BY model");
+
+        Assert.Equal(await BaseTables.ComparisonAsync(fixture.Database), view);
+        Assert.True(view.Sum(v => v.Item6) > 0, "the seed has right answers that were not shown");
+    }
+
+    [Fact]
+    public async Task Calibration_ShownAnswers_EceAndBrierEqualTheirDefinitions()
+    {
+        var expected = await BaseTables.CalibrationAsync(fixture.Database);
+        var summary = await fixture.AnalystQueryAsync<(string Model, long Shown, double Ece, double Brier)>(
+            "SELECT model, shown, expected_calibration_error, brier_score FROM analysis.calibration_summary ORDER BY model");
+        var bins = await fixture.AnalystQueryAsync<(string Model, int Bin, long Shown, long Accepted)>(
+            "SELECT model, bin, shown, accepted FROM analysis.calibration_bins ORDER BY model, bin");
+
+        Assert.Equal(expected.Select(e => (e.Model, e.Shown)), summary.Select(s => (s.Model, s.Shown)));
+        Assert.Equal(2, summary.Count);
+        foreach (var (e, s) in expected.Zip(summary))
+        {
+            Assert.Equal(e.Ece, s.Ece, Tolerance);
+            Assert.Equal(e.Brier, s.Brier, Tolerance);
+            Assert.Equal(e.Bins, bins.Where(b => b.Model == s.Model).Select(b => (b.Bin, b.Shown, b.Accepted)));
+        }
+    }
+
+    [Fact]
+    public async Task RetentionSurvival_AcceptedCode_EqualsTheRetentionRows()
+    {
+        var view = await fixture.AnalystQueryAsync<(string Model, int After, long Measured, long Survived, long Accepted, long Retained)>(
+            "SELECT model, after_seconds, measured, survived, accepted_chars, retained_chars FROM analysis.retention_survival ORDER BY model, after_seconds");
+        var expected = await fixture.Database.QueryAsync<(string, int, long, long, long, long)>("""
+            SELECT m.model_name, r.after_seconds, count(*), count(*) FILTER (WHERE r.retained_chars::float8 / r.accepted_chars >= 0.5),
+                   sum(r.accepted_chars), sum(r.retained_chars)
+            FROM completion_retention r JOIN model_name m USING (model_id) GROUP BY 1, 2 ORDER BY 1, 2
+            """);
+
+        Assert.Equal(expected, view);
+        Assert.Equal([15, 30], view.Select(v => v.After));
+        Assert.True(view[1].Survived < view[1].Measured);   // some accepted code was mostly rewritten by 30 s
+    }
+
+    [Fact]
+    public async Task DataCompleteness_GapsInTheSeed_AreCounted()
+    {
+        var view = (await fixture.AnalystQueryAsync<(long Queries, long Shown, long WithOutcome, long WithTruth, long WithContext, double OutcomeShare)>(
+            "SELECT queries, shown, shown_with_outcome, with_ground_truth, with_context, outcome_share FROM analysis.data_completeness")).Single();
+        var expected = await BaseTables.CompletenessAsync(fixture.Database);
+
+        Assert.Equal(expected, (view.Queries, view.Shown, view.WithOutcome, view.WithTruth, view.WithContext));
+        Assert.InRange(view.OutcomeShare, 0.1, 0.99);   // shown answers without an outcome exist in the seed
+        Assert.InRange(view.WithTruth, 1, view.Queries - 1);
+    }
+
+    [Fact]
+    public async Task ChatSummary_OneChat_EqualsTheChatTables()
+    {
+        var view = (await fixture.AnalystQueryAsync<(long Chats, long Messages, long Mistakes, long NotCompleted, long Prompt, long Completion, decimal Cost)>(
+            "SELECT chats, messages, mistakes, not_completed, prompt_tokens, completion_tokens, cost FROM analysis.chat_summary")).Single();
+        var expected = await BaseTables.ChatAsync(fixture.Database);
+
+        Assert.Equal(expected, view);
+        Assert.Equal((1L, 3L, 1L, 1L), (view.Chats, view.Messages, view.Mistakes, view.NotCompleted));
+    }
+
+    [Fact]
+    public async Task Filters_LanguageModelAndTime_RestrictEveryView()
+    {
+        var lua = (await BaseTables.OverviewAsync(fixture.Database, "lua")).Queries;
+        Assert.Equal(lua, (await fixture.AnalystQueryAsync<long>(
+            "SELECT queries FROM analysis.overview", new Dictionary<string, string> { ["language"] = "lua" })).Single());
+
+        var models = await fixture.AnalystQueryAsync<string>(
+            "SELECT model FROM analysis.model_performance UNION ALL SELECT model FROM analysis.calibration_summary",
+            new Dictionary<string, string> { ["model"] = StudySeed.ModelB });
+        Assert.All(models, m => Assert.Equal(StudySeed.ModelB, m));
+        Assert.Equal(2, models.Count);
+        Assert.Equal(0, (await fixture.AnalystQueryAsync<long>(
+            "SELECT messages FROM analysis.chat_summary", new Dictionary<string, string> { ["model"] = StudySeed.ModelB })).Single());
+
+        var day2 = StudySeed.Day1.AddDays(1).ToString("O");
+        var firstDay = await fixture.AnalystQueryAsync<DateTime>("SELECT day FROM analysis.daily_usage", new Dictionary<string, string> { ["until"] = day2 });
+        Assert.Equal([StudySeed.Day1.UtcDateTime.Date], firstDay);
+        Assert.Equal(StudySeed.Queries / 2, (await fixture.AnalystQueryAsync<long>(
+            "SELECT queries FROM analysis.overview", new Dictionary<string, string> { ["since"] = day2 })).Single());
+    }
+
+    [Fact]
+    public async Task Privileges_AnalystReadsEveryView_WriterReadsNone()
+    {
+        var views = await fixture.Database.QueryAsync<string>(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = 'analysis' ORDER BY table_name");
+        Assert.Equal(
+            ["calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
+             "daily_usage", "data_completeness", "filter", "model_comparison", "model_performance", "overview", "retention_measurements", "retention_survival"],
+            views);
+        foreach (var view in views)
+        {
+            await fixture.AnalystQueryAsync<object>($"SELECT * FROM analysis.{view} LIMIT 1");
+        }
+
+        var undocumented = await fixture.Database.QueryAsync<string>("""
+            SELECT c.relname || '.' || coalesce(a.attname, '')
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+            WHERE n.nspname = 'analysis'
+              AND (obj_description(c.oid, 'pg_class') IS NULL OR (a.attnum IS NOT NULL AND col_description(c.oid, a.attnum) IS NULL))
+            """);
+        Assert.Empty(undocumented);   // every view and column says what it means (the data card is made from these)
+
+        var writer = await fixture.Database.ConnectAsMemberOfAsync("code4me_writer");
+        await using var connection = await writer.OpenConnectionAsync(TimeoutToken.Create());
+        await using var command = new NpgsqlCommand("SELECT * FROM analysis.overview", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteReaderAsync(TimeoutToken.Create()));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    private static (double Low, double High) Wilson(long k, long n)
+    {
+        const double Z = 1.96;
+        var p = (double)k / n;
+        var centre = p + (Z * Z / (2 * n));
+        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (Z * Z / (4.0 * n * n)));
+        var scale = 1 + (Z * Z / n);
+        return ((centre - margin) / scale, (centre + margin) / scale);
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        var mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+}

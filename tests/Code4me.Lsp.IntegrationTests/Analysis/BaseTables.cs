@@ -1,0 +1,108 @@
+using Code4me.Lsp.IntegrationTests.Support;
+
+namespace Code4me.Lsp.IntegrationTests.Analysis;
+
+/// <summary>
+/// The study's headline numbers computed again, independently of the analysis views: straight from the base tables
+/// (as the owner), and calibration here in C#. The views' tests and the report's tests both compare against these.
+/// </summary>
+internal static class BaseTables
+{
+    /// <summary>
+    /// One row per completion query: a query is shown when one of its generations has a display time, accepted when one
+    /// has was_accepted.
+    /// </summary>
+    public const string QueriesSql = """
+        SELECT mq.meta_query_id, mq."timestamp", s.installation_id, l.language_name,
+               EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}') AS shown,
+               EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.was_accepted) AS accepted
+        FROM completion_query cq JOIN meta_query mq USING (meta_query_id) JOIN session s USING (session_id)
+        JOIN contextual_telemetry c USING (contextual_telemetry_id) JOIN programming_language l USING (language_id)
+        """;
+
+    /// <summary>An answer <c>g.completion</c> equals the truth <c>t.ground_truth</c>: the truth starts with the trimmed answer and the rest of that line is blank.</summary>
+    private const string ExactMatchSql = """
+        starts_with(t.ground_truth, rtrim(g.completion)) AND substr(t.ground_truth, length(rtrim(g.completion)) + 1) ~ '^[ \t]*(\n|$)'
+        """;
+
+    public static async Task<(long Queries, long Participants, long Shown, long Accepted)> OverviewAsync(TestDatabase database, string? language = null) =>
+        (await database.QueryAsync<(long, long, long, long)>($"""
+            SELECT count(*), count(DISTINCT installation_id), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
+            FROM ({QueriesSql}) q WHERE @Language IS NULL OR language_name = @Language
+            """, new { Language = language })).Single();
+
+    /// <summary>
+    /// Per model: answers, shown, accepted, mean generation time, answers with a 15 s ground truth, and exact matches —
+    /// said differently from the view: the truth starts with the trimmed answer and the rest of that line is blank.
+    /// </summary>
+    public static Task<List<(string Model, long Generations, long Shown, long Accepted, double MeanTime, long WithTruth, long Exact)>> ModelsAsync(TestDatabase database) =>
+        database.QueryAsync<(string, long, long, long, double, long, long)>($$"""
+            SELECT m.model_name, count(*), count(*) FILTER (WHERE g.shown_at <> '{}'), count(*) FILTER (WHERE g.was_accepted),
+                   avg(g.generation_time)::float8, count(t.ground_truth),
+                   count(*) FILTER (WHERE {{ExactMatchSql}})
+            FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query cq USING (meta_query_id)
+            LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
+            GROUP BY m.model_name ORDER BY m.model_name
+            """);
+
+    /// <summary>
+    /// Over queries that two or more models answered, per model: answers, shown first (its first display time is the
+    /// earliest of the query's, ties to the smaller name), with a 15 s ground truth, exact matches, right but not shown
+    /// first, shown first but wrong.
+    /// </summary>
+    public static Task<List<(string Model, long Queries, long ShownFirst, long WithTruth, long Exact, long RightNotShown, long ShownWrong)>> ComparisonAsync(TestDatabase database) =>
+        database.QueryAsync<(string, long, long, long, long, long, long)>($$"""
+            SELECT model_name, count(*), count(*) FILTER (WHERE first), count(ground_truth), count(*) FILTER (WHERE exact),
+                   count(*) FILTER (WHERE exact AND NOT first), count(*) FILTER (WHERE first AND ground_truth IS NOT NULL AND NOT exact)
+            FROM (
+                SELECT m.model_name, t.ground_truth, coalesce({{ExactMatchSql}}, false) AS exact,
+                       g.shown_at <> '{}' AND NOT EXISTS (
+                           SELECT FROM had_generation o JOIN model_name om ON om.model_id = o.model_id
+                           WHERE o.meta_query_id = g.meta_query_id AND o.shown_at <> '{}'
+                             AND (o.shown_at[1] < g.shown_at[1] OR (o.shown_at[1] = g.shown_at[1] AND om.model_name < m.model_name))) AS first
+                FROM had_generation g JOIN model_name m USING (model_id)
+                LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
+                WHERE g.meta_query_id IN (SELECT meta_query_id FROM had_generation JOIN completion_query USING (meta_query_id) GROUP BY 1 HAVING count(*) >= 2)
+            ) x
+            GROUP BY model_name ORDER BY model_name
+            """);
+
+    /// <summary>Per model, over its shown answers: n, ECE over confidence deciles, Brier score, and per decile (n, accepted).</summary>
+    public static async Task<List<(string Model, long Shown, double Ece, double Brier, List<(int Bin, long Shown, long Accepted)> Bins)>> CalibrationAsync(TestDatabase database)
+    {
+        var rows = await database.QueryAsync<(string Model, double Confidence, bool Accepted)>("""
+            SELECT m.model_name, g.confidence, g.was_accepted FROM had_generation g JOIN model_name m USING (model_id)
+            JOIN completion_query cq USING (meta_query_id) WHERE g.shown_at <> '{}'
+            """);
+        return
+        [
+            .. rows.GroupBy(r => r.Model).OrderBy(m => m.Key, StringComparer.Ordinal).Select(model =>
+            {
+                var mine = model.ToList();
+                var bins = mine.GroupBy(r => Math.Min((int)Math.Floor(r.Confidence * 10) + 1, 10)).OrderBy(b => b.Key).ToList();
+                var ece = bins.Sum(b => (double)b.Count() / mine.Count * Math.Abs(b.Average(r => r.Accepted ? 1.0 : 0.0) - b.Average(r => r.Confidence)));
+                var brier = mine.Average(r => Math.Pow(r.Confidence - (r.Accepted ? 1 : 0), 2));
+                return (model.Key, (long)mine.Count, ece, brier, bins.Select(b => (b.Key, (long)b.Count(), (long)b.Count(r => r.Accepted))).ToList());
+            }),
+        ];
+    }
+
+    /// <summary>Queries, shown, shown with a feedback row, with a ground truth, with a code context.</summary>
+    public static async Task<(long Queries, long Shown, long ShownWithOutcome, long WithTruth, long WithContext)> CompletenessAsync(TestDatabase database) =>
+        (await database.QueryAsync<(long, long, long, long, long)>("""
+            SELECT count(*),
+                   count(*) FILTER (WHERE EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}')),
+                   count(*) FILTER (WHERE EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}')
+                                      AND EXISTS (SELECT FROM generation_feedback f WHERE f.meta_query_id = mq.meta_query_id)),
+                   count(*) FILTER (WHERE EXISTS (SELECT FROM ground_truth t WHERE t.completion_query_id = mq.meta_query_id)),
+                   count(mq.context_id)
+            FROM completion_query cq JOIN meta_query mq USING (meta_query_id)
+            """)).Single();
+
+    public static async Task<(long Chats, long Messages, long Mistakes, long NotCompleted, long Prompt, long Completion, decimal Cost)> ChatAsync(TestDatabase database) =>
+        (await database.QueryAsync<(long, long, long, long, long, long, decimal)>("""
+            SELECT count(DISTINCT cq.chat_id), count(*), count(*) FILTER (WHERE g.is_mistake), count(*) FILTER (WHERE cq.outcome <> 'completed'),
+                   sum(g.prompt_tokens), sum(g.completion_tokens), sum(g.cost)
+            FROM chat_query cq JOIN had_generation g USING (meta_query_id)
+            """)).Single();
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Code4me.Lsp.IntegrationTests.Support;
+
+namespace Code4me.Lsp.IntegrationTests.Analysis;
+
+/// <summary>
+/// <c>code4me-lsp report</c> (the executable) over the <see cref="StudySeed"/>, run as a code4me_analyst login: the headline
+/// numbers in the HTML equal independent SQL over the base tables, and headless Chromium draws every figure.
+/// </summary>
+public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<StudyDatabaseFixture>, IDisposable
+{
+    private const int Figures = 6;
+    private readonly string _folder = Directory.CreateTempSubdirectory("code4me-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Report_SeededStudy_HeadlineNumbersEqualIndependentSql()
+    {
+        var (html, stdout) = await ReportAsync();
+        var metrics = Metrics(html);
+
+        var overview = await BaseTables.OverviewAsync(fixture.Database);
+        Assert.Equal(overview, (Long(metrics, "overview.queries"), Long(metrics, "overview.participants"), Long(metrics, "overview.shown"), Long(metrics, "overview.accepted")));
+        Assert.Equal((double)overview.Accepted / overview.Shown, Double(metrics, "overview.acceptance_rate"), 1e-12);
+        Assert.Contains($"{overview.Queries} completion queries, {overview.Participants} participants", stdout, StringComparison.Ordinal);
+
+        foreach (var model in await BaseTables.ModelsAsync(fixture.Database))
+        {
+            var key = "model." + model.Model;
+            Assert.Equal((model.Generations, model.Shown, model.Accepted), (Long(metrics, key + ".generations"), Long(metrics, key + ".shown"), Long(metrics, key + ".accepted")));
+            Assert.Equal(model.MeanTime, Double(metrics, key + ".mean_generation_time_ms"), 1e-9);
+            Assert.Equal((double)model.Exact / model.WithTruth, Double(metrics, key + ".exact_match_rate"), 1e-12);
+        }
+
+        foreach (var model in await BaseTables.ComparisonAsync(fixture.Database))
+        {
+            Assert.Equal(model.RightNotShown, Long(metrics, $"comparison.{model.Model}.right_but_not_shown"));
+        }
+
+        foreach (var model in await BaseTables.CalibrationAsync(fixture.Database))
+        {
+            Assert.Equal(model.Ece, Double(metrics, $"calibration.{model.Model}.ece"), 1e-9);
+            Assert.Equal(model.Brier, Double(metrics, $"calibration.{model.Model}.brier"), 1e-9);
+        }
+
+        var completeness = await BaseTables.CompletenessAsync(fixture.Database);
+        Assert.Equal((double)completeness.ShownWithOutcome / completeness.Shown, Double(metrics, "completeness.outcome_share"), 1e-12);
+        Assert.Equal((double)completeness.WithTruth / completeness.Queries, Double(metrics, "completeness.ground_truth_share"), 1e-12);
+
+        var chat = await BaseTables.ChatAsync(fixture.Database);
+        Assert.Equal((chat.Chats, chat.Messages, chat.Prompt), (Long(metrics, "chat.chats"), Long(metrics, "chat.messages"), Long(metrics, "chat.prompt_tokens")));
+        Assert.Equal((double)chat.Mistakes / chat.Messages, Double(metrics, "chat.mistake_rate"), 1e-12);
+        Assert.Equal(chat.Cost, decimal.Parse(metrics["chat.cost"], CultureInfo.InvariantCulture));
+
+        var survival = await fixture.Database.QueryAsync<(string Model, int After, double Rate)>("""
+            SELECT m.model_name, r.after_seconds, avg(CASE WHEN 2 * r.retained_chars >= r.accepted_chars THEN 1.0 ELSE 0.0 END)::float8
+            FROM completion_retention r JOIN model_name m USING (model_id) GROUP BY 1, 2
+            """);
+        Assert.NotEmpty(survival);
+        Assert.All(survival, s => Assert.Equal(s.Rate, Double(metrics, $"survival.{s.Model}.{s.After}"), 1e-12));
+    }
+
+    [Fact]
+    public async Task Report_FilteredByLanguage_CountsOnlyThatLanguage()
+    {
+        var (html, _) = await ReportAsync("--language", "lua", "--since", "2025-03-01");
+
+        Assert.Equal((await BaseTables.OverviewAsync(fixture.Database, "lua")).Queries, Long(Metrics(html), "overview.queries"));
+        Assert.Contains("language lua", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_EmptyDatabase_SaysNoDataInsteadOfFailing()
+    {
+        await using var empty = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var file = Path.Combine(_folder, "empty.html");
+
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", empty.ConnectionString, "--out", file);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("0 completion queries", stdout, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(file);
+        Assert.Equal(Figures, Regex.Count(html, "No data for this figure"));
+        Assert.Equal("0", Metrics(html)["overview.queries"]);
+    }
+
+    [Fact]
+    public async Task Report_BadSince_IsOneLineAndExitCode2()
+    {
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", fixture.AnalystConnectionString, "--out", Path.Combine(_folder, "x.html"), "--since", "last tuesday");
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("--since takes an ISO 8601 date or time", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "x.html")));
+    }
+
+    [Fact]
+    public async Task Report_InHeadlessChromium_DrawsEveryFigureAndFetchesNothing()
+    {
+        var (html, _) = await ReportAsync();
+        var file = Path.Combine(_folder, "report.html");
+
+        // Self-contained: nothing to fetch (the only URLs are SVG namespace names; references stay inside the page).
+        Assert.DoesNotMatch(new Regex("(src|href)\\s*=\\s*\"(?!#)|<script|<link|@import|url\\((?!#)", RegexOptions.IgnoreCase), html);
+        var ids = Regex.Matches(html, " id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());   // several SVGs on one page: no clip path may point into another figure
+        Assert.Equal(Figures, Regex.Count(html, "<figure "));
+
+        var screenshot = Path.Combine(Repository.Artifacts("report"), "report.png");
+        var dom = await ChromiumAsync("--dump-dom", new Uri(file).AbsoluteUri);
+        await ChromiumAsync($"--screenshot={screenshot}", "--window-size=1280,5200", new Uri(file).AbsoluteUri);
+        output.WriteLine($"screenshot: {screenshot}");
+
+        // Every figure was parsed into an SVG element with drawn paths and text (not the "No data" placeholder).
+        var figures = Regex.Matches(dom.Stdout, "<figure data-figure=\"([a-z-]+)\">(.*?)</figure>", RegexOptions.Singleline);
+        Assert.Equal(Figures, figures.Count);
+        Assert.All(figures, f =>
+        {
+            Assert.Contains("<svg", f.Groups[2].Value, StringComparison.Ordinal);
+            Assert.Contains("<path", f.Groups[2].Value, StringComparison.Ordinal);
+            Assert.Contains("<text", f.Groups[2].Value, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain("No data for this figure", dom.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("CONSOLE(", dom.Stderr, StringComparison.Ordinal);   // no console message, error or otherwise
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is not blank");
+    }
+
+    private async Task<(string Html, string Stdout)> ReportAsync(params string[] options)
+    {
+        var file = Path.Combine(_folder, "report.html");
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(["report", "--database", fixture.AnalystConnectionString, "--out", file, .. options]);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("report: reading analysis.overview", stderr, StringComparison.Ordinal);   // progress on stderr
+        return (await File.ReadAllTextAsync(file), stdout);
+    }
+
+    /// <summary>Runs Debian's chromium headless on a fresh profile, with no network beyond the file.</summary>
+    private async Task<(string Stdout, string Stderr)> ChromiumAsync(params string[] arguments)
+    {
+        var profile = Directory.CreateDirectory(Path.Combine(_folder, "profile-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var info = new ProcessStartInfo("chromium")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--enable-logging=stderr", "--v=0", $"--user-data-dir={profile}", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("chromium is not installed: apt-get install chromium (.ci/run does).", e);
+        }
+
+        using (process)
+        {
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync(TestTimeout.Token());
+            Assert.True(process.ExitCode == 0, $"chromium exited with {process.ExitCode}: {await stderr}");
+            return (await stdout, await stderr);
+        }
+    }
+
+    private static Dictionary<string, string> Metrics(string html) =>
+        MetricPattern().Matches(html).ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => m.Groups[2].Value);
+
+    private static long Long(Dictionary<string, string> metrics, string key) => long.Parse(metrics[key], CultureInfo.InvariantCulture);
+
+    private static double Double(Dictionary<string, string> metrics, string key) => double.Parse(metrics[key], CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("data-metric=\"([^\"]+)\" data-value=\"([^\"]*)\"")]
+    private static partial Regex MetricPattern();
+}
