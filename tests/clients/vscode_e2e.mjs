@@ -1,7 +1,8 @@
 // VS Code end-to-end, driven by tests/clients/vscode_e2e.sh: code-server (VS Code 1.139.1) with the Code4me
 // .vsix installed, in Debian's Chromium through playwright-core. Types in a Python file, reads the ghost text
 // from the DOM, accepts it with Tab, checks the buffer (the editor's lines and the saved file) and that the
-// server recorded the suggestion as shown and accepted (its telemetry spool), then asks the extension's chat
+// server recorded the suggestion as shown and accepted (its telemetry spool), writes a remote model into the user
+// settings.json and sees its answer among the items Alt+] / Alt+[ cycle through, then asks the extension's chat
 // view a question and reads the streamed reply. Every wait is for a DOM or file condition, none is a sleep.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +22,9 @@ const spool = env('C4_SPOOL');
 const artifacts = env('C4_ARTIFACTS');
 const { chromium } = createRequire(path.join(env('C4_NODE_MODULES'), 'x.js'))('playwright-core');
 const chatReply = process.env.C4_CHAT_REPLY;
+// The loopback provider run_all.sh starts also answers FIM completions (FIM_LINE after a line with code).
+const modelBase = process.env.C4_MODEL_BASE;
+const fimLine = process.env.C4_FIM_LINE;
 
 const WAIT_MS = 60_000;
 let step = 'start';
@@ -153,6 +157,46 @@ async function toggleSetting(id) {
   await waitFor(`${id} written to the user settings.json`, async () => value() === !before);
   await page.keyboard.press('Control+W');
   await page.locator('.settings-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+}
+
+/** How many FIM completions the loopback provider has served. */
+async function providerCompletions() {
+  const response = await fetch(`${modelBase}/stats`);
+  if (!response.ok) {
+    throw new Error(`GET ${modelBase}/stats: ${response.status}`);
+  }
+  return (await response.json()).completions;
+}
+
+/**
+ * Sets `id` to `value` in the user settings.json the way a user does for a setting the Settings editor only offers
+ * to "Edit in settings.json" (an array of objects): Preferences: Open User Settings (JSON), edit, save, close. The
+ * whole file is replaced by the same settings plus `id`, inserted as one input.
+ */
+async function editUserSettingsJson(id, value) {
+  const settingsFile = path.join(env('C4_USER_DATA'), 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  settings[id] = value;
+  await runCommand('Preferences: Open User Settings (JSON)');
+  step = 'the user settings.json in an editor';
+  // VS Code 1.139 opens it in a modal editor over the workbench, not in a tab of the editor group.
+  const jsonEditor = page.locator('.monaco-editor.focused', { hasText: 'code4me.serverPath' });
+  await jsonEditor.waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(JSON.stringify(settings));
+  // VS Code closes the brackets and quotes of the first characters even so: drop what it added after the caret.
+  await page.keyboard.press('Shift+Control+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  await waitFor(`${id} saved in the user settings.json`, async () => {
+    try {
+      return JSON.stringify(JSON.parse(fs.readFileSync(settingsFile, 'utf8'))[id]) === JSON.stringify(value);
+    } catch {
+      return false; // VS Code is writing it
+    }
+  });
+  await page.keyboard.press('Control+W');
+  await page.locator('.monaco-editor', { hasText: 'code4me.serverPath' }).waitFor({ state: 'detached', timeout: WAIT_MS });
 }
 
 /**
@@ -309,6 +353,85 @@ async function main() {
     // Escape dismisses the ghost text, and the server records the suggestion as rejected.
     const dismissed = await typeInvokeAndRecordedTriggers('u = np.loadtxt(', async () => {}, 'dismiss');
     log(`Escape: ${JSON.stringify(dismissed.ghost)} recorded as rejected`);
+
+    // A remote model written into the user settings.json in VS Code's editor (code4me.completion.models, next to
+    // the offline model) reaches the server while VS Code runs: Trigger Inline Suggestion asks the loopback
+    // provider, the server records its generation, and its answer is one of the two items (one per model) VS Code
+    // cycles through with Alt+] / Alt+[.
+    if (modelBase && fimLine) {
+      const remoteName = 'editor-remote';
+      const servedBefore = await providerCompletions();
+      await editUserSettingsJson('code4me.completion.models', [
+        { name: 'ngram', kind: 'Offline' },
+        { name: remoteName, kind: 'OpenAi', endpoint: modelBase, timeoutMs: 10000 },
+      ]);
+      await openFile('target.py');
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+      await page.keyboard.press('Control+End');
+      const line = 't = np.loadtxt(';
+      step = `type ${line}`;
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(line, { delay: 40 });
+      await waitFor(`${line} typed`, async () => (await editorLines())?.some((l) => l.startsWith(line)));
+      // The setting reaches the server a moment after the file changes: invoke until a query of this line has the
+      // remote model's generation (each try that has not is dismissed first).
+      const remoteQuery = () => spoolEvents().find((e) => e.$type === 'completionQuery'
+        && e.context?.prefix?.endsWith(line) && e.generations?.some((g) => g.model === remoteName));
+      const deadline = Date.now() + WAIT_MS;
+      let first;
+      for (;;) {
+        await runCommand('Trigger Inline Suggestion');
+        first = await waitFor(`ghost text on ${line}`, async () => (await ghostText()) || undefined, 20_000);
+        const queries = await waitFor(`the invoked query of ${line} in the spool`, async () => {
+          const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith(line));
+          return found.length > 0 ? found : undefined;
+        });
+        if (remoteQuery()) {
+          break;
+        }
+        if (Date.now() > deadline) {
+          const models = [...new Set(queries.flatMap((q) => q.generations?.map((g) => g.model) ?? []))];
+          throw new Error(`no query of ${line} has a generation of ${remoteName} (the models written to settings.json `
+            + `did not reach the server); its ${queries.length} queries had generations of ${JSON.stringify(models)}`);
+        }
+        await page.keyboard.press('Escape');
+        await waitFor(`the ghost text on ${line} to go`, async () => (await ghostText()) === '');
+      }
+      // VS Code closed the bracket: the server drops the `)` of `fname, skiprows=1)` that is already after the caret.
+      const fimBeforeBracket = fimLine.replace(/\)$/, '');
+      const generation = remoteQuery().generations.find((g) => g.model === remoteName);
+      if (generation.completion !== fimBeforeBracket) {
+        throw new Error(`${remoteName}'s recorded generation ${JSON.stringify(generation.completion)}, `
+          + `expected ${JSON.stringify(fimBeforeBracket)}`);
+      }
+      const served = await providerCompletions();
+      if (!(served > servedBefore)) {
+        throw new Error(`the provider served ${served} completions, ${servedBefore} before the models setting`);
+      }
+      // Alt+] shows the other item, Alt+[ the first again; one of the two is the remote answer.
+      const isRemote = (text) => text === fimBeforeBracket;
+      step = 'Alt+] (next inline suggestion)';
+      await page.keyboard.press('Alt+]');
+      const second = await waitFor('Alt+] to show the other item', async () => {
+        const text = await ghostText();
+        return text && text !== first ? text : undefined;
+      });
+      if (isRemote(first) === isRemote(second)) {
+        throw new Error(`the remote answer ${JSON.stringify(fimBeforeBracket)} is not exactly one of `
+          + JSON.stringify([first, second]));
+      }
+      step = 'Alt+[ (previous inline suggestion)';
+      await page.keyboard.press('Alt+[');
+      await waitFor('Alt+[ to show the first item again', async () => (await ghostText()) === first);
+      log(`remote model from settings.json: provider served ${served - servedBefore} completion(s), ${remoteName} `
+        + `recorded ${JSON.stringify(generation.completion)}; Alt+] ${JSON.stringify(first)} -> ${JSON.stringify(second)}, `
+        + 'Alt+[ back');
+      await page.keyboard.press('Escape');
+      await waitFor(`the ghost text on ${line} to go`, async () => (await ghostText()) === '');
+    } else {
+      log('C4_MODEL_BASE / C4_FIM_LINE unset (run through run_all.sh): a remote model from the settings not tested');
+    }
 
     if (chatReply) {
       await runCommand('Code4me: Open Chat');
