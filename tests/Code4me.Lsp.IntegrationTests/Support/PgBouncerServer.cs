@@ -83,7 +83,6 @@ internal sealed class PgBouncerServer
         var asRoot = Environment.UserName == "root";
         var config = Path.Combine(root, "pgbouncer.ini");
         var authFile = Path.Combine(root, "userlist.txt");
-        var pidFile = Path.Combine(root, "pgbouncer.pid");
         var host = admin.Host ?? throw new InvalidOperationException("The test PostgreSQL has no host.");
         await File.WriteAllTextAsync(authFile, $"{Quote(admin.Username ?? "postgres")} {Quote(admin.Password ?? "")}\n");
         await File.WriteAllTextAsync(config, string.Join('\n',
@@ -102,15 +101,24 @@ internal sealed class PgBouncerServer
             $"auth_file = {authFile}",
             $"auth_user = {admin.Username ?? "postgres"}",
             "ignore_startup_parameters = extra_float_digits",
-            $"pidfile = {pidFile}",
             "") + "\n");
         if (asRoot)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", root]);
         }
 
-        var start = new ProcessStartInfo(asRoot ? "runuser" : binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in asRoot ? ["-u", "postgres", "--", binary, config] : new[] { config })
+        // PgBouncer runs under a shell that reads a pipe from this process: when the test process exits, however it ends,
+        // the pipe closes, and the shell stops PgBouncer (SIGTERM: at once) and removes the directory. If PgBouncer exits
+        // by itself (it could not start), the shell exits too. (A job started with & reads /dev/null unless told otherwise: fd 3.)
+        const string Supervisor =
+            "exec 3<&0; \"$1\" \"$2\" </dev/null 3<&- & pid=$!; (cat <&3 >/dev/null; kill -TERM $pid) >/dev/null 2>&1 & wait $pid; rm -rf \"$3\"";
+        var start = new ProcessStartInfo(asRoot ? "runuser" : "sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (asRoot ? ["-u", "postgres", "--", "sh"] : Array.Empty<string>()).Concat(["-c", Supervisor, "sh", binary, config, root]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -158,40 +166,14 @@ internal sealed class PgBouncerServer
         var failure = await up.Task.WaitAsync(TimeoutToken.Create(TimeSpan.FromMinutes(1)));
         if (failure is not null)
         {
+            process.StandardInput.Close();   // ends the shell's reader
             TryDelete(root);
             return failure;
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process, pidFile, root);
+        // Closing the pipe early, at a normal exit, is the same signal; the exit of the process would close it anyway.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.StandardInput.Close();
         return null;
-    }
-
-    private static void Stop(Process process, string pidFile, string root)
-    {
-        NpgsqlConnection.ClearAllPools();
-        try
-        {
-            // Under runuser the process started is runuser, and PgBouncer its child: end PgBouncer by its pid file.
-            if (File.Exists(pidFile)
-                && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                using var pgbouncer = Process.GetProcessById(pid);
-                pgbouncer.Kill();
-                pgbouncer.WaitForExit(10_000);
-            }
-
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Gone already.
-        }
-
-        process.Dispose();
-        TryDelete(root);
     }
 
     private static void TryDelete(string root)
