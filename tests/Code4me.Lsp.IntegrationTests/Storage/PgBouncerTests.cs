@@ -168,6 +168,8 @@ public sealed class PgBouncerTests(DatabaseFixture fixture, ITestOutputHelper ou
         Assert.Equal((1, "", Migrator.PoolerMessage + Environment.NewLine), (result.ExitCode, result.Out, result.Error));
         Assert.Equal(before, await db.ScalarAsync<string>(Relations));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()"));
+        var status = await CliRunner.RunAsync("migrate", "status", "--database", bouncer.Through(db.ConnectionString));   // only reads: allowed
+        Assert.Equal((0, ""), (status.ExitCode, status.Error));
     }
 
     // What the database holds, in a form that exists before the first migration too.
