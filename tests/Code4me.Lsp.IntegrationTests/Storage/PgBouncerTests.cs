@@ -123,7 +123,7 @@ public sealed class PgBouncerTests(DatabaseFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task UserCreateAndDataExport_DatabaseAtPgBouncer_CreateTheUserAndExportTheirData()
+    public async Task UserCreateDataExportAndDelete_DatabaseAtPgBouncer_CreateTheUserExportTheirDataAndDeleteIt()
     {
         var bouncer = await PgBouncerServer.SharedAsync();
         await using var db = await bouncer.Postgres.CreateDatabaseAsync();
@@ -137,6 +137,7 @@ public sealed class PgBouncerTests(DatabaseFixture fixture, ITestOutputHelper ou
         var through = bouncer.Through(db.ConnectionString);
         var created = await CliRunner.RunWithInputAsync("Correct-Horse-9\n", "user", "create", "--email", "ada@example.org", "--name", "Ada", "--database", through);
         var export = await CliRunner.RunAsync("data", "export", "--user", TelemetryGraph.UserId.ToString(), "--database", through);
+        var delete = await CliRunner.RunAsync("data", "delete", "--user", TelemetryGraph.UserId.ToString(), "--database", through);   // temp table ON COMMIT DROP
 
         Assert.Equal((0, ""), (created.ExitCode, created.Error));
         var token = Guid.Parse(created.Out.Split("shown once, keep it secret): ")[1].Trim());
@@ -146,6 +147,9 @@ public sealed class PgBouncerTests(DatabaseFixture fixture, ITestOutputHelper ou
         Assert.Equal("Graph", json.RootElement.GetProperty("user").GetProperty("name").GetString());
         Assert.Equal(2, json.RootElement.GetProperty("queries").GetArrayLength());
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'data_exported' AND user_id = @Id", new { Id = TelemetryGraph.UserId }));
+        Assert.Equal((0, ""), (delete.ExitCode, delete.Error));
+        Assert.Equal((0L, 0L, 1L), (await db.ScalarAsync<long>("SELECT count(*) FROM meta_query"), await db.ScalarAsync<long>("SELECT count(*) FROM session"),
+            await db.ScalarAsync<long>("SELECT count(*) FROM \"user\"")));   // the graph's user and all their data gone; Ada stays
     }
 
     [Theory]
