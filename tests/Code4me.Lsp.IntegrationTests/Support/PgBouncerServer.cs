@@ -14,8 +14,9 @@ namespace Code4me.Lsp.IntegrationTests.Support;
 /// auto-database). Clients are let in without a password (<c>auth_type = trust</c>, loopback only) as any role that
 /// exists on the server: PgBouncer looks the role up with its <c>auth_query</c> as the admin, then logs in to
 /// PostgreSQL as that role, so the least-privilege roles of the tests keep their privileges. With
-/// <c>CODE4ME_TEST_DATABASE_URL</c> the admin's password goes into PgBouncer's <c>auth_file</c>, and the server must let
-/// PgBouncer log in as the test roles without one (trust from its address). Run as the <c>postgres</c> system user when the
+/// <c>CODE4ME_TEST_DATABASE_URL</c> the admin's password goes into PgBouncer's <c>auth_file</c>; the admin must then read
+/// <c>pg_shadow</c> (a superuser) and the server must let PgBouncer log in as the test roles without a password (trust
+/// from its address): untried here, where the tests make their own cluster. Run as the <c>postgres</c> system user when the
 /// tests run as root (PgBouncer refuses root). If PgBouncer cannot start, the tests fail and say what to install.
 /// </summary>
 internal sealed class PgBouncerServer
