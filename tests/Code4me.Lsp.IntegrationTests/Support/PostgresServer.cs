@@ -54,6 +54,9 @@ internal sealed class PostgresServer
     /// <summary>Starts this private server again after <see cref="StopAsync"/>.</summary>
     public Task StartAgainAsync() => LocalCluster.ControlAsync(_cluster ?? throw new InvalidOperationException("Only a private server can be started."), "start");
 
+    /// <summary>The admin's connection settings (host or socket directory, port, user, password), for a pooler in front.</summary>
+    public NpgsqlConnectionStringBuilder AdminSettings => new(_adminConnectionString);
+
     /// <summary>A connection string to <paramref name="database"/>, as the admin or as another login role.</summary>
     public string ConnectionString(string database, string? username = null, string? password = null)
     {

@@ -10,6 +10,9 @@ namespace Code4me.Lsp.Storage.Postgres.Migrations;
 /// so a failing script leaves nothing of itself behind.</item>
 /// <item><c>up</c> and <c>down</c> hold a session-level <c>pg_advisory_lock</c> for their whole run, so two
 /// servers (or two <c>migrate up</c>) starting at once apply each migration exactly once.</item>
+/// <item>They refuse a connection through a pooler such as PgBouncer (<see cref="RefusePoolerAsync"/>): in transaction
+/// pooling mode the session-level lock would stay behind on whichever server connection took it, and the scripts'
+/// transactions could run on other sessions than the one holding it.</item>
 /// <item>The checksum of every applied migration is compared with this executable's script before
 /// anything runs: an edited migration, or a database newer than this executable, is refused.</item>
 /// </list>
@@ -54,6 +57,10 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
     private const string UnlockSql = """
         SELECT pg_advisory_unlock(@Key)
         """;
+
+    /// <summary>What <c>up</c> and <c>down</c> say through a pooler.</summary>
+    internal const string PoolerMessage =
+        "migrate needs a direct connection to PostgreSQL, not a pooler (PgBouncer in transaction mode): point --database at the server itself";
 
     public MigrationCatalog Catalog => catalog;
 
@@ -115,6 +122,7 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var notices = new List<string>();
         connection.Notice += (_, e) => notices.Add(e.Notice.MessageText);
+        await RefusePoolerAsync(connection, cancellationToken);
 
         await connection.ExecuteAsync(new CommandDefinition(LockSql, new { Key = LockKey }, cancellationToken: cancellationToken));
         try
@@ -148,6 +156,21 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
                 // Not the caller's token: the lock must be released even when the run was cancelled.
                 await connection.ExecuteAsync(new CommandDefinition(UnlockSql, new { Key = LockKey }, cancellationToken: CancellationToken.None));
             }
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="MigrationException"/> unless <paramref name="connection"/> is a session of PostgreSQL itself. The
+    /// process id a server announces when a connection starts (BackendKeyData, for cancelling) is, from PostgreSQL, the pid
+    /// of the backend that serves the connection; a pooler announces one of its own (PgBouncer: random), because the
+    /// client's statements may run on any of its server connections. A plain TCP proxy or port forward passes PostgreSQL's through.
+    /// </summary>
+    private static async Task RefusePoolerAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var backend = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT pg_backend_pid()", cancellationToken: cancellationToken));
+        if (backend != connection.ProcessID)
+        {
+            throw new MigrationException(PoolerMessage);
         }
     }
 
