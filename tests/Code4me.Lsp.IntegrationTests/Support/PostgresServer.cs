@@ -228,6 +228,7 @@ internal sealed class PostgresServer
                 throw new InvalidOperationException($"{e.Message}\nServer log:\n{tail}", e);
             }
 
+            s_watchdogs.Add(StartWatchdog(bin, data, root, asRoot));
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, data, root, asRoot);
             return new Handle(bin, data, log, options, asRoot, new NpgsqlConnectionStringBuilder
             {
@@ -237,6 +238,28 @@ internal sealed class PostgresServer
                 Database = "postgres",
                 MaxPoolSize = 20,
             }.ConnectionString);
+        }
+
+        /// <summary>The watchdogs' stdin pipes stay open while this process lives (a collected writer would close one).</summary>
+        private static readonly List<Process> s_watchdogs = [];
+
+        /// <summary>
+        /// A shell that reads a pipe from this process and, once it closes, stops the cluster and removes its directory.
+        /// The test host is often ended without running its exit handlers (so <see cref="Stop"/> never runs) and every
+        /// run used to leave a server behind; a pipe closes however the process ends.
+        /// </summary>
+        private static Process StartWatchdog(string bin, string data, string root, bool asRoot)
+        {
+            const string Script = "cat >/dev/null; \"$1\" -D \"$2\" -m immediate -w stop >/dev/null 2>&1; rm -rf \"$3\"";
+            var (file, args) = Command("sh", ["-c", Script, "sh", Path.Combine(bin, "pg_ctl"), data, root], asRoot);
+            // Its own pipes for output too (it writes nothing), so it holds none of the test host's streams open.
+            var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            return Process.Start(start) ?? throw new InvalidOperationException("Could not start the cluster's watchdog shell.");
         }
 
         private static void Stop(string bin, string data, string root, bool asRoot)
