@@ -64,7 +64,8 @@ internal static class StorageErrors
         };
     }
 
-    private static (string Server, string Database, string User) TargetOf(string? connectionString)
+    /// <summary>Where a connection string points, for messages: the server (<c>host:port</c> or <c>socket DIR</c>), the database and the user; never the password.</summary>
+    public static (string Server, string Database, string User) TargetOf(string? connectionString)
     {
         try
         {

@@ -83,16 +83,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Start(params string[] arguments) => new(Process.Start(StartInfo(arguments))!);
 
     /// <summary>Starts the server with <paramref name="environment"/> added to (or replacing in) its environment.</summary>
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var info = StartInfo(arguments);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return new(Process.Start(info)!);
-    }
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(Process.Start(StartInfo(arguments, environment))!);
 
     /// <summary>Runs a command to completion: (exit code, stdout, stderr).</summary>
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
@@ -101,13 +93,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs a command to completion with <paramref name="environment"/> added to (or replacing in) its environment.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var info = StartInfo(arguments);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(arguments, environment))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -134,7 +120,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         _stderrLine.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(string[] arguments)
+    /// <summary>The executable with <paramref name="arguments"/>; <paramref name="environment"/> is added to (or replaces in) its environment.</summary>
+    private static ProcessStartInfo StartInfo(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(ExecutablePath)
         {
@@ -151,6 +138,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         // Never the user's spool: each process gets its own folder unless the test names one.
         info.Environment["Code4me__Telemetry__Spool__Directory"] = Directory.CreateTempSubdirectory("code4me-spool-").FullName;
         info.Environment.Remove("CODE4ME_DATABASE_URL");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return info;
     }
 }

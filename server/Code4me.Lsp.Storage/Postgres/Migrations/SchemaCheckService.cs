@@ -41,15 +41,8 @@ internal sealed partial class SchemaCheckService(
 
     private static string DatabaseName(string? connectionString)
     {
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString ?? "");
-            return $"\"{builder.Database}\" on {builder.Host}";
-        }
-        catch (ArgumentException)
-        {
-            return "the configured database";
-        }
+        var (server, database, _) = StorageErrors.TargetOf(connectionString);
+        return $"\"{database}\" on {server}";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database {Database} is at schema version {Current}; this code4me-lsp writes version {Latest}: run `code4me-lsp migrate up` as its owner. Until then telemetry stays in the spool.")]
