@@ -43,17 +43,12 @@ internal static class ProtocolConversions
     /// <summary>A <c>file://</c> URI as a local path; other schemes are kept as they are.</summary>
     public static string ToPath(string uri)
     {
-        if (Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile)
-        {
-            return parsed.LocalPath;
-        }
-
         if (uri.Length == 0)
         {
             throw new InvalidInputException("A document or folder URI is empty.");
         }
 
-        return uri;
+        return DocumentPaths.FromUri(uri);
     }
     /// <summary>A chat or query id from the wire; anything that is not a UUID is InvalidParams.</summary>
     public static Guid ToChatId(string id) =>

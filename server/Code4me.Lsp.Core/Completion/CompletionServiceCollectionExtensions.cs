@@ -19,8 +19,11 @@ public static class CompletionServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="CompletionOptions"/> from <c>Code4me:Completion</c> and registers
     /// <see cref="CompletionService"/>, <see cref="OfflineCodeModel"/>, <see cref="WorkspaceIndexer"/>,
-    /// <see cref="TypedAheadCache"/>, the models (built again from the settings after every change) and the
-    /// remote-model HttpClient (proxy, CA bundle, Polly retry).
+    /// <see cref="TypedAheadCache"/>, the models (built again from the settings after every change), the
+    /// remote-model HttpClient (proxy, CA bundle, Polly retry), and the use case <see cref="CompletionFlow"/> with its
+    /// <see cref="CompletionScheduler"/>, <see cref="CompletionContextBuilder"/> and <see cref="DocumentActivity"/> (also an
+    /// <c>IDocumentObserver</c>). The flow also needs telemetry (<c>AddCode4meTelemetry</c>), an <see cref="IExperimentKey"/>
+    /// and a <c>SecretFileMatcher</c>.
     /// </summary>
     public static IServiceCollection AddCode4meCompletion(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,6 +40,11 @@ public static class CompletionServiceCollectionExtensions
         services.AddSingleton<WorkspaceIndexer>();
         services.AddSingleton<TypedAheadCache>(_ => new TypedAheadCache());
         services.AddSingleton<CompletionStatus>();
+        services.AddSingleton<DocumentActivity>();
+        services.AddSingleton<Code4me.Lsp.Core.Documents.IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
+        services.AddSingleton<CompletionScheduler>();
+        services.AddSingleton<CompletionContextBuilder>();
+        services.AddSingleton<CompletionFlow>();
         services.AddSingleton(sp =>
         {
             var offline = sp.GetRequiredService<OfflineCodeModel>();

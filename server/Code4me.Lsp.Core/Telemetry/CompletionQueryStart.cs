@@ -1,8 +1,8 @@
 namespace Code4me.Lsp.Core.Telemetry;
 
 /// <summary>
-/// What <see cref="CompletionTracker.BeginQuery"/> measured when the request arrived; hand it back to
-/// <see cref="CompletionTracker.CompleteQuery"/>. <see cref="QueryId"/> goes into each item's accept command.
+/// What <see cref="QueryRecorder.BeginQuery"/> measured when the request arrived; hand it back to
+/// <see cref="QueryRecorder.CompleteQuery"/>. <see cref="QueryId"/> goes into each item's accept command.
 /// </summary>
 public sealed record CompletionQueryStart(
     Guid QueryId,

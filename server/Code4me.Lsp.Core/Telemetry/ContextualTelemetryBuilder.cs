@@ -23,7 +23,7 @@ public static class ContextualTelemetryBuilder
             client.Ide,
             trigger,
             document.LanguageId,
-            FilePath(document.Uri),
+            DocumentPaths.FromUri(document.Uri),
             document.Text.GetLineOfOffset(offset),
             length,
             RelativePosition(offset, length));
@@ -31,8 +31,4 @@ public static class ContextualTelemetryBuilder
 
     /// <summary>Offset / length; 0 for an empty document (the caret is at its start).</summary>
     public static double RelativePosition(int offset, int length) => length == 0 ? 0.0 : (double)offset / length;
-
-    /// <summary>The local path of a <c>file:</c> URI; any other URI (untitled:, vscode-notebook-cell:, …) as given.</summary>
-    public static string FilePath(string uri) =>
-        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : uri;
 }

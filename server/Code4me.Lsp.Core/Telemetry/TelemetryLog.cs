@@ -8,10 +8,10 @@ internal static partial class TelemetryLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId} is unknown, expired or already completed; no telemetry recorded for it.")]
     public static partial void QueryNotCompletable(ILogger logger, Guid queryId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} event for completion query {QueryId}: unknown or expired.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} report for unknown or expired completion query {QueryId}.")]
     public static partial void UnknownQuery(ILogger logger, string what, Guid queryId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} event for completion query {QueryId}: it has no generation from model {Model}.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a {What} report for completion query {QueryId}: model {Model} did not answer it.")]
     public static partial void UnknownModel(ILogger logger, string what, Guid queryId, string model);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completion query {QueryId}: model {Model} accepted after model {First}; retention follows the first.")]

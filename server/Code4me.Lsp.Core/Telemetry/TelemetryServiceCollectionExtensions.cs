@@ -11,8 +11,9 @@ public static class TelemetryServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="TelemetryOptions"/> (bound to <c>Code4me:Telemetry</c>, validated),
-    /// <see cref="TypingSpeedMeter"/>, <see cref="BehaviorClock"/>, <see cref="TelemetrySession"/>, <see cref="MultiFileContextTracker"/> and
-    /// <see cref="CompletionTracker"/>, the latter also as an <see cref="IDocumentObserver"/>.
+    /// <see cref="TypingSpeedMeter"/>, <see cref="BehaviorClock"/>, <see cref="TelemetrySession"/>, <see cref="MultiFileContextTracker"/>, and the
+    /// query registry with its jobs: <see cref="QueryBook"/>, <see cref="QueryMeasurement"/>, <see cref="QueryRecorder"/>,
+    /// <see cref="QueryFeedback"/>, <see cref="FollowUpScheduler"/> and <see cref="EditFollower"/> (also an <see cref="IDocumentObserver"/>).
     /// Needs <see cref="TimeProvider"/>, <c>EditorSession</c>, logging and an <see cref="ITelemetrySink"/>.
     /// </summary>
     public static IServiceCollection AddCode4meTelemetry(this IServiceCollection services, IConfiguration configuration)
@@ -25,8 +26,13 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<BehaviorClock>();
         services.AddSingleton<TelemetrySession>();
         services.AddSingleton<MultiFileContextTracker>();
-        services.AddSingleton<CompletionTracker>();
-        services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<CompletionTracker>());
+        services.AddSingleton<QueryBook>();
+        services.AddSingleton<QueryMeasurement>();
+        services.AddSingleton<QueryRecorder>();
+        services.AddSingleton<QueryFeedback>();
+        services.AddSingleton<FollowUpScheduler>();
+        services.AddSingleton<EditFollower>();
+        services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<EditFollower>());
         return services;
     }
 }

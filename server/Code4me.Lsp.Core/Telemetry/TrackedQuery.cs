@@ -2,7 +2,7 @@ using Code4me.Lsp.Core.Documents;
 
 namespace Code4me.Lsp.Core.Telemetry;
 
-/// <summary>The mutable state <see cref="CompletionTracker"/> keeps per query, under its lock.</summary>
+/// <summary>The mutable state of one completion query, kept in the <see cref="QueryBook"/> and changed only under its lock.</summary>
 internal sealed class TrackedQuery(Guid queryId, string uri, DateTimeOffset at, Rope text, int anchor)
 {
     public Guid QueryId { get; } = queryId;
@@ -19,8 +19,14 @@ internal sealed class TrackedQuery(Guid queryId, string uri, DateTimeOffset at, 
 
     public bool Closed { get; set; }
 
-    /// <summary>Model → completion; null until the query answered (<see cref="CompletionTracker.AnswerQuery"/>).</summary>
+    /// <summary>Model → completion; null until the query answered (<see cref="QueryRecorder.AnswerQuery"/>), then every model's, late ones too.</summary>
     public IReadOnlyDictionary<string, string>? Generations { get; set; }
+
+    /// <summary>The models that had answered when the editor got its items, in order of arrival.</summary>
+    public IReadOnlyList<string> AnsweredModels { get; set; } = [];
+
+    /// <summary>True when the typed-ahead cache answered.</summary>
+    public bool FromCache { get; set; }
 
     public int SuggestionLineBreaks { get; set; }
 
@@ -34,6 +40,18 @@ internal sealed class TrackedQuery(Guid queryId, string uri, DateTimeOffset at, 
 
     public bool Expired { get; set; }
 
+    /// <summary>Displays the editor reported.</summary>
+    public int ShownCount { get; set; }
+
+    public bool Rejected { get; set; }
+
+    /// <summary>The model whose suggestion was last accepted in full (<c>code4me.acceptCompletion</c>).</summary>
+    public string? FullyAcceptedModel { get; set; }
+
+    /// <summary>The longest partial acceptance the editor reported.</summary>
+    public int PartiallyAcceptedLength { get; set; }
+
+    /// <summary>The model whose text retention follows: the first accepted, fully or partly.</summary>
     public string? AcceptedModel { get; set; }
 
     public string AcceptedText { get; set; } = string.Empty;

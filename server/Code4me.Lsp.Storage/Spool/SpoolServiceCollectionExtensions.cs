@@ -1,3 +1,4 @@
+using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +33,8 @@ public static class SpoolServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="SpoolOptions"/> (bound to <c>Code4me:Telemetry:Spool</c>, validated), the
-    /// <see cref="InstallationIdentity"/> (its file in the spool directory) and the pipeline
+    /// <see cref="InstallationIdentity"/> (its file in the spool directory), the <see cref="IExperimentKey"/> derived from it or
+    /// the auth token, and the pipeline
     /// as the <see cref="ITelemetrySink"/> and a hosted service. When a database is configured
     /// (<see cref="DatabaseKey"/> or <c>CODE4ME_DATABASE_URL</c>), also the storage layer
     /// (<see cref="StorageServiceCollectionExtensions.AddCode4meStorage"/>) and the PostgreSQL writer, so the
@@ -46,6 +48,10 @@ public static class SpoolServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new InstallationIdentity(
             sp.GetRequiredService<IOptions<SpoolOptions>>().Value.InstallationIdPath, sp.GetRequiredService<ILogger<InstallationIdentity>>()));
+        services.AddSingleton(sp => new ExperimentKey(
+            configuration, sp.GetRequiredService<InstallationIdentity>(), sp.GetService<ConsentPolicy>()));
+        services.AddSingleton<IExperimentKey>(sp => sp.GetRequiredService<ExperimentKey>());
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentKey>());
         services.AddSingleton<TelemetryPipeline>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<TelemetryPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryPipeline>());

@@ -4,8 +4,9 @@ using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Completion.Offline;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Telemetry;
-using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Hosting;
+using Code4me.Lsp.Storage.Spool;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Code4me.Lsp.Commands;
@@ -62,8 +63,11 @@ internal static class CompleteCommand
         }
 
         var builder = LanguageServerBuilder.Create(new LanguageServerTransport(Stream.Null, Stream.Null), ["Code4me:Logging:Level=Warning", .. config]);
-        // A one-off suggestion on the command line is not a study session: it records no telemetry.
+        // A one-off suggestion on the command line is not a study session: it records no telemetry and creates no
+        // installation id (the experiment key reads one that exists).
         builder.Services.AddSingleton<ITelemetrySink, DiscardingTelemetrySink>();
+        builder.Services.AddSingleton<IExperimentKey>(sp => new ExperimentKey(
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<InstallationIdentity>(), sp.GetRequiredService<ConsentPolicy>(), createInstallationId: false));
         await using var services = builder.Services.BuildServiceProvider();
         var fullPath = Path.GetFullPath(path);
         var uri = new Uri(fullPath).AbsoluteUri;
@@ -88,8 +92,7 @@ internal static class CompleteCommand
 
         var offset = document.GetOffset(line - 1, column - 1, PositionEncoding.Utf16);
 
-        var completionContext = services.GetRequiredService<CompletionContextBuilder>().Build(document, offset, CompletionTriggerKind.Invoked);
-        var outcome = await services.GetRequiredService<CompletionService>().CompleteAsync(completionContext, cancellationToken);
+        var outcome = (await services.GetRequiredService<CompletionFlow>().CompleteAsync(new CompletionRequest(document, offset, CompletionTriggerKind.Invoked), cancellationToken)).Outcome;
         foreach (var generation in outcome.Generations)
         {
             await context.Error.WriteLineAsync(string.Create(

@@ -1,6 +1,5 @@
 using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
-using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Handlers.Lifecycle;
@@ -50,23 +49,16 @@ internal static class LanguageServerBuilder
 
         services.AddCode4meCompletion(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
-        services.AddSingleton<DocumentActivity>();
-        services.AddSingleton<IDocumentObserver>(sp => sp.GetRequiredService<DocumentActivity>());
         services.AddSingleton<IDocumentObserver, MemoryReclaimer>();
-        services.AddSingleton<CompletionScheduler>();
-        services.AddSingleton<CompletionLedger>();
 
         services.AddCode4meTelemetry(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<TelemetryOptions>>();
-        services.AddSingleton<ICompletionFeedbackObserver, TelemetryFeedback>();
         services.AddCode4meSpool(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<SpoolOptions>>();
         services.AddCode4meConsent(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<ConsentOptions>>();
         services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Privacy.SecretOptions>>();
         services.AddSingleton<IShutdownParticipant, TelemetryShutdown>();
-        services.AddSingleton<CompletionContextBuilder>();
-        services.AddSingleton<ExperimentUnit>();
         services.AddCode4meChat(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<Core.Chat.ChatOptions>>();
         if (SpoolServiceCollectionExtensions.ConfiguredDatabase(builder.Configuration) is not null)

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Code4me.Lsp.Core.Privacy;
 using Code4me.Lsp.Core.Telemetry;
-using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,7 +104,7 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public void ExperimentUnit_AuthToken_IsTheTokensHashOnEveryMachine()
+    public void ExperimentKey_AuthToken_IsTheTokensHashOnEveryMachine()
     {
         var token = Guid.NewGuid().ToString("D");
 
@@ -115,7 +115,7 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public void ExperimentUnit_NoTokenAndConsent_IsTheInstallationIdAcrossRestarts()
+    public void ExperimentKey_NoTokenAndConsent_IsTheInstallationIdAcrossRestarts()
     {
         var first = Unit(consent: true).Key;
         var second = Unit(consent: true).Key;
@@ -125,7 +125,7 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public void ExperimentUnit_NoTokenNoConsent_CreatesNothingAndIsPerProcess()
+    public void ExperimentKey_NoTokenNoConsent_CreatesNothingAndIsPerProcess()
     {
         var first = Unit(consent: false).Key;
         var second = Unit(consent: false).Key;
@@ -135,7 +135,35 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
         Assert.False(File.Exists(IdPath));
     }
 
-    private ExperimentUnit Unit(bool consent, params (string Key, string Value)[] settings)
+    [Fact]
+    public async Task ExperimentKey_InAServer_IsSettledWhenTheSettingsAreKnownBeforeAnyRequestReadsIt()
+    {
+        var (key, policy) = KeyAndPolicy(consent: true, createInstallationId: true);
+        await key.StartAsync(TestTimeout.Token());
+        Assert.False(File.Exists(IdPath));   // the consent of now is not known before the editor's settings are in
+
+        policy.SettingsKnown();
+        var timeout = TestTimeout.Token();
+        while (!File.Exists(IdPath))
+        {
+            await Task.Delay(10, timeout);
+        }
+
+        Assert.Equal("installation:" + File.ReadAllText(IdPath), key.Key);
+    }
+
+    [Fact]
+    public void ExperimentKey_ForTheCompleteCommandWithConsent_CreatesNoInstallationId()
+    {
+        var key = KeyAndPolicy(consent: true, createInstallationId: false).Key.Key;
+
+        Assert.StartsWith("process:", key, StringComparison.Ordinal);
+        Assert.False(File.Exists(IdPath));
+    }
+
+    private ExperimentKey Unit(bool consent, params (string Key, string Value)[] settings) => KeyAndPolicy(consent, createInstallationId: true, settings).Key;
+
+    private (ExperimentKey Key, ConsentPolicy Policy) KeyAndPolicy(bool consent, bool createInstallationId, params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
         var services = new ServiceCollection().AddOptions();
@@ -143,6 +171,6 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
         services.AddSingleton<SecretFileMatcher>();
         var provider = services.BuildServiceProvider();
         var policy = new ConsentPolicy(provider.GetRequiredService<IOptionsMonitor<ConsentOptions>>(), provider.GetRequiredService<SecretFileMatcher>());
-        return new ExperimentUnit(configuration, new InstallationIdentity(IdPath, NullLogger<InstallationIdentity>.Instance), policy);
+        return (new ExperimentKey(configuration, new InstallationIdentity(IdPath, NullLogger<InstallationIdentity>.Instance), policy, createInstallationId), policy);
     }
 }

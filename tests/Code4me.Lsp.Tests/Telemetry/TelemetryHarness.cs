@@ -1,3 +1,4 @@
+using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
@@ -41,7 +42,13 @@ internal sealed class TelemetryHarness : IDisposable
 
     public DocumentStore Documents => _services.GetRequiredService<DocumentStore>();
 
-    public CompletionTracker Tracker => _services.GetRequiredService<CompletionTracker>();
+    public QueryBook Book => _services.GetRequiredService<QueryBook>();
+
+    public QueryRecorder Recorder => _services.GetRequiredService<QueryRecorder>();
+
+    public QueryFeedback Feedback => _services.GetRequiredService<QueryFeedback>();
+
+    public EditFollower Edits => _services.GetRequiredService<EditFollower>();
 
     public TypingSpeedMeter Typing => _services.GetRequiredService<TypingSpeedMeter>();
 
@@ -80,6 +87,10 @@ internal sealed class TelemetryHarness : IDisposable
         var document = Documents.Get(uri);
         Documents.Change(uri, document.Version + 1, [new DocumentChange(null, text)], PositionEncoding.Utf16);
     }
+
+    /// <summary>A model's answer as the completion engine reports it.</summary>
+    public static ModelGeneration Generation(string model, string completion, double milliseconds, double confidence, double[] logprobs) =>
+        new() { ModelName = model, Completion = completion, GenerationTimeMs = milliseconds, Confidence = confidence, Logprobs = logprobs };
 
     public void Dispose() => _services.Dispose();
 }

@@ -1,15 +1,15 @@
-using Code4me.Lsp.Core.Completion;
+using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
 
 namespace Code4me.Lsp.Handlers.Feedback;
 
 /// <summary><c>textDocument/didShowCompletion</c>: the editor displayed a suggestion (one timestamp per display).</summary>
-internal sealed class DidShowCompletionHandler(CompletionLedger ledger) : INotificationHandler<DidShowCompletionParams>
+internal sealed class DidShowCompletionHandler(QueryFeedback feedback) : INotificationHandler<DidShowCompletionParams>
 {
     public void Handle(DidShowCompletionParams notification)
     {
-        var item = CompletionItemArguments.From(notification.Item, LspMethods.TextDocumentDidShowCompletion);
-        ledger.Shown(item.QueryId, item.Model);
+        var (queryId, model) = FeedbackConversions.ToSuggestion(notification.Item, LspMethods.TextDocumentDidShowCompletion);
+        feedback.Shown(queryId, model);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Code4me.Lsp.Core;
-using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Handlers.InlineCompletion;
 using Code4me.Lsp.Protocol;
@@ -14,7 +13,7 @@ namespace Code4me.Lsp.Handlers.Feedback;
 /// Answered once the acceptance is durable: its query (held back until every model answered) and the acceptance are
 /// fsync'd in the spool, so an acknowledged accept survives a crash of the server that follows at once.
 /// </summary>
-internal sealed class ExecuteCommandHandler(CompletionLedger ledger, CompletionTracker tracker, TelemetryPipeline pipeline)
+internal sealed class ExecuteCommandHandler(QueryFeedback feedback, QueryRecorder recorder, TelemetryPipeline pipeline)
     : IRequestHandler<ExecuteCommandParams, JsonElement?>
 {
     public static readonly string[] Commands = [InlineCompletionHandler.AcceptCommand];
@@ -31,9 +30,9 @@ internal sealed class ExecuteCommandHandler(CompletionLedger ledger, CompletionT
             throw new InvalidInputException($"{InlineCompletionHandler.AcceptCommand} takes exactly one argument {{ queryId, model }}; got {request.Arguments?.Length ?? 0}.");
         }
 
-        var accepted = CompletionItemArguments.Parse(argument, InlineCompletionHandler.AcceptCommand);
-        ledger.Accepted(accepted.QueryId, accepted.Model);
-        await tracker.WhenRecordedAsync(cancellationToken);   // the acceptance is enqueued right after its query
+        var (queryId, model) = FeedbackConversions.ToSuggestion(argument, InlineCompletionHandler.AcceptCommand);
+        feedback.Accepted(queryId, model);
+        await recorder.WhenRecordedAsync(cancellationToken);   // the acceptance is enqueued right after its query
         await pipeline.SpoolQueuedAsync(cancellationToken);
         return null;
     }

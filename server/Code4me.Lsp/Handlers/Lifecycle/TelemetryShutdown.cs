@@ -8,14 +8,14 @@ namespace Code4me.Lsp.Handlers.Lifecycle;
 /// gives the database a bounded moment to take it (whatever it does not take is uploaded at the next start
 /// or by <c>code4me-lsp telemetry flush</c>). Shutdown never hangs on a database that is away.
 /// </summary>
-internal sealed class TelemetryShutdown(TelemetrySession session, TelemetryPipeline pipeline, CompletionTracker tracker) : IShutdownParticipant
+internal sealed class TelemetryShutdown(TelemetrySession session, TelemetryPipeline pipeline, QueryRecorder recorder) : IShutdownParticipant
 {
     private static readonly TimeSpan s_uploadGrace = TimeSpan.FromSeconds(2);
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
         // Queries still waiting for a late model are recorded first (each ends by the completion deadline).
-        await tracker.WhenRecordedAsync(cancellationToken);
+        await recorder.WhenRecordedAsync(cancellationToken);
         session.End();
         await pipeline.SpoolQueuedAsync(cancellationToken);
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

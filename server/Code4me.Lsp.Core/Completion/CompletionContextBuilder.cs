@@ -1,9 +1,8 @@
-using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.Options;
 
-namespace Code4me.Lsp.Handlers.InlineCompletion;
+namespace Code4me.Lsp.Core.Completion;
 
 /// <summary>
 /// Cuts the prompt context out of a snapshot: prefix and suffix windows by character budget, and
@@ -12,7 +11,7 @@ namespace Code4me.Lsp.Handlers.InlineCompletion;
 /// used as context. (Strings that look like keys are redacted where text leaves the process: in the remote
 /// model's request and in recorded telemetry; the offline model is local and skips that cost.)
 /// </summary>
-internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles, ExperimentUnit experimentUnit)
+public sealed class CompletionContextBuilder(DocumentActivity activity, IOptionsMonitor<CompletionOptions> options, SecretFileMatcher secretFiles, IExperimentKey experimentKey)
 {
     public CompletionContext Build(TextDocument document, int offset, CompletionTriggerKind trigger)
     {
@@ -36,7 +35,7 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
             }
 
             var take = Math.Min(remaining, other.Text.Length);
-            snippets.Add(new ContextSnippet(ProtocolConversions.ToPath(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)) { Source = other.Text });
+            snippets.Add(new ContextSnippet(DocumentPaths.FromUri(other.Uri), other.LanguageId, other.Text.GetText(other.Text.Length - take, take)) { Source = other.Text });
             remaining -= take;
         }
 
@@ -47,10 +46,10 @@ internal sealed class CompletionContextBuilder(DocumentActivity activity, IOptio
             PrefixOffset = prefixStart,
             Suffix = text.GetText(offset, suffixLength),
             LanguageId = document.LanguageId,
-            FilePath = ProtocolConversions.ToPath(document.Uri),
+            FilePath = DocumentPaths.FromUri(document.Uri),
             TriggerKind = trigger,
             OtherDocuments = snippets,
-            UserId = experimentUnit.Key,
+            UserId = experimentKey.Key,
         };
     }
 }

@@ -3,7 +3,7 @@ using Code4me.Lsp.Core.Telemetry;
 namespace Code4me.Lsp.Tests.Telemetry;
 
 /// <summary>Scripted editing sessions with a fake clock; every expected value is computed by hand in the comments.</summary>
-public sealed class CompletionTrackerTests
+public sealed class CompletionQueryTelemetryTests
 {
     private const string Uri = "file:///work/proj/a.py";
     private static readonly Dictionary<string, string?> s_settings = new() { ["Code4me:Telemetry:GroundTruthContextChars"] = "10" };
@@ -22,7 +22,7 @@ public sealed class CompletionTrackerTests
 
         // t = 8 s: caret after "    return " = 26; length 15 + 12 + 17 = 44.
         h.At(8);
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 26, CompletionTrigger.Auto);
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 26, CompletionTrigger.Auto);
         Assert.Equal(TelemetryHarness.Epoch.AddSeconds(8), start.At);
         Assert.Equal("/work/proj", start.ProjectFolder);
         var c = start.Contextual;
@@ -33,16 +33,16 @@ public sealed class CompletionTrackerTests
         Assert.Equal(0.7, start.Behavioral.TypingSpeed!.Value, 12);  // 7 characters in (−2, 8] / 10
 
         h.At(8.25);
-        var query = h.Tracker.CompleteQuery(
+        var query = h.Recorder.CompleteQuery(
             start,
             new CompletionContextText("def add(a, b):\n    return ", "\nprint(add(1, 2))\n", null),
-            [new GenerationResult("m1", "a + b", 200, 0.9, [-0.1, -0.2])]);
+            [TelemetryHarness.Generation("m1", "a + b", 200, 0.9, [-0.1, -0.2])]);
         Assert.NotNull(query);
         Assert.Equal(start.QueryId, query.QueryId);
         Assert.Equal(h.Session.SessionId, query.SessionId);
         Assert.Equal(start.At, query.OccurredAt);
         Assert.Equal(250, query.TotalServingTimeMs);
-        Assert.Equal(CompletionTracker.ServerVersion, query.ServerVersion);
+        Assert.Equal(QueryRecorder.ServerVersion, query.ServerVersion);
         Assert.Equal(("def add(a, b):\n    return ", "\nprint(add(1, 2))\n", "a.py", (string?)null), (query.Context!.Prefix, query.Context.Suffix, query.Context.FileName, query.Context.SelectedText));
         Assert.Same(start.Contextual, query.Contextual);
         Assert.Same(start.Behavioral, query.Behavioral);
@@ -55,10 +55,10 @@ public sealed class CompletionTrackerTests
         Assert.Equal(ids.Length, ids.Distinct().Count());
 
         h.At(8.5);
-        Assert.True(h.Tracker.Shown(start.QueryId, "m1"));
+        Assert.True(h.Feedback.Shown(start.QueryId, "m1"));
         h.At(9);
         h.Insert(Uri, 26, "a + b");                         // the editor inserts, then runs the accept command
-        Assert.True(h.Tracker.Accepted(start.QueryId, "m1"));
+        Assert.True(h.Feedback.Accepted(start.QueryId, "m1"));
         h.At(10);
         h.Insert(Uri, 15, "# sum\n");                       // a line above: anchor 26 → 32, region 32..37
 
@@ -80,27 +80,27 @@ public sealed class CompletionTrackerTests
 
         // Second query at t = 100 at the end: "def add(a, b):\n# sum\n    return \nprint(add(1, 2))\n" is 50 units.
         h.At(100);
-        var second = h.Tracker.BeginQuery(h.Documents.Get(Uri), 50, CompletionTrigger.Manual);
+        var second = h.Recorder.BeginQuery(h.Documents.Get(Uri), 50, CompletionTrigger.Manual);
         Assert.Equal((4, 50, 1.0, CompletionTrigger.Manual), (second.Contextual.CaretLine, second.Contextual.DocumentCharLength, second.Contextual.RelativeDocumentPosition, second.Contextual.Trigger));
         Assert.Equal(91_500, second.Behavioral.TimeSinceLastShownMs);
         Assert.Equal(91_000, second.Behavioral.TimeSinceLastAcceptedMs);
         Assert.Equal(0.0, second.Behavioral.TypingSpeed);   // last keystroke at 43 s
-        Assert.NotNull(h.Tracker.CompleteQuery(second, new CompletionContextText("p", "", null), [new GenerationResult("m1", "x = 1\ny = 2", 10, 0.5, []), new GenerationResult("m2", "z", 12, 0.4, [])]));
-        Assert.True(h.Tracker.Rejected(second.QueryId, "m1"));
-        Assert.False(h.Tracker.Rejected(second.QueryId, "nope"));
-        Assert.False(h.Tracker.Rejected(Guid.CreateVersion7(), "m1"));
+        Assert.NotNull(h.Recorder.CompleteQuery(second, new CompletionContextText("p", "", null), [TelemetryHarness.Generation("m1", "x = 1\ny = 2", 10, 0.5, []), TelemetryHarness.Generation("m2", "z", 12, 0.4, [])]));
+        Assert.True(h.Feedback.Rejected(second.QueryId, "m1"));
+        Assert.False(h.Feedback.Rejected(second.QueryId, "nope"));
+        Assert.False(h.Feedback.Rejected(Guid.CreateVersion7(), "m1"));
         h.At(101); h.Insert(Uri, 50, "w");
         h.At(102); h.Insert(Uri, 51, "\n");
         h.At(103); h.Insert(Uri, 52, "v");
         h.At(115);                                          // 15 s after the second query: two lines (m1 has one break)
 
         h.At(608);                                          // first query's lifetime ends, one retention still due
-        Assert.Equal(2, h.Tracker.TrackedQueryCount);
+        Assert.Equal(2, h.Book.Count);
         h.At(609);
-        Assert.Equal(1, h.Tracker.TrackedQueryCount);
-        Assert.False(h.Tracker.Accepted(start.QueryId, "m1"));
+        Assert.Equal(1, h.Book.Count);
+        Assert.False(h.Feedback.Accepted(start.QueryId, "m1"));
         h.At(700);
-        Assert.Equal(0, h.Tracker.TrackedQueryCount);
+        Assert.Equal(0, h.Book.Count);
 
         var shown = Assert.Single(h.Sink.OfType<ShownEvent>());
         Assert.Equal((start.QueryId, "m1", TelemetryHarness.Epoch.AddSeconds(8.5)), (shown.QueryId, shown.Model, shown.OccurredAt));
@@ -142,19 +142,19 @@ public sealed class CompletionTrackerTests
         using var h = new TelemetryHarness(s_settings);   // IdleTriggerMs: the default 2000
         h.Documents.Open(Uri, "python", 1, "x = ");
         h.At(1);
-        var sinceOpen = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);       // never changed: a pause
+        var sinceOpen = h.Recorder.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);       // never changed: a pause
         h.At(2);
         h.Insert(Uri, 4, "1");
         h.At(3.999);
-        var typing = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 1999 ms after the change
+        var typing = h.Recorder.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 1999 ms after the change
         h.At(4);
-        var paused = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 2000 ms
-        var invoked = h.Tracker.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Manual);       // invoked stays manual
+        var paused = h.Recorder.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Auto);          // 2000 ms
+        var invoked = h.Recorder.BeginQuery(h.Documents.Get(Uri), 5, CompletionTrigger.Manual);       // invoked stays manual
         h.At(4.5);
         h.Insert(Uri, 5, "2");
         h.Documents.Close(Uri);
         h.Documents.Open(Uri, "python", 9, "x = 12");
-        var reopened = h.Tracker.BeginQuery(h.Documents.Get(Uri), 6, CompletionTrigger.Auto);        // changed 0 ms ago, but closed and reopened since
+        var reopened = h.Recorder.BeginQuery(h.Documents.Get(Uri), 6, CompletionTrigger.Auto);        // changed 0 ms ago, but closed and reopened since
 
         Assert.Equal(
             [CompletionTrigger.Idle, CompletionTrigger.Auto, CompletionTrigger.Idle, CompletionTrigger.Manual, CompletionTrigger.Idle],
@@ -166,10 +166,10 @@ public sealed class CompletionTrackerTests
     {
         using var h = new TelemetryHarness(s_settings);
         h.Documents.Open(Uri, "python", 1, "x = ");
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
-        h.Tracker.CancelQuery(start);
-        Assert.Equal(0, h.Tracker.TrackedQueryCount);
-        Assert.Null(h.Tracker.CompleteQuery(start, new CompletionContextText("x = ", "", null), []));
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
+        h.Recorder.CancelQuery(start);
+        Assert.Equal(0, h.Book.Count);
+        Assert.Null(h.Recorder.CompleteQuery(start, new CompletionContextText("x = ", "", null), []));
         h.At(100);
         Assert.Empty(h.Sink.Events);
     }
@@ -179,10 +179,10 @@ public sealed class CompletionTrackerTests
     {
         using var h = new TelemetryHarness(s_settings);
         h.Documents.Open(Uri, "python", 1, "x = ");
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
         h.At(15);
-        Assert.Equal(0, h.Tracker.TrackedQueryCount);
-        Assert.False(h.Tracker.Shown(start.QueryId, "m1"));
+        Assert.Equal(0, h.Book.Count);
+        Assert.False(h.Feedback.Shown(start.QueryId, "m1"));
         Assert.Empty(h.Sink.Events);
     }
 
@@ -191,8 +191,8 @@ public sealed class CompletionTrackerTests
     {
         using var h = new TelemetryHarness(s_settings);
         h.Documents.Open(Uri, "python", 1, "x = \n");
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Manual);
-        h.Tracker.CompleteQuery(start, new CompletionContextText("x = ", "\n", null), [new GenerationResult("m1", "1", 5, 0.1, [])]);
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Manual);
+        h.Recorder.CompleteQuery(start, new CompletionContextText("x = ", "\n", null), [TelemetryHarness.Generation("m1", "1", 5, 0.1, [])]);
         h.At(1);
         h.ReplaceAll(Uri, "import os\nx = \n");         // full sync: trimmed to an insert at 0; anchor 4 → 14
         h.At(2);
@@ -211,16 +211,16 @@ public sealed class CompletionTrackerTests
     {
         using var h = new TelemetryHarness(s_settings);
         h.Documents.Open(Uri, "python", 1, "y = \n");
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
-        h.Tracker.CompleteQuery(start, new CompletionContextText("y = ", "\n", null), [new GenerationResult("m1", "f(a, b)", 5, 0.1, [])]);
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 4, CompletionTrigger.Auto);
+        h.Recorder.CompleteQuery(start, new CompletionContextText("y = ", "\n", null), [TelemetryHarness.Generation("m1", "f(a, b)", 5, 0.1, [])]);
         h.At(1);
         h.Insert(Uri, 4, "f");                              // one character accepted: not typing
-        Assert.True(h.Tracker.PartiallyAccepted(start.QueryId, "m1", 1));
+        Assert.True(h.Feedback.PartiallyAccepted(start.QueryId, "m1", 1));
         Assert.Equal(0.0, h.Typing.CharactersPerSecond);
         h.At(2);
         h.Insert(Uri, 5, "(a, ");
-        Assert.True(h.Tracker.PartiallyAccepted(start.QueryId, "m1", 5));
-        Assert.True(h.Tracker.PartiallyAccepted(start.QueryId, "m1", 99));   // clamped to 7
+        Assert.True(h.Feedback.PartiallyAccepted(start.QueryId, "m1", 5));
+        Assert.True(h.Feedback.PartiallyAccepted(start.QueryId, "m1", 99));   // clamped to 7
         h.Insert(Uri, 9, "b)");
         h.At(16);                                           // 15 s after the first acceptance
 
@@ -234,10 +234,10 @@ public sealed class CompletionTrackerTests
     {
         using var h = new TelemetryHarness(s_settings);
         h.Documents.Open(Uri, "python", 1, "pri\n");
-        var start = h.Tracker.BeginQuery(h.Documents.Get(Uri), 3, CompletionTrigger.Auto);
-        h.Tracker.CompleteQuery(start, new CompletionContextText("pri", "\n", null), [new GenerationResult("m1", "print()", 5, 0.1, [])]);
+        var start = h.Recorder.BeginQuery(h.Documents.Get(Uri), 3, CompletionTrigger.Auto);
+        h.Recorder.CompleteQuery(start, new CompletionContextText("pri", "\n", null), [TelemetryHarness.Generation("m1", "print()", 5, 0.1, [])]);
         h.Replace(Uri, 0, 3, "print()");                    // the item's range covered "pri"
-        Assert.True(h.Tracker.Accepted(start.QueryId, "m1"));
+        Assert.True(h.Feedback.Accepted(start.QueryId, "m1"));
         h.At(15);
 
         var retention = Assert.Single(h.Sink.OfType<RetentionEvent>());

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 
-namespace Code4me.Lsp.Handlers.InlineCompletion;
+namespace Code4me.Lsp.Core.Completion;
 
 /// <summary>
 /// At most one live <em>automatic</em> inline-completion request per document: a newer request for the same document
 /// (automatic or invoked) cancels it (its model calls stop at once), as the editor's typing makes its position stale.
 /// An invoked request (the user asked) is never superseded; only the client's <c>$/cancelRequest</c> stops it.
 /// </summary>
-internal sealed class CompletionScheduler
+public sealed class CompletionScheduler
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _live = new(StringComparer.Ordinal);
 
@@ -31,7 +31,7 @@ internal sealed class CompletionScheduler
         return new Scope(this, uri, source);
     }
 
-    internal sealed class Scope(CompletionScheduler owner, string uri, CancellationTokenSource source) : IDisposable
+    public sealed class Scope(CompletionScheduler owner, string uri, CancellationTokenSource source) : IDisposable
     {
         public CancellationToken Token => source.Token;
 
