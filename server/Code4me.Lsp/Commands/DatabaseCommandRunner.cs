@@ -3,8 +3,6 @@ using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Spool;
 using Code4me.Lsp.Storage.Postgres;
-using Code4me.Lsp.Storage.Postgres.Migrations;
-using Npgsql;
 
 namespace Code4me.Lsp.Commands;
 
@@ -28,7 +26,7 @@ internal static class DatabaseCommandRunner
         GlobalOptions global,
         ParseResult parseResult,
         Option<string?> database,
-        Func<NpgsqlDataSource, CancellationToken, Task<int>> action,
+        Func<StorageDatabase, CancellationToken, Task<int>> action,
         CancellationToken cancellationToken)
     {
         var setting = SettingsSources.Database(global.Settings(parseResult), parseResult.GetValue(database));
@@ -38,12 +36,9 @@ internal static class DatabaseCommandRunner
             return Failure;
         }
 
-        string? connectionString = null;
         try
         {
-            connectionString = DatabaseUrl.ToConnectionString(setting);
-            await using var dataSource = PostgresDataSource.Create(connectionString);
-            return await action(dataSource, cancellationToken);
+            return await StorageDatabase.RunAsync(setting, database => action(database, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,9 +51,9 @@ internal static class DatabaseCommandRunner
             await context.Error.WriteLineAsync(e.Message.Split(" (Parameter", 2)[0]);
             return Failure;
         }
-        catch (Exception e) when (e is FormatException or MigrationException or NpgsqlException)
+        catch (StorageException e)
         {
-            await context.Error.WriteLineAsync(StorageErrors.Describe(e, connectionString) ?? $"Database error: {e.Message}");
+            await context.Error.WriteLineAsync(e.Message);
             return Failure;
         }
     }

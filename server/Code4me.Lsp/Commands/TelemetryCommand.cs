@@ -4,13 +4,9 @@ using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres;
-using Code4me.Lsp.Storage.Postgres.Reference;
-using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Code4me.Lsp.Commands;
 
@@ -91,46 +87,41 @@ internal static class TelemetryCommand
         }
 
         var options = SpoolOptionsFrom(configuration, spoolDirectory);
-        string? connectionString = null;
         long total = 0;
         var current = options.EffectiveDirectory;
         try
         {
             var authToken = SpoolServiceCollectionExtensions.ParseAuthToken(configuration[SpoolServiceCollectionExtensions.AuthTokenKey]);
-            connectionString = DatabaseUrl.ToConnectionString(setting);
-            await using var dataSource = PostgresDataSource.Create(connectionString);
-            var writer = new PostgresTelemetryWriter(
-                dataSource,
-                new ReferenceData(dataSource),
-                Options.Create(new Code4meStorageOptions { Database = connectionString, AuthToken = authToken }),
-                NullLogger<PostgresTelemetryWriter>.Instance,
-                new InstallationIdentity(options.InstallationIdPath, NullLogger<InstallationIdentity>.Instance));
-            foreach (var directory in SpoolDirectories(options))
+            return await StorageDatabase.RunAsync(setting, async database =>
             {
-                current = directory;
-                using var spool = OpenExact(directory, options);
-                if (spool is null)
+                var writer = database.TelemetryWriter(authToken, new InstallationIdentity(options.InstallationIdPath, NullLogger<InstallationIdentity>.Instance));
+                foreach (var directory in SpoolDirectories(options))
                 {
-                    await context.Out.WriteLineAsync($"{directory}: in use by a running code4me-lsp, which uploads it itself; skipped.");
-                    continue;
+                    current = directory;
+                    using var spool = OpenExact(directory, options);
+                    if (spool is null)
+                    {
+                        await context.Out.WriteLineAsync($"{directory}: in use by a running code4me-lsp, which uploads it itself; skipped.");
+                        continue;
+                    }
+
+                    var result = await SpoolUploader.UploadAsync(spool, writer, options.WriteBatchSize, NullLogger.Instance, cancellationToken);
+                    total += result.Uploaded;
+                    var skipped = result.Undecodable > 0
+                        ? string.Create(CultureInfo.InvariantCulture, $"; {result.Undecodable} unreadable record(s) skipped.")
+                        : ".";
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{directory}: uploaded {result.Uploaded} event(s){skipped}"));
                 }
 
-                var result = await SpoolUploader.UploadAsync(spool, writer, options.WriteBatchSize, NullLogger.Instance, cancellationToken);
-                total += result.Uploaded;
-                var skipped = result.Undecodable > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"; {result.Undecodable} unreadable record(s) skipped.")
-                    : ".";
-                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{directory}: uploaded {result.Uploaded} event(s){skipped}"));
-            }
+                if (writer.SkippedCount > 0)
+                {
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{writer.SkippedCount} event(s) were refused by the database for their data and skipped (their query never arrived)."));
+                }
 
-            if (writer.SkippedCount > 0)
-            {
-                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{writer.SkippedCount} event(s) were refused by the database for their data and skipped (their query never arrived)."));
-            }
-
-            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Uploaded {total} telemetry event(s) to PostgreSQL."));
-            return 0;
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Uploaded {total} telemetry event(s) to PostgreSQL."));
+                return 0;
+            });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -138,11 +129,10 @@ internal static class TelemetryCommand
                 $"Cancelled after uploading {total} event(s); the rest stay in the spool {current}."));
             return Failure;
         }
-        catch (Exception e) when (e is FormatException or NpgsqlException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is StorageException or FormatException or IOException or UnauthorizedAccessException)
         {
-            var reason = StorageErrors.Describe(e, connectionString) ?? e.Message;
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Telemetry flush failed: {reason.TrimEnd('.')}. {total} event(s) were uploaded before; the rest stay in the spool {current}."));
+                $"Telemetry flush failed: {e.Message.TrimEnd('.')}. {total} event(s) were uploaded before; the rest stay in the spool {current}."));
             return Failure;
         }
     }

@@ -35,6 +35,10 @@ internal sealed class AnalysisDataset : IAsyncDisposable
         _transaction = transaction;
     }
 
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public static Task<AnalysisDataset> OpenAsync(StorageDatabase database, CancellationToken cancellationToken) =>
+        OpenAsync(database.DataSource, cancellationToken);
+
     public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);

@@ -12,6 +12,12 @@ namespace Code4me.Lsp.Storage.Postgres.Analysis;
 /// </summary>
 internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public AnalysisRepository(StorageDatabase database)
+        : this(database.DataSource)
+    {
+    }
+
     private const string FilterSql = """
         SELECT set_config('analysis.since', @Since, true), set_config('analysis.until', @Until, true),
                set_config('analysis.model', @Model, true), set_config('analysis.language', @Language, true)

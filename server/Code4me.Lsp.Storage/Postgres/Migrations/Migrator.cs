@@ -19,6 +19,12 @@ namespace Code4me.Lsp.Storage.Postgres.Migrations;
 /// </summary>
 internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog catalog)
 {
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public Migrator(StorageDatabase database, MigrationCatalog catalog)
+        : this(database.DataSource, catalog)
+    {
+    }
+
     /// <summary>The advisory lock key: the bytes of "Code4me1". Advisory locks are per database.</summary>
     internal const long LockKey = 0x436F_6465_346D_6531;
 

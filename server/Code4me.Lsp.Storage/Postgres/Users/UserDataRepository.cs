@@ -11,6 +11,12 @@ namespace Code4me.Lsp.Storage.Postgres.Users;
 /// </summary>
 internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public UserDataRepository(StorageDatabase database)
+        : this(database.DataSource)
+    {
+    }
+
     private const string FindUserSql = """
         SELECT user_id FROM "user" WHERE user_id::text = @User OR lower(email) = lower(@User)
         """;

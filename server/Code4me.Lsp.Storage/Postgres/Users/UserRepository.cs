@@ -10,6 +10,12 @@ namespace Code4me.Lsp.Storage.Postgres.Users;
 /// </summary>
 internal sealed class UserRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public UserRepository(StorageDatabase database)
+        : this(database.DataSource)
+    {
+    }
+
     private const string InsertUserSql = """
         INSERT INTO "user" (user_id, email, name, password, auth_token)
         VALUES (@UserId, @Email, @Name, @PasswordHash, @AuthToken)
