@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using Code4me.Lsp.Core.Privacy;
 using Microsoft.Extensions.Logging;
 
@@ -23,18 +21,14 @@ namespace Code4me.Lsp.Storage.Spool;
 /// </remarks>
 internal sealed class DurableSpool : IDisposable
 {
-    public const int HeaderLength = 16;
-    public const int MaxPayloadBytes = 64 * 1024 * 1024;
-    private const string SegmentExtension = ".seg";
-    private const string AckFile = "ack";
+    public const int HeaderLength = SpoolFormat.HeaderLength;
     private const string LockFile = "lock";
 
     /// <summary>What a spool directory holds: segments, the acknowledgement, the lock, the installation id and the
     /// directories of servers that ran beside another.</summary>
     private static bool IsSpoolEntry(string name) =>
-        name.EndsWith(SegmentExtension, StringComparison.Ordinal) || name.StartsWith(AckFile, StringComparison.Ordinal)
+        name.EndsWith(SpoolFormat.SegmentExtension, StringComparison.Ordinal) || name.StartsWith(SpoolFormat.AckFile, StringComparison.Ordinal)
         || name is LockFile or "installation-id" || name.StartsWith("instance-", StringComparison.Ordinal);
-    private static readonly byte[] s_magic = "C4MSPL01"u8.ToArray();
 
     private readonly string _directory;
     private readonly long _segmentBytes;
@@ -43,7 +37,7 @@ internal sealed class DurableSpool : IDisposable
     private readonly ILogger _logger;
     private readonly ITelemetrySpoolAlerts? _alerts;
     private readonly Lock _gate = new();
-    private readonly List<Segment> _segments = [];
+    private readonly List<SpoolSegment> _segments = [];
     private readonly FileStream _lock;
     private FileStream? _active;
     private long _nextSequence;
@@ -51,7 +45,7 @@ internal sealed class DurableSpool : IDisposable
     private long _droppedCount;
     private bool _nearBound;
     private bool _dropping;
-    private (Segment Segment, long AfterSequence, long Offset)? _readCursor;
+    private (SpoolSegment Segment, long AfterSequence, long Offset)? _readCursor;
 
     private DurableSpool(string directory, long segmentBytes, long maxBytes, int warnAtPercent, ILogger logger, ITelemetrySpoolAlerts? alerts, FileStream lockStream)
     {
@@ -178,7 +172,7 @@ internal sealed class DurableSpool : IDisposable
         {
             var total = _segments.Sum(s => s.Length);
             var startSequence = _nextSequence;
-            var touched = new List<(Segment Segment, long LengthBefore)>();
+            var touched = new List<(SpoolSegment Segment, long LengthBefore)>();
             try
             {
                 for (var i = 0; i < payloads.Count; i++)
@@ -186,7 +180,7 @@ internal sealed class DurableSpool : IDisposable
                     var payload = payloads[i];
                     var frameLength = HeaderLength + payload.Length;
                     var needsSegment = _active is null || _segments[^1].PendingLength >= _segmentBytes;
-                    if (payload.Length > MaxPayloadBytes || total + frameLength + (needsSegment ? s_magic.Length : 0) > _maxBytes)
+                    if (payload.Length > SpoolFormat.MaxPayloadBytes || total + frameLength + (needsSegment ? SpoolFormat.Magic.Length : 0) > _maxBytes)
                     {
                         dropped++;
                         continue;
@@ -204,7 +198,7 @@ internal sealed class DurableSpool : IDisposable
                     }
 
                     var sequence = _nextSequence++;
-                    WriteFrame(_active!, sequence, payload);
+                    SpoolFormat.WriteFrame(_active!, sequence, payload);
                     segment.PendingLength += frameLength;
                     segment.PendingLast = sequence;
                     total += frameLength;
@@ -256,15 +250,14 @@ internal sealed class DurableSpool : IDisposable
 
                 var offset = _readCursor is var (cursorSegment, cursorAfter, cursorOffset) && ReferenceEquals(cursorSegment, segment) && cursorAfter == afterSequence
                     ? cursorOffset
-                    : s_magic.Length;
+                    : SpoolFormat.Magic.Length;
                 using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 stream.Position = offset;
                 var header = new byte[HeaderLength];
                 while (offset < segment.Length && result.Count < max)
                 {
                     stream.ReadExactly(header);
-                    var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-                    var sequence = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(8));
+                    var (length, sequence) = SpoolFormat.ReadHeader(header);
                     offset += HeaderLength + length;
                     if (sequence <= afterSequence)
                     {
@@ -300,17 +293,7 @@ internal sealed class DurableSpool : IDisposable
             }
 
             sequence = Math.Min(sequence, LastSequenceLocked);
-            var temp = Path.Combine(_directory, AckFile + ".tmp");
-            using (var stream = new FileStream(temp, OwnerOnlyFiles.Options(FileMode.Create, FileAccess.Write, FileShare.None)))
-            {
-                var buffer = new byte[12];
-                BinaryPrimitives.WriteInt64LittleEndian(buffer, sequence);
-                BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(8), Crc32.HashToUInt32(buffer.AsSpan(0, 8)));
-                stream.Write(buffer);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path.Combine(_directory, AckFile), overwrite: true);
+            SpoolFormat.WriteAck(_directory, sequence);
             _ackedSequence = sequence;
             var deleted = false;
             for (var i = _segments.Count - 1; i >= 0; i--)
@@ -354,7 +337,7 @@ internal sealed class DurableSpool : IDisposable
 
     private void Recover()
     {
-        File.Delete(Path.Combine(_directory, AckFile + ".tmp"));
+        File.Delete(Path.Combine(_directory, SpoolFormat.AckFile + ".tmp"));
         // Spooled by a version that left them readable by everyone. Only the spool's own files: the directory may be one
         // the user named that holds other things.
         foreach (var file in System.IO.Directory.EnumerateFiles(_directory).Where(f => IsSpoolEntry(Path.GetFileName(f))))
@@ -362,16 +345,17 @@ internal sealed class DurableSpool : IDisposable
             OwnerOnlyFiles.TightenFile(file);
         }
 
-        _ackedSequence = ReadAck();
+        _ackedSequence = SpoolFormat.ReadAck(_directory, _logger);
         var last = _ackedSequence;
         long scanned = 0;
-        var files = System.IO.Directory.GetFiles(_directory, "*" + SegmentExtension)
+        var files = System.IO.Directory.GetFiles(_directory, "*" + SpoolFormat.SegmentExtension)
             .Select(path => (Path: path, First: long.TryParse(Path.GetFileNameWithoutExtension(path), out var first) ? first : -1))
             .Where(f => f.First > 0)
             .OrderBy(f => f.First);
         foreach (var (path, _) in files)
         {
-            var segment = Scan(path, scanned);
+            var (valid, lastSequence) = SpoolFormat.Scan(path, scanned, _logger);
+            var segment = new SpoolSegment(path) { Length = valid, PendingLength = valid, LastSequence = lastSequence, PendingLast = lastSequence };
             scanned = Math.Max(scanned, segment.LastSequence);
             last = Math.Max(last, segment.LastSequence);
             if (segment.LastSequence == 0 || segment.LastSequence <= _ackedSequence)
@@ -387,101 +371,6 @@ internal sealed class DurableSpool : IDisposable
         DirectorySync.Flush(_directory);
         var bytes = _segments.Sum(s => s.Length);
         SpoolLog.Opened(_logger, _directory, _segments.Count, LastSequenceLocked - _ackedSequence, bytes);
-    }
-
-    private long ReadAck()
-    {
-        var path = Path.Combine(_directory, AckFile);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 12 && Crc32.HashToUInt32(bytes.AsSpan(0, 8)) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)))
-        {
-            return BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        }
-
-        // Cannot happen short of disk corruption (the file is replaced by rename); replaying is the safe side.
-        SpoolLog.AckUnreadable(_logger, path);
-        return 0;
-    }
-
-    /// <summary>Validates every frame of a segment; truncates at the first bad one.</summary>
-    private Segment Scan(string path, long previousSequence)
-    {
-        // The directory lock gives exclusivity. One large buffer and one reused payload array: a full spool (256 MiB)
-        // is checked at every start, in the background, so this costs reads and CRCs, not allocations.
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1 << 20);
-        var fileLength = stream.Length;
-        var magic = new byte[s_magic.Length];
-        long valid = 0;
-        long lastSequence = 0;
-        var records = 0;
-        string? problem = null;
-        if (fileLength < s_magic.Length || stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(s_magic))
-        {
-            problem = "no segment header";
-        }
-        else
-        {
-            valid = s_magic.Length;
-            var header = new byte[HeaderLength];
-            var payload = new byte[64 * 1024];
-            while (valid < fileLength)
-            {
-                if (fileLength - valid < HeaderLength)
-                {
-                    problem = "a torn frame header";
-                    break;
-                }
-
-                stream.ReadExactly(header);
-                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-                var crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-                var sequence = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(8));
-                if (length < 0 || length > MaxPayloadBytes || valid + HeaderLength + length > fileLength)
-                {
-                    problem = "a torn or oversized frame";
-                    break;
-                }
-
-                if (payload.Length < length)
-                {
-                    payload = new byte[Math.Max(length, payload.Length * 2)];
-                }
-
-                stream.ReadExactly(payload, 0, length);
-                var hash = new Crc32();
-                hash.Append(header.AsSpan(8, 8));
-                hash.Append(payload.AsSpan(0, length));
-                if (hash.GetCurrentHashAsUInt32() != crc)
-                {
-                    problem = "a checksum mismatch";
-                    break;
-                }
-
-                if (sequence <= previousSequence)
-                {
-                    problem = "a sequence out of order";
-                    break;
-                }
-
-                previousSequence = lastSequence = sequence;
-                valid += HeaderLength + length;
-                records++;
-            }
-        }
-
-        if (problem is not null)
-        {
-            SpoolLog.Truncated(_logger, Path.GetFileName(path), problem, valid, fileLength - valid, records);
-            stream.SetLength(valid);
-            stream.Flush(flushToDisk: true);
-        }
-
-        return new Segment(path) { Length = valid, PendingLength = valid, LastSequence = lastSequence, PendingLast = lastSequence };
     }
 
     /// <summary>Closes the active segment and starts a new one; returns the bytes it adds (its header).</summary>
@@ -503,14 +392,14 @@ internal sealed class DurableSpool : IDisposable
             return 0;
         }
 
-        var path = Path.Combine(_directory, $"{_nextSequence:D20}{SegmentExtension}");
+        var path = Path.Combine(_directory, $"{_nextSequence:D20}{SpoolFormat.SegmentExtension}");
         _active = new FileStream(path, OwnerOnlyFiles.Options(FileMode.CreateNew, FileAccess.Write, FileShare.Read));
-        _active.Write(s_magic);
-        var segment = new Segment(path) { Length = 0, PendingLength = s_magic.Length, LastSequence = 0, PendingLast = 0 };
+        SpoolFormat.WriteSegmentHeader(_active);
+        var segment = new SpoolSegment(path) { Length = 0, PendingLength = SpoolFormat.Magic.Length, LastSequence = 0, PendingLast = 0 };
         _segments.Add(segment);
         _active.Flush(flushToDisk: true);
         DirectorySync.Flush(_directory);
-        return s_magic.Length;
+        return SpoolFormat.Magic.Length;
     }
 
     private void RollBack()
@@ -544,19 +433,6 @@ internal sealed class DurableSpool : IDisposable
         }
     }
 
-    private static void WriteFrame(FileStream stream, long sequence, byte[] payload)
-    {
-        Span<byte> header = stackalloc byte[HeaderLength];
-        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
-        var hash = new Crc32();
-        hash.Append(header[8..]);
-        hash.Append(payload);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], hash.GetCurrentHashAsUInt32());
-        stream.Write(header);
-        stream.Write(payload);
-    }
-
     private void Alert(long total, int dropped)
     {
         if (total >= _warnBytes && !_nearBound)
@@ -585,20 +461,5 @@ internal sealed class DurableSpool : IDisposable
         {
             _dropping = false;
         }
-    }
-
-    private sealed class Segment(string path)
-    {
-        public string Path { get; } = path;
-
-        /// <summary>Bytes fsync'd (what readers may read).</summary>
-        public long Length { get; set; }
-
-        public long LastSequence { get; set; }
-
-        /// <summary>Bytes written by the batch in progress.</summary>
-        public long PendingLength { get; set; }
-
-        public long PendingLast { get; set; }
     }
 }
