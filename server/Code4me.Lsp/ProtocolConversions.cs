@@ -40,6 +40,17 @@ internal static class ProtocolConversions
         return new Position { Line = line, Character = character };
     }
 
+    /// <summary><c>code4me/documentState</c>: what the server holds of a document, with the SHA-256 of its text.</summary>
+    public static DocumentState ToDocumentState(TextDocument document) => new()
+    {
+        Uri = document.Uri,
+        LanguageId = document.LanguageId,
+        Version = document.Version,
+        Length = document.Text.Length,
+        LineCount = document.Text.LineCount,
+        Sha256 = TextHash.Sha256(document.Text),
+    };
+
     /// <summary>A <c>file://</c> URI as a local path; other schemes are kept as they are.</summary>
     public static string ToPath(string uri)
     {

@@ -69,6 +69,7 @@ internal static class LanguageServerBuilder
 
         services.AddSingleton<Rpc.Lifecycle>();
         services.AddSingleton<EditorSession>();
+        services.AddSingleton<SessionStart>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<ClientChannel>();
         services.AddSingleton<RequestGate>();

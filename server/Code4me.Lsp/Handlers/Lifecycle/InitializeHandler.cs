@@ -1,22 +1,14 @@
 using System.Reflection;
 using Code4me.Lsp.Core.Session;
-using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Hosting;
 using Code4me.Lsp.Protocol;
 using Code4me.Lsp.Rpc;
-using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Handlers.Lifecycle;
 
 /// <summary><c>initialize</c>: negotiates the position encoding, applies the client's settings, answers with what is implemented.</summary>
-internal sealed class InitializeHandler(
-    Rpc.Lifecycle lifecycle,
-    EditorSession session,
-    SettingsService settings,
-    ParentProcessWatcher parentWatcher,
-    TelemetrySession telemetry,
-    IOptionsMonitor<TelemetryOptions> telemetryOptions,
-    TimeProvider time) : IRequestHandler<InitializeParams, InitializeResult>
+internal sealed class InitializeHandler(Rpc.Lifecycle lifecycle, SettingsService settings, ParentProcessWatcher parentWatcher, SessionStart sessionStart)
+    : IRequestHandler<InitializeParams, InitializeResult>
 {
     public static readonly string ServerVersion =
         typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -31,8 +23,7 @@ internal sealed class InitializeHandler(
         var (encoding, encodingName) = ProtocolConversions.NegotiateEncoding(request.Capabilities.General?.PositionEncodings);
         var folders = request.WorkspaceFolders?.Select(f => ProtocolConversions.ToPath(f.Uri)).ToArray()
             ?? (request.RootUri is { } root ? [ProtocolConversions.ToPath(root)] : request.RootPath is { } path ? [path] : []);
-        session.Initialize(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId, time.GetUtcNow());
-        telemetry.Start(ClientIdentity.From(session, telemetryOptions.CurrentValue.PluginVersion), folders);
+        sessionStart.Begin(request.ClientInfo?.Name, request.ClientInfo?.Version, folders, request.ProcessId);
         lifecycle.Trace = request.Trace ?? "off";
         lifecycle.Initializing(encoding, request.Capabilities.Window?.WorkDoneProgress == true, SupportsConfiguration(request.Capabilities));
         if (request.ProcessId is { } processId)
