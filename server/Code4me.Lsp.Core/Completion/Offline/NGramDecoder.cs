@@ -1,0 +1,443 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Code4me.Lsp.Core.Completion.Offline;
+
+/// <summary>
+/// The greedy decoder of an <see cref="NGramModel"/>: mixes the count tables (<see cref="GramTables"/>) with the copy
+/// component (<see cref="DocumentCopy"/>) over the document and the lines <see cref="SnippetRetrieval"/> found, token by
+/// token, and says how sure it is of the first characters. Not thread-safe: the model's owner locks it.
+/// </summary>
+internal sealed class NGramDecoder
+{
+    private const int MaxPrefixCandidates = 4096;
+    private const int FirstChars = 3;
+    private const double CopyHalfWeightLength = 4; // a match this many tokens past two gets half the weight
+    private const double NearbyWeight = 0.3;
+    // How much line retrieval's second opinion moves the odds that the first characters are right (measured on the
+    // quality benchmark: where the best retrieved line continues the same way the model was right about twice as often).
+    private const double AgreementOdds = 2.7;
+    private const double DisagreementOdds = 0.6;
+
+    private readonly GramTables _tables;
+    private readonly Vocabulary _vocabulary;
+    private readonly SnippetRetrieval _retrieval;
+
+    // Scratch space for the single thread that holds the lock.
+    private readonly List<(int Start, int Length)> _spans = [];
+    private readonly List<int> _history = [];
+    private readonly List<int> _candidates = [];
+    private readonly HashSet<int> _seen = [];
+    private readonly StringBuilder _text = new();
+    private readonly List<double> _logprobs = [];
+    private readonly List<int> _tokenEnds = [];
+    private readonly HashSet<int> _partialCandidates = [];
+    private readonly Dictionary<int, int> _nearby = [];
+    private readonly DocumentCopy _copy = new();
+
+    public NGramDecoder(GramTables tables, Vocabulary vocabulary, LineIndex lines)
+    {
+        _tables = tables;
+        _vocabulary = vocabulary;
+        _retrieval = new SnippetRetrieval(vocabulary, lines);
+    }
+
+    /// <summary>
+    /// Greedy decoding after <paramref name="prefix"/> (only its tail is read). Returns the text and the natural-log
+    /// probability of each emitted token under the mixture of the n-gram tables and, when <paramref name="document"/> is
+    /// given, the copy component (<see cref="DocumentCopy"/>) over its tokens outside [<paramref name="excludeFrom"/>,
+    /// <paramref name="excludeTo"/>). When the prefix ends inside a word, the first token must extend that word; its
+    /// probability is conditioned on doing so (n-gram, copy and the identifiers just above the caret), and the probability
+    /// that the word was already complete is folded into the first emitted token. Decoding stops at a line break in
+    /// single-line mode, below the block's indentation, before a token under the minimum probability, and before a phrase
+    /// of three or more tokens (or a line) would repeat itself back to back. <paramref name="confidence"/> is the
+    /// probability of the tokens that cover the first three characters.
+    /// </summary>
+    public RawGeneration Generate(ReadOnlySpan<char> prefix, int maxPrefixChars, in DecodeSettings settings, List<int>? document, int excludeFrom, int excludeTo, out double confidence)
+    {
+        confidence = 0;
+        var windowStart = 0;
+        if (prefix.Length > maxPrefixChars)
+        {
+            windowStart = prefix.Length - maxPrefixChars;
+            var newline = prefix[windowStart..].IndexOf('\n');
+            windowStart = newline < 0 ? windowStart : windowStart + newline;
+            if (windowStart > 0 && prefix[windowStart - 1] == '\r')
+            {
+                windowStart--;
+            }
+        }
+
+        var window = prefix[windowStart..];
+        _spans.Clear();
+        CodeTokenizer.Tokenize(window, 0, _spans);
+        _history.Clear();
+        if (windowStart == 0)
+        {
+            for (var j = 1; j < _tables.Order; j++)
+            {
+                _history.Add(Vocabulary.BeginOfDocument);
+            }
+        }
+
+        var partial = ReadOnlySpan<char>.Empty;
+        var count = _spans.Count;
+        if (count > 0)
+        {
+            var last = window.Slice(_spans[count - 1].Start, _spans[count - 1].Length);
+            if (CodeTokenizer.IsWordToken(last))
+            {
+                partial = last;
+                count--;
+            }
+        }
+
+        for (var j = 0; j < count; j++)
+        {
+            _history.Add(_vocabulary.Find(window.Slice(_spans[j].Start, _spans[j].Length)));
+        }
+
+        var historyStart = _history.Count;
+        _retrieval.Retrieve(prefix, windowStart);
+        _copy.Reset(document, excludeFrom, excludeTo, _retrieval.SnippetIds, _retrieval.SnippetRanges, CollectionsMarshal.AsSpan(_history));
+
+        var blockIndent = -1;
+        if (settings.MultiLine && count > 0 && partial.IsEmpty)
+        {
+            var last = window.Slice(_spans[count - 1].Start, _spans[count - 1].Length);
+            if (CodeTokenizer.IsNewline(last))
+            {
+                blockIndent = CodeTokenizer.IndentOf(last);
+            }
+        }
+
+        _text.Clear();
+        _logprobs.Clear();
+        _tokenEnds.Clear();
+        var carry = 0.0;
+        if (!partial.IsEmpty)
+        {
+            if (!ExtendPartial(partial, ref carry))
+            {
+                return new RawGeneration("", []);
+            }
+
+            _copy.Advance(_history[^1], CollectionsMarshal.AsSpan(_history));
+        }
+
+        var lines = 0;
+        var previousWasNewline = false;
+        var lineStartText = 0;
+        var endProbability = 0.0; // that the first line ends where the decode stopped
+        while (_logprobs.Count < settings.MaxTokens)
+        {
+            _tables.Load(CollectionsMarshal.AsSpan(_history));
+            _tables.GatherCandidates(_candidates, _seen);
+            var copyWeight = CopyWeight();
+            if (copyWeight > 0)
+            {
+                foreach (var w in _copy.NextVotes.Keys)
+                {
+                    if (_seen.Add(w))
+                    {
+                        _candidates.Add(w);
+                    }
+                }
+            }
+
+            if (_candidates.Count == 0)
+            {
+                break;
+            }
+
+            var best = -1;
+            var bestP = 0.0;
+            foreach (var w in _candidates)
+            {
+                var pw = ((1 - copyWeight) * _tables.Probability(w)) + (copyWeight * _copy.Probability(w));
+                if (pw > bestP)
+                {
+                    bestP = pw;
+                    best = w;
+                }
+            }
+
+            var token = _vocabulary.TextOf(best);
+            if (bestP < settings.MinTokenProbability)
+            {
+                endProbability = lines == 0 && CodeTokenizer.IsNewline(token) ? bestP : 0;
+                break;
+            }
+
+            if (CodeTokenizer.IsNewline(token))
+            {
+                endProbability = lines == 0 ? bestP : endProbability;
+                var indent = CodeTokenizer.IndentOf(token);
+                if ((lines > 0 && RepeatsPreviousLine(prefix, lineStartText))
+                    || !settings.MultiLine || previousWasNewline || lines + 1 >= settings.MaxLines || (blockIndent >= 0 && indent < blockIndent))
+                {
+                    break;
+                }
+
+                if (blockIndent < 0)
+                {
+                    blockIndent = indent;
+                }
+
+                lines++;
+                previousWasNewline = true;
+                lineStartText = _text.Length + token.Length;
+            }
+            else
+            {
+                previousWasNewline = false;
+            }
+
+            _text.Append(token);
+            _tokenEnds.Add(_text.Length);
+            _logprobs.Add(Math.Log(bestP) + carry);
+            carry = 0;
+            _history.Add(best);
+            if (RepeatsPhrase(historyStart))
+            {
+                break;
+            }
+
+            _copy.Advance(best, CollectionsMarshal.AsSpan(_history));
+        }
+
+        // A trailing line break adds nothing the user can see.
+        if (previousWasNewline && _logprobs.Count > 0)
+        {
+            Drop(1);
+        }
+
+        confidence = FirstCharsProbability();
+        if (FirstLineLength() < FirstChars)
+        {
+            confidence *= endProbability; // a short suggestion is right only if the line ends there
+        }
+
+        confidence = Calibrate(confidence);
+
+        // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
+        return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
+    }
+
+    // The model's probability that the first characters are right, calibrated by the second opinion of line retrieval:
+    // its odds go up when the best retrieved line continues the same way, down when it does not or there is none.
+    private double Calibrate(double confidence)
+    {
+        if (confidence <= 0 || confidence >= 1)
+        {
+            return confidence;
+        }
+
+        var n = Math.Min(FirstChars, Math.Min(_text.Length, _retrieval.RetrievedRest.Length));
+        var agree = n > 0 && _text.ToString(0, n).AsSpan().SequenceEqual(_retrieval.RetrievedRest.AsSpan(0, n));
+        var odds = confidence / (1 - confidence) * (agree ? AgreementOdds : DisagreementOdds);
+        return odds / (1 + odds);
+    }
+
+    // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
+    // more the longer the match; the places that match share it by their votes.
+    private double CopyWeight()
+    {
+        if (_copy.Votes == 0)
+        {
+            return 0;
+        }
+
+        var length = _copy.MatchLength;
+        return Math.Max(0, length - 2) / (Math.Max(0, length - 2) + CopyHalfWeightLength);
+    }
+
+    // True (and the repetition removed) when the emitted tokens end with a phrase of at least three tokens that
+    // repeats the phrase just before it, the second copy made only of emitted tokens.
+    private bool RepeatsPhrase(int historyStart)
+    {
+        var emitted = _history.Count - historyStart;
+        var all = CollectionsMarshal.AsSpan(_history);
+        for (var k = 3; k <= emitted && 2 * k <= all.Length; k++)
+        {
+            if (all[^k..].SequenceEqual(all[^(2 * k)..^k]) && IsPhrase(all[^k..]))
+            {
+                // The repetition goes; when it spans lines, what of it completes the line it starts on stays (a call
+                // finished, then the lines above all over again).
+                var keep = 0;
+                while (keep < k && !CodeTokenizer.IsNewline(_vocabulary.TextOf(all[^(k - keep)])))
+                {
+                    keep++;
+                }
+
+                Drop(keep > 0 && keep < k ? k - keep : k);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A phrase has a name in it, or spans lines ("x=None, x=None" repeats; ", \", \"" and "(op, 16), 16)" do not).
+    private bool IsPhrase(ReadOnlySpan<int> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            var text = _vocabulary.TextOf(token);
+            if ((text.Length > 0 && CodeTokenizer.IsIdentifierStart(text[0])) || CodeTokenizer.IsNewline(text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // True (the line emitted since lineStartText removed) when the line being finished equals the line before it.
+    private bool RepeatsPreviousLine(ReadOnlySpan<char> prefix, int lineStartText)
+    {
+        var tail = string.Concat(prefix[Math.Max(0, prefix.Length - 1024)..], _text.ToString());
+        var end = tail.Length;
+        var start = tail.LastIndexOf('\n', end - 1) + 1;
+        if (start <= 0)
+        {
+            return false;
+        }
+
+        var line = tail.AsSpan(start, end - start).Trim();
+        var previousStart = start >= 2 ? tail.LastIndexOf('\n', start - 2) + 1 : 0;
+        var previous = tail.AsSpan(previousStart, start - 1 - previousStart).Trim();
+        if (!line.SequenceEqual(previous) || CodeTokenizer.Split(line.ToString()).Count(t => !string.IsNullOrWhiteSpace(t)) < 3)
+        {
+            return false; // "}" after "}" or "end" after "end" is how blocks close
+        }
+
+        var tokens = 0;
+        while (tokens < _tokenEnds.Count && _tokenEnds[^(tokens + 1)] > lineStartText)
+        {
+            tokens++;
+        }
+
+        Drop(tokens);
+        return true;
+    }
+
+    // Removes the last n emitted tokens.
+    private void Drop(int n)
+    {
+        for (var j = 0; j < n && _logprobs.Count > 0; j++)
+        {
+            _tokenEnds.RemoveAt(_tokenEnds.Count - 1);
+            _logprobs.RemoveAt(_logprobs.Count - 1);
+            _history.RemoveAt(_history.Count - 1);
+        }
+
+        _text.Length = _tokenEnds.Count == 0 ? 0 : _tokenEnds[^1];
+    }
+
+    private int FirstLineLength()
+    {
+        for (var j = 0; j < _text.Length; j++)
+        {
+            if (_text[j] is '\n' or '\r')
+            {
+                return j;
+            }
+        }
+
+        return _text.Length;
+    }
+
+    private double FirstCharsProbability()
+    {
+        var logp = 0.0;
+        for (var j = 0; j < _logprobs.Count; j++)
+        {
+            logp += _logprobs[j];
+            if (_tokenEnds[j] >= FirstChars)
+            {
+                break;
+            }
+        }
+
+        return _logprobs.Count == 0 ? 0 : Math.Exp(logp);
+    }
+
+    private bool ExtendPartial(ReadOnlySpan<char> partial, ref double carry)
+    {
+        _tables.Load(CollectionsMarshal.AsSpan(_history));
+        _partialCandidates.Clear();
+        var scanned = 0;
+        foreach (var w in _vocabulary.StartingWith(partial[0]))
+        {
+            if (++scanned > MaxPrefixCandidates)
+            {
+                break;
+            }
+
+            if (_vocabulary.TextOf(w).AsSpan().StartsWith(partial, StringComparison.Ordinal))
+            {
+                _partialCandidates.Add(w);
+            }
+        }
+
+        foreach (var w in _copy.NextVotes.Keys)
+        {
+            if (_vocabulary.TextOf(w).AsSpan().StartsWith(partial, StringComparison.Ordinal))
+            {
+                _partialCandidates.Add(w);
+            }
+        }
+
+        _copy.CountNearby(_partialCandidates, _nearby);
+        double ngramTotal = 0, copyTotal = 0, nearbyTotal = 0;
+        foreach (var w in _partialCandidates)
+        {
+            ngramTotal += _tables.Probability(w);
+            copyTotal += _copy.Probability(w);
+            nearbyTotal += _nearby.GetValueOrDefault(w);
+        }
+
+        if (_partialCandidates.Count == 0 || ngramTotal <= 0)
+        {
+            // A word the model has never seen: it is complete as typed (nothing known extends it).
+            _history.Add(_vocabulary.Find(partial));
+            return true;
+        }
+
+        var copyShare = copyTotal > 0 ? CopyWeight() : 0;
+        var nearbyShare = nearbyTotal > 0 ? NearbyWeight * (1 - copyShare) : 0;
+        var ngramShare = 1 - copyShare - nearbyShare;
+        var best = -1;
+        var bestP = 0.0;
+        foreach (var w in _partialCandidates)
+        {
+            var pw = (ngramShare * _tables.Probability(w) / ngramTotal)
+                + (copyShare > 0 ? copyShare * _copy.Probability(w) / copyTotal : 0)
+                + (nearbyShare > 0 ? nearbyShare * _nearby.GetValueOrDefault(w) / nearbyTotal : 0);
+            if (pw > bestP || (pw == bestP && w < best))
+            {
+                bestP = pw;
+                best = w;
+            }
+        }
+
+        if (best < 0)
+        {
+            return false;
+        }
+
+        var text = _vocabulary.TextOf(best);
+        _history.Add(best);
+        if (text.Length == partial.Length)
+        {
+            carry = Math.Log(bestP); // the typed word is complete: continue after it
+            return true;
+        }
+
+        _text.Append(text.AsSpan(partial.Length));
+        _tokenEnds.Add(_text.Length);
+        _logprobs.Add(Math.Log(bestP));
+        return true;
+    }
+}
