@@ -2,6 +2,7 @@ using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Npgsql;
 using NpgsqlTypes;
+using static Code4me.Lsp.Storage.Postgres.Telemetry.BatchParameters;
 
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
@@ -15,12 +16,12 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 /// had_generation): one binary COPY each (<see cref="CopyTable{TRow}"/>, columns listed once in the
 /// <c>s_…</c> fields below), straight into the table or, <c>staged</c>, through a temporary table and
 /// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>;</item>
-/// <item>the follow-ups (<c>session_end</c>, audit_log, <c>record_generation_feedback</c>, ground_truth,
-/// completion_retention): one more <see cref="NpgsqlBatch"/> like the first.</item>
+/// <item>the follow-ups (<c>session_end</c>, audit_log, then <see cref="FollowUpRows"/>: <c>record_generation_feedback</c>,
+/// ground_truth, completion_retention): one more <see cref="NpgsqlBatch"/> like the first.</item>
 /// </list>
 /// The per-event tables' foreign keys are checked at COMMIT (<see cref="DeferKeysSql"/>).
-/// Every parameter and COPY value carries its <see cref="NpgsqlDbType"/>; timestamps go as UTC
-/// <see cref="DateTime"/>s into <c>timestamptz</c>.
+/// Every parameter (<see cref="BatchParameters"/>) and COPY value carries its <see cref="NpgsqlDbType"/>; timestamps go
+/// as UTC <see cref="DateTime"/>s into <c>timestamptz</c>.
 /// </summary>
 internal sealed class TelemetryBatch
 {
@@ -65,22 +66,6 @@ internal sealed class TelemetryBatch
     private const string AuditSql = """
         INSERT INTO audit_log (audit_id, occurred_at, user_id, event_type, action, detail)
         SELECT id, at, $3, 'consent', 'consent_changed', detail::jsonb FROM unnest($1::uuid[], $2::timestamptz[], $4::text[]) AS u(id, at, detail)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string FeedbackSql = """
-        SELECT record_generation_feedback($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::integer[])
-        """;
-
-    private const string GroundTruthSql = """
-        INSERT INTO ground_truth (completion_query_id, truth_timestamp, ground_truth, after_seconds, context_before, context_after)
-        SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::integer[], $5::text[], $6::text[])
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string RetentionSql = """
-        INSERT INTO completion_retention (meta_query_id, model_id, after_seconds, measured_at, accepted_chars, retained_chars)
-        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::timestamptz[], $5::integer[], $6::integer[])
         ON CONFLICT DO NOTHING
         """;
 
@@ -155,27 +140,8 @@ internal sealed class TelemetryBatch
     private readonly List<MetaQueryRow> _queries = [];
     private readonly List<GenerationRow> _generations = [];
     private readonly MultiFileContextRows _multiFile = new();
+    private readonly FollowUpRows _followUps = new();
 
-    private readonly List<Guid> _feedbackEventIds = [];
-    private readonly List<Guid> _feedbackQueryIds = [];
-    private readonly List<long> _feedbackModelIds = [];
-    private readonly List<string> _feedbackKinds = [];
-    private readonly List<DateTime> _feedbackTimes = [];
-    private readonly List<int?> _feedbackLengths = [];
-
-    private readonly List<Guid> _truthQueryIds = [];
-    private readonly List<DateTime> _truthTimes = [];
-    private readonly List<string> _truths = [];
-    private readonly List<int> _truthDelays = [];
-    private readonly List<string?> _truthBefore = [];
-    private readonly List<string?> _truthAfter = [];
-
-    private readonly List<Guid> _retentionQueryIds = [];
-    private readonly List<long> _retentionModelIds = [];
-    private readonly List<int> _retentionDelays = [];
-    private readonly List<DateTime> _retentionTimes = [];
-    private readonly List<int> _retentionAccepted = [];
-    private readonly List<int> _retentionRetained = [];
 
     private TelemetryBatch(BatchOwner owner) => _owner = owner;
 
@@ -316,22 +282,7 @@ internal sealed class TelemetryBatch
             Add(batch, AuditSql, Uuids(_auditIds), Timestamps(_auditTimes), Uuid(_owner.UserId), Texts(_auditDetails));
         }
 
-        if (_feedbackEventIds.Count > 0)
-        {
-            Add(batch, FeedbackSql, Uuids(_feedbackEventIds), Uuids(_feedbackQueryIds), Bigints(_feedbackModelIds), Texts(_feedbackKinds),
-                Timestamps(_feedbackTimes), NullableIntegers(_feedbackLengths));
-        }
-
-        if (_truthQueryIds.Count > 0)
-        {
-            Add(batch, GroundTruthSql, Uuids(_truthQueryIds), Timestamps(_truthTimes), Texts(_truths), Integers(_truthDelays), Texts(_truthBefore), Texts(_truthAfter));
-        }
-
-        if (_retentionQueryIds.Count > 0)
-        {
-            Add(batch, RetentionSql, Uuids(_retentionQueryIds), Bigints(_retentionModelIds), Integers(_retentionDelays), Timestamps(_retentionTimes),
-                Integers(_retentionAccepted), Integers(_retentionRetained));
-        }
+        _followUps.AddTo(batch);
     }
 
     private async Task AddAsync(TelemetryEvent telemetryEvent, ReferenceData references, CancellationToken cancellationToken)
@@ -366,17 +317,7 @@ internal sealed class TelemetryBatch
                 await AddFeedbackAsync(e, e.QueryId, e.Model, "rejected", null, references, cancellationToken);
                 break;
             case GroundTruthEvent e:
-                // Without the truth (consent excluded the code text) the row would say nothing.
-                if (e.Truth is not null)
-                {
-                    _truthQueryIds.Add(e.QueryId);
-                    _truthTimes.Add(Utc(e.TruthTimestamp));
-                    _truths.Add(e.Truth);
-                    _truthDelays.Add(e.AfterSeconds);
-                    _truthBefore.Add(e.ContextBefore);
-                    _truthAfter.Add(e.ContextAfter);
-                }
-
+                _followUps.AddGroundTruth(e);
                 break;
             case ConsentChangedEvent e:
                 _auditIds.Add(e.EventId);
@@ -384,12 +325,7 @@ internal sealed class TelemetryBatch
                 _auditDetails.Add(ConsentDetail(e));
                 break;
             case RetentionEvent e:
-                _retentionQueryIds.Add(e.QueryId);
-                _retentionModelIds.Add(await references.GetModelIdAsync(e.Model, isInstructionTuned: false, cancellationToken));
-                _retentionDelays.Add(e.AfterSeconds);
-                _retentionTimes.Add(Utc(e.OccurredAt));
-                _retentionAccepted.Add(e.AcceptedChars);
-                _retentionRetained.Add(e.RetainedChars);
+                _followUps.AddRetention(e, await references.GetModelIdAsync(e.Model, isInstructionTuned: false, cancellationToken));
                 break;
             default:
                 throw new NotSupportedException(
@@ -439,12 +375,7 @@ internal sealed class TelemetryBatch
     private async Task AddFeedbackAsync(
         TelemetryEvent e, Guid queryId, string model, string kind, int? acceptedLength, ReferenceData references, CancellationToken cancellationToken)
     {
-        _feedbackEventIds.Add(e.EventId);
-        _feedbackQueryIds.Add(queryId);
-        _feedbackModelIds.Add(await references.GetModelIdAsync(model, isInstructionTuned: false, cancellationToken));
-        _feedbackKinds.Add(kind);
-        _feedbackTimes.Add(Utc(e.OccurredAt));
-        _feedbackLengths.Add(acceptedLength);
+        _followUps.AddFeedback(e, queryId, await references.GetModelIdAsync(model, isInstructionTuned: false, cancellationToken), kind, acceptedLength);
     }
 
     private Guid AddProject(string? folder)
@@ -489,31 +420,4 @@ internal sealed class TelemetryBatch
             json.WriteEndObject();
         }
     }
-
-    private static void Add(NpgsqlBatch batch, string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        batch.BatchCommands.Add(command);
-    }
-
-    private static NpgsqlParameter Uuid(Guid? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = value is { } v ? v : DBNull.Value };
-
-    private static NpgsqlParameter<Guid[]> Uuids(IEnumerable<Guid> values) => Array(NpgsqlDbType.Uuid, values.ToArray());
-
-    private static NpgsqlParameter<Guid?[]> NullableUuids(IEnumerable<Guid?> values) => Array(NpgsqlDbType.Uuid, values.ToArray());
-
-    private static NpgsqlParameter<string?[]> Texts(IEnumerable<string?> values) => Array(NpgsqlDbType.Text, values.ToArray());
-
-    private static NpgsqlParameter<long[]> Bigints(List<long> values) => Array(NpgsqlDbType.Bigint, values.ToArray());
-
-    private static NpgsqlParameter<int[]> Integers(List<int> values) => Array(NpgsqlDbType.Integer, values.ToArray());
-
-    private static NpgsqlParameter<int?[]> NullableIntegers(List<int?> values) => Array(NpgsqlDbType.Integer, values.ToArray());
-
-    private static NpgsqlParameter<DateTime[]> Timestamps(IEnumerable<DateTime> values) => Array(NpgsqlDbType.TimestampTz, values.ToArray());
-
-    private static NpgsqlParameter<T[]> Array<T>(NpgsqlDbType elementType, T[] values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, TypedValue = values };
 }
