@@ -1,5 +1,6 @@
 using Code4me.Lsp.Core;
 using Code4me.Lsp.Core.Chat;
+using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Privacy;
 using Code4me.Lsp.Protocol;
@@ -50,6 +51,23 @@ internal static class ProtocolConversions
         LineCount = document.Text.LineCount,
         Sha256 = TextHash.Sha256(document.Text),
     };
+
+    /// <summary><c>code4me/status</c>: the completion state, whether telemetry consent is on, and each unreachable model's error.</summary>
+    public static StatusParams ToStatus(CompletionState state, bool consent, IEnumerable<KeyValuePair<string, string>> unreachable)
+    {
+        var message = string.Join("; ", unreachable.Select(p => $"{p.Key}: {p.Value}"));
+        return new StatusParams
+        {
+            State = state switch
+            {
+                CompletionState.Thinking => "thinking",
+                CompletionState.Unreachable => "unreachable",
+                _ => "ready",
+            },
+            Consent = consent,
+            Message = message.Length == 0 ? null : message,
+        };
+    }
 
     /// <summary>A <c>file://</c> URI as a local path; other schemes are kept as they are.</summary>
     public static string ToPath(string uri)

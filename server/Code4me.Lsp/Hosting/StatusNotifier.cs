@@ -67,19 +67,7 @@ internal sealed class StatusNotifier : IDisposable
                 Send(LspMethods.WindowShowMessage, warning, LspJson.TypeInfo<ShowMessageParams>());
             }
 
-            var state = _status.State;
-            var unreachable = _status.Unreachable;
-            var status = new StatusParams
-            {
-                State = state switch
-                {
-                    CompletionState.Thinking => "thinking",
-                    CompletionState.Unreachable => "unreachable",
-                    _ => "ready",
-                },
-                Consent = _consent.CurrentValue.Enabled,
-                Message = unreachable.Count == 0 ? null : string.Join("; ", unreachable.Select(p => $"{p.Key}: {p.Value}")),
-            };
+            var status = ProtocolConversions.ToStatus(_status.State, _consent.CurrentValue.Enabled, _status.Unreachable);
             if (_last is { } last && last.State == status.State && last.Consent == status.Consent && last.Message == status.Message)
             {
                 return;

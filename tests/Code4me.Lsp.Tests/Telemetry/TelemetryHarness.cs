@@ -46,6 +46,10 @@ internal sealed class TelemetryHarness : IDisposable
 
     public QueryRecorder Recorder => _services.GetRequiredService<QueryRecorder>();
 
+    public QueryMeasurement Measurement => _services.GetRequiredService<QueryMeasurement>();
+
+    public BehaviorClock Clock => _services.GetRequiredService<BehaviorClock>();
+
     public QueryFeedback Feedback => _services.GetRequiredService<QueryFeedback>();
 
     public EditFollower Edits => _services.GetRequiredService<EditFollower>();
