@@ -25,6 +25,15 @@ internal static class Program
             return 0;
         }
 
+        if (what == "purge")
+        {
+            await PurgeBench.RunAsync(
+                int.Parse(Option(args, "--events") ?? "100000", CultureInfo.InvariantCulture),
+                int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture),
+                Report);
+            return 0;
+        }
+
         if (what == "quality")
         {
             return await Quality.QualityBench.RunAsync(
@@ -106,6 +115,7 @@ internal static class Program
         int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture),
         args.Contains("--profile"),
         args.Contains("--signed-in"),
+        Option(args, "--against-schema") is { } schema ? int.Parse(schema, CultureInfo.InvariantCulture) : null,
         Report);
 
     private static void Report(string line) => Console.Error.WriteLine(line);

@@ -44,7 +44,7 @@ internal static class TelemetryBenchmark
         """;
 
     public static async Task RunAsync(
-        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, Action<string> report)
+        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, int? againstSchema, Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
@@ -67,6 +67,12 @@ internal static class TelemetryBenchmark
             if (profile)
             {
                 await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), writerLogin, signedIn, events, batchSize, random, report);
+                return;
+            }
+
+            if (againstSchema is { } baseline)
+            {
+                await AgainstSchemaAsync(admin, writerLogin, signedIn, events, batchSize, roundCount, baseline, random, cluster, created, report);
                 return;
             }
 
@@ -121,6 +127,38 @@ internal static class TelemetryBenchmark
             }
         }
     }
+
+    /// <summary>
+    /// The writer into the latest schema against the writer into the schema at version <paramref name="baseline"/> (e.g. 10,
+    /// before the time partitions of 0011), in interleaved rounds (latest first in odd rounds), each into a fresh database.
+    /// </summary>
+    private static async Task AgainstSchemaAsync(
+        string admin, NpgsqlConnectionStringBuilder writerLogin, bool signedIn, int events, int batchSize, int roundCount, int baseline,
+        Random random, ThrowawayCluster? cluster, List<string> created, Action<string> report)
+    {
+        var latest = MigrationCatalog.Embedded.Migrations[^1].Version;
+        var rounds = new List<(double Latest, double Baseline)>();
+        for (var round = 1; round <= Math.Max(1, roundCount); round++)
+        {
+            var latestDb = await CreateDatabaseAsync(admin, "latest", created);
+            var baselineDb = await CreateDatabaseAsync(admin, "baseline", created, baseline);
+            Measured now = default, before = default;
+            foreach (var step in round % 2 == 1 ? new[] { latest, baseline } : [baseline, latest])
+            {
+                var measured = await WriterAsync(step == latest ? latestDb : baselineDb, writerLogin, signedIn, events, batchSize, staged: false, random, cluster);
+                (now, before) = step == latest ? (measured, before) : (now, measured);
+            }
+
+            rounds.Add((now.EventsPerSecond, before.EventsPerSecond));
+            report(Line($"telemetry: round {round}: writer into schema {latest} {now.EventsPerSecond,6:F0} events/s ({now.Timing.Cpu}), into schema {baseline} {before.EventsPerSecond,6:F0} events/s ({before.Timing.Cpu}): {now.EventsPerSecond / before.EventsPerSecond * 100:F1} %; load average {LoadAverage()}"));
+            await DropDatabasesAsync(admin, created);
+        }
+
+        report(Line($"telemetry: writer into schema {latest}: median {Median(rounds.Select(r => r.Latest)),7:F0} events/s; into schema {baseline}: median {Median(rounds.Select(r => r.Baseline)),7:F0} events/s; ratio median {Median(rounds.Select(r => r.Latest / r.Baseline)) * 100:F1} % ({rounds.Min(r => r.Latest / r.Baseline) * 100:F1}-{rounds.Max(r => r.Latest / r.Baseline) * 100:F1} %, {rounds.Count} rounds, {events} events each, {batchSize} per batch)"));
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages of this machine (/proc/loadavg).</summary>
+    internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>A login role of this run, a member of code4me_writer (roles belong to the cluster, not to one database).</summary>
     private static async Task<NpgsqlConnectionStringBuilder> CreateWriterLoginAsync(string admin)
@@ -189,7 +227,7 @@ internal static class TelemetryBenchmark
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<string> CreateDatabaseAsync(string admin, string purpose, List<string> created)
+    private static async Task<string> CreateDatabaseAsync(string admin, string purpose, List<string> created, int? schemaVersion = null)
     {
         var name = $"c4m_bench_{purpose}_{Guid.NewGuid().ToString("N")[..8]}";
         await using (var connection = new NpgsqlConnection(admin))
@@ -202,7 +240,10 @@ internal static class TelemetryBenchmark
         created.Add(name);
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new Migrator(dataSource, MigrationCatalog.Embedded).UpAsync(CancellationToken.None);
+        var catalog = schemaVersion is { } version
+            ? new MigrationCatalog(MigrationCatalog.Embedded.Migrations.TakeWhile(m => m.Version <= version))
+            : MigrationCatalog.Embedded;
+        await new Migrator(dataSource, catalog).UpAsync(CancellationToken.None);
         return connectionString;
     }
 

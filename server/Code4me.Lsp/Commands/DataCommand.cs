@@ -83,6 +83,14 @@ internal static class DataCommand
             return 0;
         }, cancellationToken));
 
+        var partitions = new Command("partitions", "Create the per-event tables' monthly partitions through two months ahead and list them (data purge does this too; run either from cron).");
+        partitions.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
+        {
+            var (created, months) = await new UserDataRepository(dataSource).EnsurePartitionsAsync(ct);
+            await context.Out.WriteLineAsync($"Created {created} partitions; months: {string.Join(' ', months)}.");
+            return 0;
+        }, cancellationToken));
+
         var format = new Option<string>("--format") { Description = "parquet (default) or csv.", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "csv");
         var outDirectory = new Option<string>("--out") { Description = "The folder to write (created; must be empty).", Required = true };
@@ -112,6 +120,7 @@ internal static class DataCommand
         command.Subcommands.Add(export);
         command.Subcommands.Add(delete);
         command.Subcommands.Add(purge);
+        command.Subcommands.Add(partitions);
         command.Subcommands.Add(dataset);
         return command;
     }

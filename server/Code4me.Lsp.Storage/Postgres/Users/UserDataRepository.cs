@@ -100,6 +100,42 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT count(*)::int FROM doomed;
         """;
 
+    // The months a purge may drop whole (0011), creating the months ahead first: a study runs purge from cron.
+    private const string DroppableMonthsSql = """
+        SELECT telemetry_partitions_ensure(now() + interval '2 months');
+        SELECT suffix AS Suffix, lower_bound AS Lower, upper_bound AS Upper FROM telemetry_partitions_droppable(@Cutoff);
+        SELECT unnest(telemetry_partitioned_tables());
+        """;
+
+    private const string EnsurePartitionsSql = """
+        SELECT telemetry_partitions_ensure(now() + interval '2 months');
+        SELECT substring(c.relname FROM '_y(\d{4}m\d{2})$') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'meta_query'::regclass AND c.relname ~ '_y\d{4}m\d{2}$' ORDER BY 1;
+        """;
+
+    // Before the months go: their queries counted, and the context and telemetry rows they use in other months noted (a
+    // context is made when its query completes, so it may fall in the next month). Index range scans only.
+    private const string DropMonthsPreludeSql = """
+        SELECT count(*)::int FROM meta_query WHERE meta_query_id >= @Lower AND meta_query_id < @Upper;
+        CREATE TEMP TABLE dropped_month_uses ON COMMIT DROP AS
+            SELECT 'context' AS kind, context_id AS id FROM meta_query
+                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (context_id < @Lower OR context_id >= @Upper)
+            UNION ALL SELECT 'contextual', contextual_telemetry_id FROM meta_query
+                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (contextual_telemetry_id < @Lower OR contextual_telemetry_id >= @Upper)
+            UNION ALL SELECT 'behavioral', behavioral_telemetry_id FROM meta_query
+                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (behavioral_telemetry_id < @Lower OR behavioral_telemetry_id >= @Upper);
+        """;
+
+    // Once the months are gone: the rows they used in other months, unless another query uses them (as row by row).
+    private const string DropMonthsEpilogueSql = """
+        DELETE FROM context c USING dropped_month_uses d WHERE d.kind = 'context' AND c.context_id = d.id
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.context_id = c.context_id);
+        DELETE FROM contextual_telemetry c USING dropped_month_uses d WHERE d.kind = 'contextual' AND c.contextual_telemetry_id = d.id
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.contextual_telemetry_id = c.contextual_telemetry_id);
+        DELETE FROM behavioral_telemetry c USING dropped_month_uses d WHERE d.kind = 'behavioral' AND c.behavioral_telemetry_id = d.id
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.behavioral_telemetry_id = c.behavioral_telemetry_id);
+        """;
+
     private const string AuditSql = """
         INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
         """;
@@ -122,6 +158,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                     'ground_truth', COALESCE((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.truth_timestamp) FROM ground_truth g WHERE g.completion_query_id = m.meta_query_id), '[]'))
                 ORDER BY m."timestamp") FROM meta_query m WHERE {{condition}}), '[]')
         """;
+
+    /// <summary>
+    /// Whether a purge drops whole months (the default; needs schema 0011). False purges row by row only, as before 0011:
+    /// the purge benchmark's baseline on a store at schema 10.
+    /// </summary>
+    public bool DropsMonths { get; init; } = true;
 
     /// <summary>The user named by an id or an e-mail address; <see cref="ArgumentException"/> when there is none.</summary>
     public async Task<Guid> FindAsync(string user, CancellationToken cancellationToken)
@@ -189,17 +231,65 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         ? new Dictionary<string, object> { ["installation_id"] = installationId, ["queries"] = count }
         : new Dictionary<string, object> { ["installation_id"] = installationId });
 
-    /// <summary>Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty.</summary>
+    /// <summary>
+    /// Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty. The
+    /// oldest months whose every query is older (<c>telemetry_partitions_droppable</c>, 0011) go whole: detached and
+    /// dropped, children first; the rest (the boundary month and the default partition) row by row. One
+    /// transaction, audited with the number of queries and the months dropped.
+    /// </summary>
     public async Task<int> PurgeAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var cutoff = (now - olderThan).UtcDateTime;
-        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(PurgeSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken));
-        var detail = JsonSerializer.Serialize(new Dictionary<string, object> { ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays });
+        var months = DropsMonths ? await DropMonthsAsync(connection, transaction, cutoff, cancellationToken) : (0, []);
+        var queries = months.Queries + await connection.ExecuteScalarAsync<int>(new CommandDefinition(PurgeSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken));
+        var detail = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays, ["months_dropped"] = months.Suffixes,
+        });
         await AuditAsync(connection, transaction, null, "deletion", "retention_purge", detail, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return queries;
+    }
+
+    /// <summary>Creates the monthly partitions of the per-event tables through two months ahead; returns how many tables it created and every month there is (e.g. 2026m12).</summary>
+    public async Task<(int Created, IReadOnlyList<string> Months)> EnsurePartitionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        using var result = await connection.QueryMultipleAsync(new CommandDefinition(EnsurePartitionsSql, cancellationToken: cancellationToken));
+        var created = await result.ReadSingleAsync<int>();
+        return (created, [.. await result.ReadAsync<string>()]);
+    }
+
+    private static async Task<(int Queries, string[] Suffixes)> DropMonthsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        DroppableMonth[] months;
+        string[] tables;
+        using (var found = await connection.QueryMultipleAsync(new CommandDefinition(DroppableMonthsSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken)))
+        {
+            _ = await found.ReadSingleAsync<int>();
+            months = [.. await found.ReadAsync<DroppableMonth>()];
+            tables = [.. (await found.ReadAsync<string>()).Reverse()];
+        }
+
+        if (months.Length == 0)
+        {
+            return (0, []);
+        }
+
+        int queries;
+        using (var prelude = await connection.QueryMultipleAsync(new CommandDefinition(
+            DropMonthsPreludeSql, new { months[0].Lower, months[^1].Upper }, transaction, cancellationToken: cancellationToken)))
+        {
+            queries = await prelude.ReadSingleAsync<int>();
+        }
+
+        var drops = string.Join("\n", months.SelectMany(m => tables.Select(t =>
+            $"ALTER TABLE \"{t}\" DETACH PARTITION \"{t}_{m.Suffix}\"; DROP TABLE \"{t}_{m.Suffix}\";")));
+        await connection.ExecuteAsync(new CommandDefinition(drops + "\n" + DropMonthsEpilogueSql, transaction: transaction, cancellationToken: cancellationToken));
+        return (queries, [.. months.Select(m => m.Suffix)]);
     }
 
     private static Task<int> AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? userId, string eventType, string action, string detail, CancellationToken cancellationToken) =>

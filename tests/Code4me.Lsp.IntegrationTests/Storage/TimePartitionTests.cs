@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Code4me.Lsp.Core.Telemetry;
+using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.IntegrationTests.Telemetry;
+using Code4me.Lsp.Storage;
+using Code4me.Lsp.Storage.Postgres.Migrations;
+using Code4me.Lsp.Storage.Postgres.Reference;
+using Code4me.Lsp.Storage.Postgres.Telemetry;
+using Code4me.Lsp.Storage.Postgres.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Code4me.Lsp.IntegrationTests.Storage;
+
+/// <summary>
+/// The per-event tables in monthly partitions on their UUIDv7 ids (0011): the writer's rows land in their month (or the
+/// default partition), <c>data purge</c> drops the months wholly older than its cutoff and deletes the rest row by row,
+/// leaving exactly what the row-by-row purge leaves, and the migration moves stored rows into their months and back.
+/// </summary>
+public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly DateTimeOffset s_thisMonth = new(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_oldMonth = s_thisMonth.AddMonths(-3);
+    private static readonly DateTimeOffset s_boundaryMonth = s_thisMonth.AddMonths(-2);
+    private static readonly DateTimeOffset s_cutoff = s_boundaryMonth.AddDays(10);
+    private static readonly TimeSpan s_olderThan = TimeSpan.FromDays(90);
+
+    private const string RemainingSql = """
+        SELECT (SELECT count(*) FROM meta_query) || ' queries, ' || (SELECT count(*) FROM context) || ' contexts, '
+            || (SELECT count(*) FROM contextual_telemetry) || ' contextual, ' || (SELECT count(*) FROM behavioral_telemetry) || ' behavioral, '
+            || (SELECT count(*) FROM completion_query) || ' completions, ' || (SELECT count(*) FROM had_generation) || ' generations, '
+            || (SELECT count(*) FROM ground_truth) || ' truths, ' || (SELECT count(*) FROM generation_feedback) || ' feedback, '
+            || (SELECT count(*) FROM completion_retention) || ' retention, ' || (SELECT count(*) FROM session) || ' sessions'
+        """;
+
+    private readonly XunitLoggerProvider _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
+    [Fact]
+    public async Task Purge_MonthsWhollyOlderThanTheCutoff_AreDroppedAndTheRestDeletedRowByRow_LeavingWhatTheRowByRowPurgeLeaves()
+    {
+        await using var partitioned = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var rowByRow = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("purge");
+        var events = Study(s);
+        foreach (var db in new[] { partitioned, rowByRow })
+        {
+            await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+            await WriteAsync(db, events);
+        }
+
+        var purged = await new UserDataRepository(partitioned.DataSource).PurgeAsync(s_olderThan, s_cutoff + s_olderThan, TimeoutToken.Create());
+        var purgedRowByRow = await new UserDataRepository(rowByRow.DataSource) { DropsMonths = false }.PurgeAsync(s_olderThan, s_cutoff + s_olderThan, TimeoutToken.Create());
+
+        Assert.Equal(3, purged);   // the old month's two, and the boundary month's one before the cutoff
+        Assert.Equal(purgedRowByRow, purged);
+        Assert.Equal("2 queries, 2 contexts, 2 contextual, 2 behavioral, 2 completions, 2 generations, 2 truths, 2 feedback, 2 retention, 1 sessions",
+            await partitioned.ScalarAsync<string>(RemainingSql));
+        Assert.Equal(await rowByRow.ScalarAsync<string>(RemainingSql), await partitioned.ScalarAsync<string>(RemainingSql));
+        var old = Suffix(s_oldMonth);
+        foreach (var table in await partitioned.QueryAsync<string>("SELECT unnest(telemetry_partitioned_tables())"))
+        {
+            Assert.Null(await partitioned.ScalarAsync<string?>("SELECT to_regclass(@Name)::text", new { Name = $"{table}_{old}" }));
+            Assert.NotNull(await partitioned.ScalarAsync<string?>("SELECT to_regclass(@Name)::text", new { Name = $"{table}_{Suffix(s_boundaryMonth)}" }));
+        }
+
+        var audit = JsonDocument.Parse(await partitioned.ScalarAsync<string>("SELECT detail::text FROM audit_log WHERE action = 'retention_purge'")).RootElement;
+        Assert.Equal(3, audit.GetProperty("queries").GetInt32());
+        Assert.Equal(new[] { old }, audit.GetProperty("months_dropped").EnumerateArray().Select(e => e.GetString()!));
+    }
+
+    [Fact]
+    public async Task Purge_MonthHoldingAQueryAtOrAfterTheCutoff_IsKeptAndPurgedRowByRow()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("skew");
+        // A client whose clock ran ahead: the query's id is of the old month, its timestamp after the cutoff.
+        var skewed = Query(s, s_oldMonth.AddDays(3), context: TimeSpan.Zero) with { OccurredAt = s_cutoff.AddDays(1) };
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        await WriteAsync(db, [Session(s), Query(s, s_oldMonth.AddDays(2), TimeSpan.Zero), skewed]);
+
+        var purged = await new UserDataRepository(db.DataSource).PurgeAsync(s_olderThan, s_cutoff + s_olderThan, TimeoutToken.Create());
+
+        Assert.Equal(1, purged);
+        Assert.Equal(skewed.QueryId, await db.ScalarAsync<Guid>("SELECT meta_query_id FROM meta_query"));
+        Assert.Equal($"meta_query_{Suffix(s_oldMonth)}", await db.ScalarAsync<string>("SELECT tableoid::regclass::text FROM meta_query"));
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT jsonb_array_length(detail->'months_dropped') FROM audit_log WHERE action = 'retention_purge'"));
+    }
+
+    [Fact]
+    public async Task Writer_RowsOfAMonthAndRowsOutsideEveryMonth_LandInTheirMonthAndInTheDefaultPartition()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("route");
+        var now = Query(s, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1));
+        var future = Query(s, new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.Zero);
+
+        await WriteAsync(db, [Session(s), now, future]);
+
+        Assert.Equal(
+            [$"meta_query_{Suffix(DateTimeOffset.UtcNow)}", "meta_query_default"],
+            await db.QueryAsync<string>("SELECT tableoid::regclass::text FROM meta_query ORDER BY meta_query_id"));
+        Assert.Equal(
+            [$"had_generation_{Suffix(DateTimeOffset.UtcNow)}", "had_generation_default"],
+            await db.QueryAsync<string>("SELECT DISTINCT ON (meta_query_id) tableoid::regclass::text FROM had_generation ORDER BY meta_query_id"));
+    }
+
+    [Fact]
+    public async Task Migration0011_StoredRows_MoveIntoTheirMonthsUnchangedAndBackOnDown()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
+        var catalog = MigrationCatalog.Embedded;
+        var at10 = new Migrator(db.DataSource, new MigrationCatalog(catalog.Migrations.Where(m => m.Version <= 10)));
+        await at10.UpAsync(TimeoutToken.Create());
+        var s = new SampleEvents("migrate");
+        await WriteAsync(db, [.. Study(s), s.Shown, s.Accepted]);
+        var before = await ContentsAsync(db);
+
+        await new Migrator(db.DataSource, catalog).UpAsync(TimeoutToken.Create());
+        var partitioned = await ContentsAsync(db);
+        var placement = await db.QueryAsync<string>("SELECT DISTINCT tableoid::regclass::text FROM meta_query ORDER BY 1");
+        await new Migrator(db.DataSource, catalog).DownAsync(10, TimeoutToken.Create());
+
+        Assert.Equal(before, partitioned);
+        Assert.Equal(before, await ContentsAsync(db));
+        Assert.Equal([$"meta_query_{Suffix(s_oldMonth)}", $"meta_query_{Suffix(s_boundaryMonth)}", $"meta_query_{Suffix(s_thisMonth)}"], placement);
+    }
+
+    private static string Suffix(DateTimeOffset month) => $"y{month.UtcDateTime:yyyy}m{month.UtcDateTime:MM}";
+
+    /// <summary>
+    /// A session with two queries in the old month (the second in its last millisecond, its context made half a second
+    /// later, in the next month), two in the boundary month (before and after the cutoff) and one this month, each with a
+    /// ground truth, an acceptance and a retention measurement.
+    /// </summary>
+    private static List<TelemetryEvent> Study(SampleEvents s)
+    {
+        var times = new[]
+        {
+            (s_oldMonth.AddDays(5), TimeSpan.FromSeconds(1)),
+            (s_boundaryMonth.AddMilliseconds(-1), TimeSpan.FromMilliseconds(500)),
+            (s_boundaryMonth.AddDays(3), TimeSpan.FromSeconds(1)),
+            (s_boundaryMonth.AddDays(20), TimeSpan.FromSeconds(1)),
+            (DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(1)),
+        };
+        var events = new List<TelemetryEvent> { Session(s) };
+        foreach (var (at, context) in times)
+        {
+            var query = Query(s, at, context);
+            var later = at.AddSeconds(16);
+            events.Add(query);
+            events.Add(new AcceptedEvent(Guid.CreateVersion7(later), later, query.QueryId, s.ModelA));
+            events.Add(new GroundTruthEvent(Guid.CreateVersion7(later), later, query.QueryId, 15, later, "a + b", "    return ", "\n"));
+            events.Add(new RetentionEvent(Guid.CreateVersion7(later), later, query.QueryId, s.ModelA, 15, 5, 4));
+        }
+
+        return events;
+    }
+
+    private static SessionStartedEvent Session(SampleEvents s) => s.Session with { OccurredAt = s_oldMonth.AddDays(1) };
+
+    /// <summary>A query of <paramref name="s"/>'s session made at <paramref name="at"/>, with one generation; its context is made <paramref name="context"/> later.</summary>
+    private static CompletionQueryEvent Query(SampleEvents s, DateTimeOffset at, TimeSpan context) => s.Query with
+    {
+        EventId = Guid.CreateVersion7(at),
+        OccurredAt = at,
+        QueryId = Guid.CreateVersion7(at),
+        Context = s.Query.Context! with { ContextId = Guid.CreateVersion7(at + context) },
+        Contextual = s.Query.Contextual! with { ContextualTelemetryId = Guid.CreateVersion7(at) },
+        Behavioral = s.Query.Behavioral! with { BehavioralTelemetryId = Guid.CreateVersion7(at) },
+        Generations = [s.Query.Generations[0]],
+    };
+
+    private async Task WriteAsync(TestDatabase db, IEnumerable<TelemetryEvent> events)
+    {
+        await using var dataSource = await db.ConnectAsMemberOfAsync("code4me_writer");
+        var writer = new PostgresTelemetryWriter(
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), new LoggerFactory([_logs]).CreateLogger<PostgresTelemetryWriter>());
+        await writer.WriteAsync(SampleEvents.Records(events), TimeoutToken.Create());
+        Assert.Equal(0, writer.SkippedCount);
+    }
+
+    /// <summary>Every row of every per-event table, as sorted JSON lines.</summary>
+    private static async Task<List<string>> ContentsAsync(TestDatabase db) => await db.QueryAsync<string>("""
+        SELECT 'context ' || to_jsonb(x)::text FROM context x
+        UNION ALL SELECT 'contextual_telemetry ' || to_jsonb(x)::text FROM contextual_telemetry x
+        UNION ALL SELECT 'behavioral_telemetry ' || to_jsonb(x)::text FROM behavioral_telemetry x
+        UNION ALL SELECT 'meta_query ' || to_jsonb(x)::text FROM meta_query x
+        UNION ALL SELECT 'completion_query ' || to_jsonb(x)::text FROM completion_query x
+        UNION ALL SELECT 'had_generation ' || to_jsonb(x)::text FROM had_generation x
+        UNION ALL SELECT 'ground_truth ' || to_jsonb(x)::text FROM ground_truth x
+        UNION ALL SELECT 'generation_feedback ' || to_jsonb(x)::text FROM generation_feedback x
+        UNION ALL SELECT 'completion_retention ' || to_jsonb(x)::text FROM completion_retention x
+        ORDER BY 1
+        """);
+}
