@@ -3,12 +3,14 @@ using Code4me.Lsp.Core.Chat;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.IntegrationTests.Telemetry;
+using Code4me.Lsp.Rpc;
 using Code4me.Lsp.Storage;
 using Code4me.Lsp.Storage.Postgres;
 using Code4me.Lsp.Storage.Postgres.Migrations;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Users;
+using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -90,6 +92,104 @@ public sealed class PgBouncerTests(DatabaseFixture fixture, ITestOutputHelper ou
             {
                 await w.DataSource.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task Pipeline_WritesRefusedForAWhileThroughPgBouncer_ReplaysTheSpoolAndStoresEveryEventOnce()
+    {
+        var bouncer = await PgBouncerServer.SharedAsync();
+        var spool = Directory.CreateTempSubdirectory("code4me-bouncer-spool-");
+        await using var dataSource = PostgresDataSource.Create(bouncer.Through(await fixture.Database.CreateLoginAsync("code4me_writer")));
+        var loggers = new LoggerFactory([_logs]);
+        var writer = new PostgresTelemetryWriter(
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions()), loggers.CreateLogger<PostgresTelemetryWriter>())
+        {
+            Machine = "bouncer-outage",
+        };
+        var failed = new FailureSignal(writer);
+        var s = new SampleEvents("bouncer-outage");
+        try
+        {
+            // The outage: the database refuses the writer's inserts (as while a grant is missing or a disk is full), so
+            // every attempt fails after PgBouncer passed it on; the batch stays in the spool and is offered again.
+            await fixture.Database.ExecuteAsync("REVOKE INSERT ON context FROM code4me_writer");
+            await using var pipeline = new TelemetryPipeline(
+                Options.Create(new SpoolOptions { Directory = spool.FullName, BatchWindowMs = 5, RetryBaseDelayMs = 20, RetryMaxDelayMs = 200, BreakDurationMs = 500 }),
+                [failed], [], [], TimeProvider.System, loggers.CreateLogger<TelemetryPipeline>());
+            await pipeline.StartAsync(TimeoutToken.Create());
+            foreach (var e in s.All)
+            {
+                pipeline.Enqueue(e);
+            }
+
+            await failed.Failure.WaitAsync(TimeoutToken.Create());
+            await fixture.Database.ExecuteAsync("GRANT INSERT ON context TO code4me_writer");
+
+            Assert.True(await pipeline.FlushAsync(TimeoutToken.Create(TimeSpan.FromMinutes(1))));
+            Assert.Equal((0L, 0), (pipeline.DroppedCount, writer.SkippedCount));
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync("GRANT INSERT ON context TO code4me_writer");
+            spool.Delete(recursive: true);
+        }
+
+        Assert.Equal(SampleEvents.AllStoredOnce, await fixture.Database.ScalarAsync<string>(SampleEvents.AllStoredOnceSql, s.Keys));
+    }
+
+    [Fact]
+    public async Task PublishedServer_DatabaseAtPgBouncer_StoresItsAcceptedCompletionOnce()
+    {
+        var bouncer = await PgBouncerServer.SharedAsync();
+        var database = bouncer.Through(await fixture.Database.CreateLoginAsync("code4me_writer"));
+        var spool = Directory.CreateTempSubdirectory("code4me-bouncer-exe-spool-");
+        try
+        {
+            Guid queryId;
+            await using (var server = ServerProcess.Start(
+                "--config", $"Code4me:Telemetry:Spool:Directory={spool.FullName}",
+                "--config", $"Code4me:Database:ConnectionString={database}",
+                "--config", "Code4me:Telemetry:Consent:Enabled=true",
+                "--config", "Code4me:Telemetry:Consent:StoreContext=true",
+                "--config", "Code4me:Telemetry:Consent:StoreContextual=true",
+                "--config", "Code4me:Telemetry:Consent:StoreBehavioral=true"))
+            {
+                var raw = server.Connection;
+                await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+                await raw.ReadResultAsync(1);
+                await raw.NotifyAsync(LspMethods.Initialized, new { });
+                await raw.NotifyAsync(LspMethods.TextDocumentDidOpen, new
+                {
+                    textDocument = new { uri = "file:///w/a.py", languageId = "python", version = 1, text = "x = np.loadtxt(path)\ny = np.loadtxt(" },
+                });
+                await raw.RequestAsync(2, LspMethods.TextDocumentInlineCompletion, new
+                {
+                    textDocument = new { uri = "file:///w/a.py" },
+                    position = new { line = 1, character = 15 },
+                    context = new { triggerKind = 1 },
+                });
+                var item = (await raw.ReadResultAsync(2)).GetProperty("items")[0];
+                var arguments = item.GetProperty("command").GetProperty("arguments");
+                queryId = arguments[0].GetProperty("queryId").GetGuid();
+                await raw.NotifyAsync(LspMethods.TextDocumentDidShowCompletion, new { item });
+                await raw.RequestAsync(3, LspMethods.WorkspaceExecuteCommand, new { command = "code4me.acceptCompletion", arguments });
+                await raw.ReadResultAsync(3);   // answered once the acceptance is durable in the spool
+                await raw.RequestAsync(4, LspMethods.Shutdown, null);
+                await raw.ReadResultAsync(4);
+                await raw.NotifyAsync(LspMethods.Exit, null);
+                Assert.Equal(0, await server.WaitForExitAsync());
+            }
+
+            // Whatever the server had not uploaded in its last seconds goes now, through PgBouncer too.
+            var flush = await CliRunner.RunAsync("telemetry", "flush", "--database", database, "--spool", spool.FullName);
+            Assert.Equal((0, ""), (flush.ExitCode, flush.Error));
+            Assert.Equal((1L, true), Assert.Single(await fixture.Database.QueryAsync<(long, bool)>(
+                "SELECT count(*) OVER (), was_accepted FROM had_generation WHERE meta_query_id = @Id", new { Id = queryId })));
+        }
+        finally
+        {
+            spool.Delete(recursive: true);
         }
     }
 

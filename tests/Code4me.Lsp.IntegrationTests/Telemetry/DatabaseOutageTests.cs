@@ -58,20 +58,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : SpoolTestBas
 
         foreach (var s in during.Prepend(before))
         {
-            var counts = await db.ScalarAsync<string>(
-                """
-                SELECT concat_ws(',',
-                    (SELECT count(*) FROM session WHERE session_id = @Session),
-                    (SELECT count(*) FROM meta_query WHERE meta_query_id = @Query),
-                    (SELECT count(*) FROM had_generation WHERE meta_query_id = @Query),
-                    (SELECT sum(cardinality(shown_at)) FROM had_generation WHERE meta_query_id = @Query),
-                    (SELECT count(*) FROM generation_feedback WHERE meta_query_id = @Query),
-                    (SELECT count(*) FROM ground_truth WHERE completion_query_id = @Query),
-                    (SELECT count(*) FROM completion_retention WHERE meta_query_id = @Query),
-                    (SELECT count(*) FROM session WHERE session_id = @Session AND end_time IS NOT NULL))
-                """,
-                new { Session = s.SessionId, Query = s.QueryId });
-            Assert.Equal("1,1,2,3,3,1,1,1", counts);
+            Assert.Equal(SampleEvents.AllStoredOnce, await db.ScalarAsync<string>(SampleEvents.AllStoredOnceSql, s.Keys));
         }
 
         Assert.Equal(0, writer.SkippedCount);

@@ -78,6 +78,28 @@ internal sealed class SampleEvents
     public IReadOnlyList<TelemetryEvent> All =>
         [Session, Query, Shown, ShownAgain, Partial, Accepted, Rejected, GroundTruth, Retention, ConsentChanged, SessionEnded];
 
+    /// <summary>
+    /// What <see cref="AllStoredOnceSql"/> reads once <see cref="All"/> is stored exactly once: the session, the query, its two
+    /// generations, three displays, three feedback rows, the truth, the retention, and the session's end.
+    /// </summary>
+    public const string AllStoredOnce = "1,1,2,3,3,1,1,1";
+
+    /// <summary>Counts of this sample's rows per table (parameters <c>@Session</c> and <c>@Query</c>: pass <see cref="Keys"/>).</summary>
+    public const string AllStoredOnceSql = """
+        SELECT concat_ws(',',
+            (SELECT count(*) FROM session WHERE session_id = @Session),
+            (SELECT count(*) FROM meta_query WHERE meta_query_id = @Query),
+            (SELECT count(*) FROM had_generation WHERE meta_query_id = @Query),
+            (SELECT sum(cardinality(shown_at)) FROM had_generation WHERE meta_query_id = @Query),
+            (SELECT count(*) FROM generation_feedback WHERE meta_query_id = @Query),
+            (SELECT count(*) FROM ground_truth WHERE completion_query_id = @Query),
+            (SELECT count(*) FROM completion_retention WHERE meta_query_id = @Query),
+            (SELECT count(*) FROM session WHERE session_id = @Session AND end_time IS NOT NULL))
+        """;
+
+    /// <summary>The parameters of <see cref="AllStoredOnceSql"/>.</summary>
+    public object Keys => new { Session = SessionId, Query = QueryId };
+
     public static List<SpooledRecord> Records(IEnumerable<TelemetryEvent> events) =>
         [.. events.Select((e, i) => new SpooledRecord(i + 1, e))];
 }
