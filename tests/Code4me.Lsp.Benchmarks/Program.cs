@@ -25,6 +25,17 @@ internal static class Program
             return 0;
         }
 
+        if (what == "load")
+        {
+            await LoadBench.RunAsync(
+                [.. (Option(args, "--editors") ?? "50,200,1000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
+                int.Parse(Option(args, "--seconds") ?? "15", CultureInfo.InvariantCulture),
+                int.Parse(Option(args, "--pool") ?? "4", CultureInfo.InvariantCulture),
+                (Option(args, "--modes") ?? "direct,pgbouncer").Split(','),
+                Report);
+            return 0;
+        }
+
         if (what == "purge")
         {
             await PurgeBench.RunAsync(

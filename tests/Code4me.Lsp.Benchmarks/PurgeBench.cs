@@ -51,7 +51,7 @@ internal static class PurgeBench
                     var copy = $"{store}_copy";
                     await CreateAsync(admin, copy, template: store);
                     await cluster.CheckpointAsync();
-                    await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString(copy));
+                    await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(cluster.ConnectionString(copy)) { CommandTimeout = 0 }.ConnectionString);
                     var olderThan = TimeSpan.FromDays(90);
                     var timer = Stopwatch.StartNew();
                     var queries = await new UserDataRepository(dataSource) { DropsMonths = store == "purge_after" }.PurgeAsync(olderThan, cutoff + olderThan, CancellationToken.None);
@@ -59,7 +59,7 @@ internal static class PurgeBench
                     counts[store] = $"{queries} purged; left: {await RemainingAsync(dataSource)}";
                     (delete, partitions) = store == "purge_before" ? (seconds, partitions) : (delete, seconds);
                     NpgsqlConnection.ClearAllPools();
-                    await AdminAsync(admin, $"DROP DATABASE {copy} WITH (FORCE)");
+                    await ThrowawayCluster.ExecuteAsync(admin, $"DROP DATABASE {copy} WITH (FORCE)");
                 }
 
                 if (counts["purge_before"] != counts["purge_after"])
@@ -87,15 +87,7 @@ internal static class PurgeBench
     private static async Task CreateAsync(string admin, string name, string? template)
     {
         NpgsqlConnection.ClearAllPools();   // a template must have no connections
-        await AdminAsync(admin, template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}");
-    }
-
-    private static async Task AdminAsync(string admin, string sql)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync();
+        await ThrowawayCluster.ExecuteAsync(admin, template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}");
     }
 
     private static async Task MigrateAsync(string connectionString, int? version)

@@ -123,7 +123,7 @@ internal static class TelemetryBenchmark
             if (cluster is null)
             {
                 await DropDatabasesAsync(admin, created);
-                await AdminAsync(admin, $"DROP ROLE IF EXISTS {writerLogin.Username}");
+                await ThrowawayCluster.ExecuteAsync(admin, $"DROP ROLE IF EXISTS {writerLogin.Username}");
             }
         }
     }
@@ -165,17 +165,9 @@ internal static class TelemetryBenchmark
     {
         var login = new NpgsqlConnectionStringBuilder(admin) { Username = $"c4m_bench_writer_{Guid.NewGuid().ToString("N")[..8]}", Password = Guid.NewGuid().ToString("N") };
         // The group role comes with the first migration; it may not exist yet on a fresh cluster.
-        await AdminAsync(admin, "DO $$ BEGIN CREATE ROLE code4me_writer NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-        await AdminAsync(admin, $"CREATE ROLE {login.Username} LOGIN PASSWORD '{login.Password}' IN ROLE code4me_writer");
+        await ThrowawayCluster.ExecuteAsync(admin, "DO $$ BEGIN CREATE ROLE code4me_writer NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        await ThrowawayCluster.ExecuteAsync(admin, $"CREATE ROLE {login.Username} LOGIN PASSWORD '{login.Password}' IN ROLE code4me_writer");
         return login;
-    }
-
-    private static async Task AdminAsync(string admin, string sql)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task DropDatabasesAsync(string admin, List<string> created)
@@ -524,7 +516,7 @@ internal static class TelemetryBenchmark
         return events;
     }
 
-    private static string Text(Random random, int length) => string.Create(length, random, static (span, r) =>
+    internal static string Text(Random random, int length) => string.Create(length, random, static (span, r) =>
     {
         for (var i = 0; i < span.Length; i++)
         {

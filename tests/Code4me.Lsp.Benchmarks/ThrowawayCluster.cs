@@ -16,8 +16,11 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
     private readonly string _root;
     private readonly bool _asRoot;
 
-    private ThrowawayCluster(string bin, string root, bool asRoot)
+    private readonly string _settings;
+
+    private ThrowawayCluster(string bin, string root, bool asRoot, string settings)
     {
+        _settings = settings;
         _bin = bin;
         _root = root;
         _asRoot = asRoot;
@@ -28,7 +31,8 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
         Host = _root, Port = 5432, Username = "postgres", Database = "postgres", MaxPoolSize = 20,
     }.ConnectionString;
 
-    public static async Task<ThrowawayCluster> StartAsync()
+    /// <summary>Starts a cluster; <paramref name="settings"/> adds server options (e.g. <c>-c max_connections=300</c>).</summary>
+    public static async Task<ThrowawayCluster> StartAsync(string settings = "")
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql")
@@ -43,7 +47,7 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
 
         var root = Directory.CreateTempSubdirectory("code4me-bench-pg-").FullName;
         var asRoot = Environment.UserName == "root";
-        var cluster = new ThrowawayCluster(bin, root, asRoot);
+        var cluster = new ThrowawayCluster(bin, root, asRoot, settings);
         if (asRoot)
         {
             await RunAsync("chown", asRoot: false, "postgres:postgres", root);
@@ -53,7 +57,7 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), asRoot, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C");
         await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), "local all all trust\n");
         await RunAsync(Path.Combine(bin, "pg_ctl"), asRoot, "-D", data, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "120",
-            "-o", $"-k {root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB", "start");
+            "-o", $"-k {root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB {settings}", "start");
         return cluster;
     }
 
@@ -98,10 +102,19 @@ internal sealed class ThrowawayCluster : IAsyncDisposable
     public Task StopAsync() =>
         RunAsync(Path.Combine(_bin, "pg_ctl"), _asRoot, "-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop");
 
+    /// <summary>Runs one statement on its own connection with no command timeout (CREATE DATABASE, a migration's worth of DDL).</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Starts PostgreSQL again after <see cref="StopAsync"/>.</summary>
     public Task StartAgainAsync() =>
         RunAsync(Path.Combine(_bin, "pg_ctl"), _asRoot, "-D", Path.Combine(_root, "data"), "-l", Path.Combine(_root, "postgres.log"), "-w", "-t", "120",
-            "-o", $"-k {_root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB", "start");
+            "-o", $"-k {_root} -p 5432 -c listen_addresses='' -c shared_buffers=256MB -c max_wal_size=4GB {_settings}", "start");
 
     /// <summary>
     /// CPU time the cluster has used so far (user + system): the postmaster, its live children (backends, WAL writer,

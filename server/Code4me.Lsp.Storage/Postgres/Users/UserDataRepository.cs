@@ -126,6 +126,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                 WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (behavioral_telemetry_id < @Lower OR behavioral_telemetry_id >= @Upper);
         """;
 
+    // DETACH of a referenced partition checks that no row references it: a join of the whole referencing table with the
+    // partition, planned as a hash join or a nested loop over every row. Both are ordered by the key in their primary key
+    // indexes, and the month is the oldest: a merge join over the two indexes costs a read of the month's index.
+    private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
+    private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
+
     // Once the months are gone: the rows they used in other months, unless another query uses them (as row by row).
     private const string DropMonthsEpilogueSql = """
         DELETE FROM context c USING dropped_month_uses d WHERE d.kind = 'context' AND c.context_id = d.id
@@ -288,7 +294,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
         var drops = string.Join("\n", months.SelectMany(m => tables.Select(t =>
             $"ALTER TABLE \"{t}\" DETACH PARTITION \"{t}_{m.Suffix}\"; DROP TABLE \"{t}_{m.Suffix}\";")));
-        await connection.ExecuteAsync(new CommandDefinition(drops + "\n" + DropMonthsEpilogueSql, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            DetachPlansSql + "\n" + drops + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction: transaction, cancellationToken: cancellationToken));
         return (queries, [.. months.Select(m => m.Suffix)]);
     }
 
