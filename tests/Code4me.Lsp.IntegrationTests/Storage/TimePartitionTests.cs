@@ -89,6 +89,29 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task DataPurgeAndPartitions_DatabaseAtPgBouncer_DropTheOldMonthInOneTransactionThroughThePooler()
+    {
+        var bouncer = await PgBouncerServer.SharedAsync();
+        await using var db = await bouncer.Postgres.CreateDatabaseAsync();
+        var s = new SampleEvents("bouncer-purge");
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        await WriteAsync(db, Study(s));
+        // An age in whole hours whose cutoff falls in the boundary month's first hour: the old month is wholly older.
+        var hours = (long)Math.Floor((DateTimeOffset.UtcNow - s_boundaryMonth).TotalHours);
+
+        var purge = await CliRunner.RunAsync("data", "purge", "--older-than", $"{hours}h", "--database", bouncer.Through(db.ConnectionString));
+        var partitions = await CliRunner.RunAsync("data", "partitions", "--database", bouncer.Through(db.ConnectionString));
+
+        Assert.Equal((0, ""), (purge.ExitCode, purge.Error));
+        Assert.StartsWith("Purged 2 queries ", purge.Out, StringComparison.Ordinal);   // the old month's two
+        Assert.Null(await db.ScalarAsync<string?>("SELECT to_regclass(@Name)::text", new { Name = $"meta_query_{Suffix(s_oldMonth)}" }));
+        Assert.Equal("3 queries, 3 contexts, 3 contextual, 3 behavioral, 3 completions, 3 generations, 3 truths, 3 feedback, 3 retention, 1 sessions",
+            await db.ScalarAsync<string>(RemainingSql));
+        Assert.Equal((0, ""), (partitions.ExitCode, partitions.Error));
+        Assert.StartsWith("Created ", partitions.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Writer_RowsOfAMonthAndRowsOutsideEveryMonth_LandInTheirMonthAndInTheDefaultPartition()
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
