@@ -108,9 +108,11 @@ internal static class DataCommand
                 return DatabaseCommandRunner.Failure;
             }
 
-            await using var views = await AnalysisDataset.OpenAsync(dataSource, ct);
+            await using var views = await AnalysisDataset.OpenAsync(
+                dataSource, (view, seconds) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"export: computing analysis.{view} ({seconds:0.0} s)")), ct);
             var export = new DatasetExport(views, folder, parseResult.GetValue(format) == "parquet", parseResult.GetValue(includeCode), line => context.Error.WriteLine(line));
             var files = await export.WriteAsync(ct);
+            await views.CompleteAsync(DatasetExport.AuditDetail(parseResult.GetValue(format)!, parseResult.GetValue(includeCode), files), ct);
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {files.Count} files and README.md to {folder} ({files.Sum(f => f.Rows)} rows)."));
             return 0;
         }, cancellationToken));

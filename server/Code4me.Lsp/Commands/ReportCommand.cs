@@ -7,9 +7,9 @@ using Code4me.Lsp.Storage.Postgres.Analysis;
 namespace Code4me.Lsp.Commands;
 
 /// <summary>
-/// <c>code4me-lsp report --out report.html [--database URL] [--since T] [--until T] [--model M] [--language L]</c>: reads the
-/// analysis views (migration 0010; every aggregation in PostgreSQL) and writes the study's results as one self-contained HTML
-/// file (<see cref="HtmlReport"/>). Progress goes to stderr, the written file's summary to stdout. Works as the owner or as a
+/// <c>code4me-lsp report --out report.html [--database URL] [--since T] [--until T] [--model M] [--language L] [--user ID]</c>:
+/// computes the analysis views once each (<see cref="AnalysisSnapshot"/>, migrations 0010 and 0012; every aggregation in
+/// PostgreSQL) and writes the study's results as one self-contained HTML file (<see cref="HtmlReport"/>). Progress goes to stderr, the written file's summary to stdout. Works as the owner or as a
 /// member of code4me_analyst.
 /// </summary>
 internal static class ReportCommand
@@ -22,14 +22,16 @@ internal static class ReportCommand
         var until = new Option<string?>("--until") { Description = "Only queries before this time (ISO 8601; a date or a time without an offset is UTC)." };
         var model = new Option<string?>("--model") { Description = "Only this model: its answers and replies, and the queries it answered." };
         var language = new Option<string?>("--language") { Description = "Only queries in this language id (e.g. python)." };
+        var user = new Option<string?>("--user") { Description = "Only this participant: a user id, or an anonymous installation id (a UUID)." };
 
-        var command = new Command("report", "Write the study's results (usage, models, calibration, survival, completeness, chat) as one HTML file.");
+        var command = new Command("report", "Write the study's results (usage, A/B arms, models, latency, calibration, survival, rejections, completeness, chat) as one HTML file.");
         command.Options.Add(database);
         command.Options.Add(output);
         command.Options.Add(since);
         command.Options.Add(until);
         command.Options.Add(model);
         command.Options.Add(language);
+        command.Options.Add(user);
         command.Validators.Add(result =>
         {
             foreach (var option in new[] { since, until })
@@ -39,16 +41,22 @@ internal static class ReportCommand
                     result.AddError($"{option.Name} takes an ISO 8601 date or time, like 2025-03-04 or 2025-03-04T10:00:00Z, not '{text}'.");
                 }
             }
+
+            if (result.GetValue(user) is { } participant && !Guid.TryParse(participant, out _))
+            {
+                result.AddError($"--user takes a user id or an installation id (a UUID, as `data export` prints them), not '{participant}'.");
+            }
         });
         command.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var filter = new AnalysisFilter(
                 ParseInstant(parseResult.GetValue(since)), ParseInstant(parseResult.GetValue(until)),
-                NullIfEmpty(parseResult.GetValue(model)), NullIfEmpty(parseResult.GetValue(language)));
+                NullIfEmpty(parseResult.GetValue(model)), NullIfEmpty(parseResult.GetValue(language)),
+                parseResult.GetValue(user) is { } participant ? Guid.Parse(participant) : null);
             var path = Path.GetFullPath(parseResult.GetValue(output)!);
             var clock = Stopwatch.StartNew();
             var results = await new AnalysisRepository(dataSource).ReadAsync(
-                filter, view => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report: reading {view} ({clock.Elapsed.TotalSeconds:0.0} s)")), ct);
+                filter, (view, seconds) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report: computing analysis.{view} ({seconds:0.0} s)")), ct);
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"report: read the views in {clock.Elapsed.TotalSeconds:0.00} s; drawing"));
             var html = HtmlReport.Render(results, DateTimeOffset.UtcNow);
             try

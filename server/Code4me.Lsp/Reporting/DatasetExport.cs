@@ -20,6 +20,29 @@ internal sealed class DatasetExport(AnalysisDataset dataset, string directory, b
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
     private readonly byte[] _salt = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>The audit record's detail of an export: its format, whether text was included, and each file's row count (no salt, no path).</summary>
+    public static string AuditDetail(string format, bool includeText, IReadOnlyList<(string File, long Rows)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("format", format);
+            json.WriteBoolean("include_code", includeText);
+            json.WriteStartObject("files");
+            foreach (var (file, rows) in files)
+            {
+                json.WriteNumber(file, rows);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>Writes every file and the data card; returns the files written with their row counts.</summary>
     public async Task<IReadOnlyList<(string File, long Rows)>> WriteAsync(CancellationToken cancellationToken)
     {

@@ -1,10 +1,12 @@
 using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Storage.Postgres.Analysis;
+using Dapper;
 using Npgsql;
 
 namespace Code4me.Lsp.IntegrationTests.Analysis;
 
 /// <summary>
-/// The analysis views (migration 0010) over a study written through the real writer: every headline number equals an
+/// The analysis views (migrations 0010, 0012) over a study written through the real writer: every headline number equals an
 /// independent query over the base tables (or, for calibration, a computation here), read as code4me_analyst.
 /// </summary>
 public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFixture<StudyDatabaseFixture>
@@ -19,7 +21,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
         Assert.Equal(await BaseTables.OverviewAsync(fixture.Database), (view.Queries, view.Participants, view.Shown, view.Accepted));
         Assert.Equal((StudySeed.Queries, 2), (view.Queries, view.Participants));
         Assert.Equal((double)view.Accepted / view.Shown, view.Rate, Tolerance);
-        var (low, high) = Wilson(view.Accepted, view.Shown);
+        var (low, high) = BaseTables.Wilson(view.Accepted, view.Shown);
         Assert.Equal(low, view.Low, 1e-6);
         Assert.Equal(high, view.High, 1e-6);
 
@@ -149,13 +151,104 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AbArms_ShownModelIsTheArm_RatesDifferenceAndUpliftEqualIndependentSql()
+    {
+        var view = await fixture.AnalystQueryAsync<(string Arm, long Participants, long Shown, long Accepted, double Rate, double Low, double High, double? Difference, double? DifferenceLow, double? DifferenceHigh, double? Uplift)>(
+            "SELECT arm, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high, difference, difference_ci_low, difference_ci_high, uplift FROM analysis.ab_arms ORDER BY arm");
+        var expected = await BaseTables.AbArmsAsync(fixture.Database);
+
+        Assert.Equal(expected.Select(e => (e.Arm, e.Participants, e.Shown, e.Accepted)), view.Select(v => (v.Arm, v.Participants, v.Shown, v.Accepted)));
+        Assert.Equal([StudySeed.ModelA, StudySeed.ModelB], view.Select(v => v.Arm));   // B's answer is shown first at some queries
+        foreach (var (e, v) in expected.Zip(view))
+        {
+            Assert.Equal(e.Rate, v.Rate, Tolerance);
+            Assert.Equal(e.Low, v.Low, 1e-6);
+            Assert.Equal(e.High, v.High, 1e-6);
+            Assert.Equal(e.Difference.HasValue, v.Difference.HasValue);
+            Assert.Equal(e.Difference ?? 0, v.Difference ?? 0, Tolerance);
+            Assert.Equal(e.DifferenceLow ?? 0, v.DifferenceLow ?? 0, 1e-6);
+            Assert.Equal(e.DifferenceHigh ?? 0, v.DifferenceHigh ?? 0, 1e-6);
+            Assert.Equal(e.Uplift ?? 0, v.Uplift ?? 0, Tolerance);
+        }
+    }
+
+    [Fact]
+    public async Task Histograms_GenerationTimeAndTypingSpeed_CountEveryAnswerAndQueryOnce()
+    {
+        var latency = await fixture.AnalystQueryAsync<(string Model, int Bin, long Answers)>(
+            "SELECT model, bin, answers FROM analysis.generation_time_histogram ORDER BY model, bin");
+        var typing = await fixture.AnalystQueryAsync<(int Low, long Queries)>(
+            "SELECT low_chars_per_second, queries FROM analysis.typing_speed_histogram ORDER BY 1");
+
+        Assert.Equal(await BaseTables.GenerationTimesAsync(fixture.Database), latency);
+        Assert.True(latency.Select(l => l.Bin).Distinct().Count() >= 3, "the seed's generation times span several bins");
+        Assert.Equal(await BaseTables.TypingSpeedsAsync(fixture.Database), typing);
+        Assert.Equal([(2, (long)StudySeed.Queries)], typing);
+    }
+
+    [Fact]
+    public async Task RejectionOutcomes_WhatWasWrittenAfterARejection_EqualsIndependentSql()
+    {
+        var view = await fixture.AnalystQueryAsync<(string, long, long, long, long, long, long)>(
+            "SELECT model, rejected, with_ground_truth, written_anyway, same_start, nothing_written, other FROM analysis.rejection_outcomes ORDER BY model");
+        var expected = await BaseTables.RejectionsAsync(fixture.Database);
+
+        Assert.Equal(expected, view);
+        var a = view.Single(v => v.Item1 == StudySeed.ModelA);
+        Assert.All([a.Item4, a.Item5, a.Item6, a.Item7], n => Assert.True(n > 0, "the seed has every outcome after a rejection of model A"));
+    }
+
+    [Fact]
+    public async Task Filters_Participant_KeepsOnlyThatInstallation()
+    {
+        var installations = await fixture.Database.QueryAsync<Guid>("SELECT DISTINCT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1");
+        var filter = new Dictionary<string, string> { ["participant"] = installations[0].ToString() };
+
+        var overview = (await fixture.AnalystQueryAsync<(long Queries, long Participants)>("SELECT queries, participants FROM analysis.overview", filter)).Single();
+        var expected = await fixture.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM ({BaseTables.QueriesSql}) q WHERE installation_id = @Installation", new { Installation = installations[0] });
+
+        Assert.Equal((expected, 1L), overview);
+        Assert.Equal(StudySeed.Queries / 2, overview.Queries);
+    }
+
+    [Fact]
+    public async Task Snapshot_EveryViewComputedOnceIntoTemporaryTables_EqualsTheViewsRowForRow()
+    {
+        // Filtered, so the views (in the same transaction, under the same settings) and the tables must agree on the filter too.
+        var filter = new AnalysisFilter(Language: "python");
+        await using var snapshot = await AnalysisSnapshot.TakeAsync(fixture.Analyst, filter, (_, _) => { }, TimeoutToken.Create());
+
+        Assert.Equal(17, snapshot.Views.Count);
+        foreach (var view in snapshot.Views)
+        {
+            // Rows in one and not the other, either way, counting duplicates; floating-point columns to 9 decimals (a sum
+            // over rows in another order may differ in its last bits).
+            var columns = string.Join(", ", await snapshot.Connection.QueryAsync<string>(new CommandDefinition("""
+                SELECT CASE WHEN a.atttypid = 'float8'::regtype THEN format('round(%I::numeric, 9)', a.attname) ELSE quote_ident(a.attname) END
+                FROM pg_attribute a WHERE a.attrelid = ('analysis.' || quote_ident(@View))::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum
+                """, new { View = view }, snapshot.Transaction, cancellationToken: TimeoutToken.Create())));
+            var differing = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+                SELECT count(*) FROM ((SELECT {columns} FROM analysis.{view} EXCEPT ALL SELECT {columns} FROM {AnalysisSnapshot.Relation(view)})
+                            UNION ALL (SELECT {columns} FROM {AnalysisSnapshot.Relation(view)} EXCEPT ALL SELECT {columns} FROM analysis.{view})) d
+                """, transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
+            var rows = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT count(*) FROM {AnalysisSnapshot.Relation(view)}", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
+            Assert.True(differing == 0, $"analysis.{view}: {differing} rows differ from its temporary table");
+            Assert.True(rows > 0 || view is "chat_messages" or "chat_summary" or "retention_measurements" or "retention_survival", $"analysis.{view} is empty");
+        }
+    }
+
+    [Fact]
     public async Task Privileges_AnalystReadsEveryView_WriterReadsNone()
     {
         var views = await fixture.Database.QueryAsync<string>(
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'analysis' ORDER BY table_name");
         Assert.Equal(
-            ["calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-             "daily_usage", "data_completeness", "filter", "model_comparison", "model_performance", "overview", "retention_measurements", "retention_survival"],
+            ["ab_arms", "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
+             "daily_usage", "data_completeness", "filter", "generation_time_histogram", "model_comparison", "model_performance", "overview",
+             "rejection_outcomes", "retention_measurements", "retention_survival", "typing_speed_histogram"],
             views);
         foreach (var view in views)
         {
@@ -166,7 +259,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             SELECT c.relname || '.' || coalesce(a.attname, '')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-            WHERE n.nspname = 'analysis'
+            WHERE n.nspname = 'analysis' AND c.relkind IN ('r', 'v')
               AND (obj_description(c.oid, 'pg_class') IS NULL OR (a.attnum IS NOT NULL AND col_description(c.oid, a.attnum) IS NULL))
             """);
         Assert.Empty(undocumented);   // every view and column says what it means (the data card is made from these)
@@ -176,16 +269,6 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
         await using var command = new NpgsqlCommand("SELECT * FROM analysis.overview", connection);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteReaderAsync(TimeoutToken.Create()));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
-    }
-
-    private static (double Low, double High) Wilson(long k, long n)
-    {
-        const double Z = 1.96;
-        var p = (double)k / n;
-        var centre = p + (Z * Z / (2 * n));
-        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (Z * Z / (4.0 * n * n)));
-        var scale = 1 + (Z * Z / n);
-        return ((centre - margin) / scale, (centre + margin) / scale);
     }
 
     private static double Median(double[] values)

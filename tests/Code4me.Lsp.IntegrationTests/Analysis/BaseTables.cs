@@ -105,4 +105,107 @@ internal static class BaseTables
                    sum(g.prompt_tokens), sum(g.completion_tokens), sum(g.cost)
             FROM chat_query cq JOIN had_generation g USING (meta_query_id)
             """)).Single();
+
+    /// <summary>
+    /// Per arm (the model whose answer a query showed first: earliest display time, ties to the smaller name): participants
+    /// (installations), shown queries, accepted queries; and the rate, Wilson interval, difference to the first arm by name
+    /// with Newcombe's interval, and the uplift, computed here.
+    /// </summary>
+    public static async Task<List<(string Arm, long Participants, long Shown, long Accepted, double Rate, double Low, double High, double? Difference, double? DifferenceLow, double? DifferenceHigh, double? Uplift)>> AbArmsAsync(TestDatabase database)
+    {
+        var arms = await database.QueryAsync<(string Arm, long Participants, long Shown, long Accepted)>("""
+            SELECT arm, count(DISTINCT installation_id), count(*), count(*) FILTER (WHERE accepted)
+            FROM (
+                SELECT s.installation_id,
+                       EXISTS (SELECT FROM had_generation g WHERE g.meta_query_id = mq.meta_query_id AND g.was_accepted) AS accepted,
+                       (SELECT m.model_name FROM had_generation g JOIN model_name m USING (model_id)
+                        WHERE g.meta_query_id = mq.meta_query_id AND g.shown_at <> '{}'
+                        ORDER BY (SELECT min(t) FROM unnest(g.shown_at) t), m.model_name LIMIT 1) AS arm
+                FROM completion_query cq JOIN meta_query mq USING (meta_query_id) JOIN session s USING (session_id)) q
+            WHERE arm IS NOT NULL
+            GROUP BY arm ORDER BY arm
+            """);
+        var baseline = arms[0];
+        var p2 = (double)baseline.Accepted / baseline.Shown;
+        var (l2, u2) = Wilson(baseline.Accepted, baseline.Shown);
+        return
+        [
+            .. arms.Select(a =>
+            {
+                var p1 = (double)a.Accepted / a.Shown;
+                var (l1, u1) = Wilson(a.Accepted, a.Shown);
+                if (a.Arm == baseline.Arm)
+                {
+                    return (a.Arm, a.Participants, a.Shown, a.Accepted, p1, l1, u1, (double?)null, (double?)null, (double?)null, (double?)null);
+                }
+
+                var d = p1 - p2;
+                return (a.Arm, a.Participants, a.Shown, a.Accepted, p1, l1, u1, d,
+                    d - Math.Sqrt(((p1 - l1) * (p1 - l1)) + ((u2 - p2) * (u2 - p2))), d + Math.Sqrt(((u1 - p1) * (u1 - p1)) + ((p2 - l2) * (p2 - l2))), d / p2);
+            }),
+        ];
+    }
+
+    /// <summary>Per model and generation-time bin (edges 0, 50, 100, 200, 500, 1000, 2000, 5000 ms): answers, counted here.</summary>
+    public static async Task<List<(string Model, int Bin, long Answers)>> GenerationTimesAsync(TestDatabase database)
+    {
+        int[] edges = [0, 50, 100, 200, 500, 1000, 2000, 5000];
+        var rows = await database.QueryAsync<(string Model, int Time)>(
+            "SELECT m.model_name, g.generation_time FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query USING (meta_query_id)");
+        return
+        [
+            .. rows.GroupBy(r => (r.Model, Bin: edges.Count(e => r.Time >= e)))
+                .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Bin)
+                .Select(g => (g.Key.Model, g.Key.Bin, (long)g.Count())),
+        ];
+    }
+
+    /// <summary>Completion queries per whole characters per second of typing speed (10 or more together), counted here.</summary>
+    public static async Task<List<(int Low, long Queries)>> TypingSpeedsAsync(TestDatabase database)
+    {
+        var speeds = await database.QueryAsync<double>(
+            "SELECT b.typing_speed FROM completion_query JOIN meta_query USING (meta_query_id) JOIN behavioral_telemetry b USING (behavioral_telemetry_id) WHERE b.typing_speed IS NOT NULL");
+        return [.. speeds.GroupBy(s => Math.Min((int)Math.Floor(s), 10)).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Count()))];
+    }
+
+    /// <summary>
+    /// Per model, its rejected answers (a rejected feedback row) and what stood at the position 15 s later, sorted here: the
+    /// answer exactly, a blank first line, the same first three characters, something else.
+    /// </summary>
+    public static async Task<List<(string Model, long Rejected, long WithTruth, long WrittenAnyway, long SameStart, long Nothing, long Other)>> RejectionsAsync(TestDatabase database)
+    {
+        var rows = await database.QueryAsync<(string Model, string Completion, string? Truth, bool? Exact)>($$"""
+            SELECT m.model_name, g.completion, t.ground_truth, {{ExactMatchSql}}
+            FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query USING (meta_query_id)
+            LEFT JOIN ground_truth t ON t.completion_query_id = g.meta_query_id AND t.after_seconds = 15
+            WHERE EXISTS (SELECT FROM generation_feedback f WHERE f.meta_query_id = g.meta_query_id AND f.model_id = g.model_id AND f.kind = 'rejected')
+            """);
+        static string FirstLine(string text) => text.Split('\n')[0].Trim(' ', '\t', '\r');
+        string? Outcome((string Model, string Completion, string? Truth, bool? Exact) r) =>
+            r.Truth is null ? null
+            : r.Exact == true ? "written"
+            : FirstLine(r.Truth).Length == 0 ? "nothing"
+            : FirstLine(r.Completion).Length > 0 && FirstLine(r.Truth)[..Math.Min(3, FirstLine(r.Truth).Length)] == FirstLine(r.Completion)[..Math.Min(3, FirstLine(r.Completion).Length)] ? "same"
+            : "other";
+        return
+        [
+            .. rows.GroupBy(r => r.Model).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            {
+                var outcomes = g.Select(Outcome).ToList();
+                return (g.Key, (long)outcomes.Count, (long)outcomes.Count(o => o is not null), (long)outcomes.Count(o => o == "written"),
+                    (long)outcomes.Count(o => o == "same"), (long)outcomes.Count(o => o == "nothing"), (long)outcomes.Count(o => o == "other"));
+            }),
+        ];
+    }
+
+    /// <summary>The 95 % Wilson score interval of <paramref name="k"/> successes in <paramref name="n"/> trials.</summary>
+    public static (double Low, double High) Wilson(long k, long n)
+    {
+        const double Z = 1.96;
+        var p = (double)k / n;
+        var centre = p + (Z * Z / (2 * n));
+        var margin = Z * Math.Sqrt((p * (1 - p) / n) + (Z * Z / (4.0 * n * n)));
+        var scale = 1 + (Z * Z / n);
+        return ((centre - margin) / scale, (centre + margin) / scale);
+    }
 }

@@ -12,8 +12,9 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
 {
     private static readonly string[] s_views =
     [
-        "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-        "daily_usage", "data_completeness", "model_comparison", "model_performance", "overview", "retention_measurements", "retention_survival",
+        "ab_arms", "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
+        "daily_usage", "data_completeness", "generation_time_histogram", "model_comparison", "model_performance", "overview",
+        "rejection_outcomes", "retention_measurements", "retention_survival", "typing_speed_histogram",
     ];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("code4me-dataset-").FullName;
@@ -92,6 +93,23 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
         Assert.Equal(["keep.txt"], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task ExportDataset_AsAnAnalyst_IsAuditedWithItsFilesAndLogin()
+    {
+        var before = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'dataset_exported'");
+        var folder = await ExportAsync("audited", "csv");
+
+        var audit = await fixture.Database.QueryAsync<(string EventType, string Login, string Format, bool IncludeCode, long Rows, Guid? UserId)>("""
+            SELECT event_type, detail->>'login', detail->>'format', (detail->>'include_code')::boolean, (detail->'files'->>'completion_queries.csv')::bigint, user_id
+            FROM audit_log WHERE action = 'dataset_exported' ORDER BY occurred_at DESC LIMIT 1
+            """);
+        var row = Assert.Single(audit);
+        Assert.Equal(before + 1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'dataset_exported'"));
+        Assert.Equal(("export", "csv", false, (long)ReadCsv(Path.Combine(folder, "completion_queries.csv")).Count, (Guid?)null),
+            (row.EventType, row.Format, row.IncludeCode, row.Rows, row.UserId));
+        Assert.StartsWith("code4me_analyst_t", row.Login, StringComparison.Ordinal);   // the login that ran it (CreateLoginAsync names it)
+    }
+
     private async Task<string> ExportAsync(string name, string format, params string[] options)
     {
         var folder = Path.Combine(_folder, name + "-" + Guid.NewGuid().ToString("N")[..6]);
@@ -99,7 +117,8 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
             ["data", "export-dataset", "--database", fixture.AnalystConnectionString, "--format", format, "--out", folder, .. options]);
         Assert.True(exitCode == 0, stderr);
         Assert.Contains($"Wrote {s_views.Length} files and README.md", stdout, StringComparison.Ordinal);
-        Assert.Contains("export: completion_queries", stderr, StringComparison.Ordinal);   // progress on stderr
+        Assert.Contains("export: computing analysis.completion_queries", stderr, StringComparison.Ordinal);   // progress on stderr
+        Assert.Contains("export: completion_queries." + format, stderr, StringComparison.Ordinal);
         return folder;
     }
 

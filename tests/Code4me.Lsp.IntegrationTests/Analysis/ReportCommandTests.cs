@@ -136,7 +136,7 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(["report", "--database", fixture.AnalystConnectionString, "--out", file, .. options]);
         output.WriteLine(stderr);
         Assert.Equal(0, exitCode);
-        Assert.Contains("report: reading analysis.overview", stderr, StringComparison.Ordinal);   // progress on stderr
+        Assert.Contains("report: computing analysis.overview", stderr, StringComparison.Ordinal);   // progress on stderr
         return (await File.ReadAllTextAsync(file), stdout);
     }
 

@@ -14,7 +14,8 @@ namespace Code4me.Lsp.IntegrationTests.Analysis;
 /// A small study written through the real telemetry writer and chat store, as code4me_writer: two anonymous
 /// installations, <see cref="Queries"/> completion queries over two UTC days in python and lua, each answered by
 /// <see cref="ModelA"/> and <see cref="ModelB"/>, with a known pattern of shown, accepted, partially accepted, rejected,
-/// no outcome, ground truth and retention; and one chat of three replies, one marked a mistake.
+/// no outcome, ground truth (after rejections: the rejected answer, nothing, the same start, something else) and retention;
+/// typing speed 2.5 characters per second; and one chat of three replies, one marked a mistake.
 /// </summary>
 internal static class StudySeed
 {
@@ -122,7 +123,15 @@ internal static class StudySeed
 
         if (i % 4 != 1)
         {
-            var truth = i % 2 == 0 ? completionA + "\nnext_line()" : $"typed_{i}";
+            // Mostly the answer of model A again (even i) or something else; after some rejections of A: nothing on the
+            // line (i = 4), the same start (16), something else (22).
+            var truth = i switch
+            {
+                4 => "\nnext_line()",
+                16 => $"value_{i} + 1",
+                22 => $"typed_{i}",
+                _ => i % 2 == 0 ? completionA + "\nnext_line()" : $"typed_{i}",
+            };
             yield return new GroundTruthEvent(Guid.CreateVersion7(at), at.AddSeconds(15), queryId, 15, at.AddSeconds(15), truth, "x = ", "\n");
             yield return new GroundTruthEvent(Guid.CreateVersion7(at), at.AddSeconds(45), queryId, 45, at.AddSeconds(45), "changed later", "x = ", "\n");
         }

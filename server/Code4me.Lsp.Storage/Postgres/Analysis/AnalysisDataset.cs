@@ -1,4 +1,3 @@
-using System.Data;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Npgsql;
@@ -6,9 +5,10 @@ using Npgsql;
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
 
 /// <summary>
-/// The analysis views (migration 0010) as a dataset: their columns with types and COMMENTs, and their rows, all read in one
-/// read-only, repeatable-read transaction (one snapshot for every file of an export). Open it, read, dispose.
-/// Works as the owner or as a member of code4me_analyst.
+/// The analysis views (migrations 0010, 0012) as a dataset: their columns with types and COMMENTs, and their rows, all read
+/// from one <see cref="AnalysisSnapshot"/> (each view computed once, one repeatable-read snapshot for every file of an
+/// export). Open it, read, record the export (<see cref="CompleteAsync"/>), dispose. Works as the owner or as a member of
+/// code4me_analyst.
 /// </summary>
 internal sealed class AnalysisDataset : IAsyncDisposable
 {
@@ -26,41 +26,28 @@ internal sealed class AnalysisDataset : IAsyncDisposable
         ORDER BY c.relname, a.attnum
         """;
 
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
+    private const string AuditSql = "SELECT analysis.audit_dataset_export(@Detail::jsonb)";
 
-    private AnalysisDataset(NpgsqlConnection connection, NpgsqlTransaction transaction)
-    {
-        _connection = connection;
-        _transaction = transaction;
-    }
+    private readonly AnalysisSnapshot _snapshot;
+
+    private AnalysisDataset(AnalysisSnapshot snapshot) => _snapshot = snapshot;
 
     /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
-    public static Task<AnalysisDataset> OpenAsync(StorageDatabase database, CancellationToken cancellationToken) =>
-        OpenAsync(database.DataSource, cancellationToken);
-
-    public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task<AnalysisDataset> OpenAsync(StorageDatabase database, Action<string, double> progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY", transaction: transaction, cancellationToken: cancellationToken));
-            return new AnalysisDataset(connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(database);
+        return OpenAsync(database.DataSource, progress, cancellationToken);
     }
+
+    /// <summary>Computes every view, unfiltered; <paramref name="progress"/> hears each view's name and the seconds since the start.</summary>
+    public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, Action<string, double> progress, CancellationToken cancellationToken) =>
+        new(await AnalysisSnapshot.TakeAsync(dataSource, new AnalysisFilter(), progress, cancellationToken));
 
     /// <summary>Every view but <c>analysis.filter</c>, with its columns, by name.</summary>
     public async Task<IReadOnlyList<DatasetView>> ViewsAsync(CancellationToken cancellationToken)
     {
-        var rows = await _connection.QueryAsync<(string View, string? ViewComment, string Column, string Type, string? ColumnComment)>(
-            new CommandDefinition(ColumnsSql, transaction: _transaction, cancellationToken: cancellationToken));
+        var rows = await _snapshot.Connection.QueryAsync<(string View, string? ViewComment, string Column, string Type, string? ColumnComment)>(
+            new CommandDefinition(ColumnsSql, transaction: _snapshot.Transaction, cancellationToken: cancellationToken));
         return
         [
             .. rows.GroupBy(r => (r.View, r.ViewComment)).Select(view => new DatasetView(
@@ -74,9 +61,9 @@ internal sealed class AnalysisDataset : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(columns);
-        // Names come from the catalogue, quoted as identifiers.
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM analysis.{Quote(view.Name)}";
-        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        // Names come from the catalogue, quoted as identifiers; the rows from the view's temporary table.
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {AnalysisSnapshot.Relation(view.Name)}";
+        await using var command = new NpgsqlCommand(sql, _snapshot.Connection, _snapshot.Transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -90,11 +77,18 @@ internal sealed class AnalysisDataset : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Records the export in <c>audit_log</c> (event type export, action dataset_exported, through
+    /// <c>analysis.audit_dataset_export</c>, which adds the login) and ends the transaction. <paramref name="detailJson"/> is a
+    /// JSON object: what was written, never a pseudonym's salt.
+    /// </summary>
+    public async Task CompleteAsync(string detailJson, CancellationToken cancellationToken)
     {
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
+        await _snapshot.Connection.ExecuteAsync(new CommandDefinition(AuditSql, new { Detail = detailJson }, _snapshot.Transaction, cancellationToken: cancellationToken));
+        await _snapshot.CommitAsync(cancellationToken);
     }
+
+    public ValueTask DisposeAsync() => _snapshot.DisposeAsync();
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -14,7 +14,11 @@ internal sealed record StudyResults(
     IReadOnlyList<StudyResults.CalibrationSummaryRow> Calibration,
     IReadOnlyList<StudyResults.RetentionSurvivalRow> Retention,
     StudyResults.DataCompletenessRow Completeness,
-    StudyResults.ChatSummaryRow Chat)
+    StudyResults.ChatSummaryRow Chat,
+    IReadOnlyList<StudyResults.AbArmRow> AbArms,
+    IReadOnlyList<StudyResults.GenerationTimeBinRow> GenerationTimes,
+    IReadOnlyList<StudyResults.TypingSpeedBinRow> TypingSpeeds,
+    IReadOnlyList<StudyResults.RejectionOutcomeRow> Rejections)
 {
     /// <summary><c>analysis.overview</c>.</summary>
     internal sealed record OverviewRow(
@@ -56,4 +60,20 @@ internal sealed record StudyResults(
     internal sealed record ChatSummaryRow(
         long Chats, long Messages, long Participants, long Mistakes, double? MistakeRate, long NotCompleted, long PromptTokens,
         long CompletionTokens, decimal? Cost, double? MedianGenerationTimeMs);
+
+    /// <summary><c>analysis.ab_arms</c>.</summary>
+    internal sealed record AbArmRow(
+        string Arm, long Participants, long Shown, long Accepted, double AcceptanceRate, double AcceptanceCiLow, double AcceptanceCiHigh, string Baseline,
+        double? Difference, double? DifferenceCiLow, double? DifferenceCiHigh, double? Uplift);
+
+    /// <summary><c>analysis.generation_time_histogram</c>.</summary>
+    internal sealed record GenerationTimeBinRow(string Model, int Bin, int LowMs, int? HighMs, long Answers, long Shown, double Share);
+
+    /// <summary><c>analysis.typing_speed_histogram</c>.</summary>
+    internal sealed record TypingSpeedBinRow(
+        int LowCharsPerSecond, int? HighCharsPerSecond, long Queries, double Share, long Shown, long Accepted, double? AcceptanceRate);
+
+    /// <summary><c>analysis.rejection_outcomes</c>.</summary>
+    internal sealed record RejectionOutcomeRow(
+        string Model, long Rejected, long WithGroundTruth, long WrittenAnyway, long SameStart, long NothingWritten, long Other, double? WrittenAnywayShare);
 }
