@@ -44,9 +44,13 @@ internal static class HtmlReport
 
         Overview(html, results.Overview);
         Usage(html, results.DailyUsage);
+        TypingSpeed(html, results.TypingSpeeds);
+        AbTest(html, results.AbArms);
         Models(html, results.Models, results.Comparison);
+        Latency(html, results.GenerationTimes);
         Calibration(html, results.CalibrationBins, results.Calibration);
         Survival(html, results.Retention);
+        Rejections(html, results.Rejections);
         Completeness(html, results.Completeness);
         Chat(html, results.Chat);
 
@@ -91,6 +95,40 @@ internal static class HtmlReport
         html.Append("</table>\n</div>\n</section>\n");
     }
 
+    private static void TypingSpeed(StringBuilder html, IReadOnlyList<StudyResults.TypingSpeedBinRow> bins)
+    {
+        html.Append("<section id=\"typing-speed\">\n<h2>Typing speed</h2>\n<div class=\"row\">\n");
+        Figure(html, "typing-speed", ReportFigures.TypingSpeeds(bins),
+            $"Typing speed before each completion query: printable characters typed in the 10 s before it, divided by 10, in bins of 1 character per second (n = {Count(bins.Sum(b => b.Queries))} queries with behavioural telemetry).");
+        TableHead(html, "characters / s", "queries", "share", "shown", "accepted", "acceptance");
+        foreach (var b in bins)
+        {
+            var low = b.LowCharsPerSecond.ToString(s_invariant);
+            Cells(html, b.HighCharsPerSecond is { } high ? $"{low}–{high.ToString(s_invariant)}" : "≥ " + low,
+                Metric($"typing.{low}.queries", b.Queries, Count(b.Queries)), Percent(b.Share), Count(b.Shown), Count(b.Accepted), Percent(b.AcceptanceRate));
+        }
+
+        html.Append("</table>\n</div>\n</section>\n");
+    }
+
+    private static void AbTest(StringBuilder html, IReadOnlyList<StudyResults.AbArmRow> arms)
+    {
+        html.Append("<section id=\"ab-test\">\n<h2>A/B test</h2>\n<div class=\"row\">\n");
+        Figure(html, "ab-arms", ReportFigures.AcceptancePerArm(arms),
+            $"Acceptance per arm: an arm is the model whose answer was shown (with the AbTest selection policy each participant sees one model); queries with that arm's answer accepted / shown, with 95 % Wilson intervals (n = {Count(arms.Sum(a => a.Shown))} shown queries, {Count(arms.Sum(a => a.Participants))} participant-arms).");
+        TableHead(html, "arm", "participants", "shown", "accepted", "acceptance (95 % CI)", "difference to the baseline (95 % CI)", "uplift");
+        foreach (var a in arms)
+        {
+            var key = "ab." + a.Arm;
+            Cells(html, Encode(a.Arm), Count(a.Participants), Count(a.Shown), Count(a.Accepted),
+                Metric(key + ".acceptance_rate", a.AcceptanceRate, RateWithInterval(a.AcceptanceRate, a.AcceptanceCiLow, a.AcceptanceCiHigh)),
+                a.Difference is null ? "baseline" : Metric(key + ".difference", a.Difference, $"{Points(a.Difference)} ({Points(a.DifferenceCiLow)} – {Points(a.DifferenceCiHigh)})"),
+                a.Difference is null ? "–" : Metric(key + ".uplift", a.Uplift, Signed(a.Uplift)));
+        }
+
+        html.Append("</table>\n</div>\n<p class=\"meta\">Difference: acceptance rate minus the baseline arm's (the first by name), in percentage points, with Newcombe's 95 % interval from the two Wilson intervals. Uplift: the difference relative to the baseline's rate. The intervals treat queries as independent; one participant's queries are not, so the true uncertainty is larger.</p>\n</section>\n");
+    }
+
     private static void Models(StringBuilder html, IReadOnlyList<StudyResults.ModelPerformanceRow> models, IReadOnlyList<StudyResults.ModelComparisonRow> comparison)
     {
         html.Append("<section id=\"models\">\n<h2>Model performance</h2>\n<div class=\"row\">\n");
@@ -125,6 +163,21 @@ internal static class HtmlReport
         }
 
         html.Append("</section>\n");
+    }
+
+    private static void Latency(StringBuilder html, IReadOnlyList<StudyResults.GenerationTimeBinRow> bins)
+    {
+        html.Append("<section id=\"latency\">\n<h2>Latency</h2>\n<div class=\"row\">\n");
+        Figure(html, "latency", ReportFigures.GenerationTimes(bins),
+            $"Generation time of every answer per model, in bins of milliseconds; bars are shares of the model's answers (n = {Count(bins.Sum(b => b.Answers))} answers).");
+        TableHead(html, "model", "ms", "answers", "share", "shown");
+        foreach (var b in bins)
+        {
+            var range = b.HighMs is { } high ? $"{b.LowMs.ToString(s_invariant)}–{high.ToString(s_invariant)}" : "≥ " + b.LowMs.ToString(s_invariant);
+            Cells(html, Encode(b.Model), range, Metric($"latency.{b.Model}.{b.Bin.ToString(s_invariant)}", b.Answers, Count(b.Answers)), Percent(b.Share), Count(b.Shown));
+        }
+
+        html.Append("</table>\n</div>\n</section>\n");
     }
 
     private static void Calibration(StringBuilder html, IReadOnlyList<StudyResults.CalibrationBinRow> bins, IReadOnlyList<StudyResults.CalibrationSummaryRow> summary)
@@ -165,6 +218,22 @@ internal static class HtmlReport
         }
 
         html.Append("</table>\n</div>\n</section>\n");
+    }
+
+    private static void Rejections(StringBuilder html, IReadOnlyList<StudyResults.RejectionOutcomeRow> models)
+    {
+        html.Append("<section id=\"rejections\">\n<h2>After a rejection</h2>\n<div class=\"row\">\n");
+        Figure(html, "rejections", ReportFigures.Rejections(models),
+            $"What stood at the query position after an answer was rejected (its ground truth): the rejected answer exactly, something starting with the same three characters, nothing, or something else (n = {Count(models.Sum(m => m.WithGroundTruth))} rejected answers with a ground truth, of {Count(models.Sum(m => m.Rejected))} rejected).");
+        TableHead(html, "model", "rejected", "with ground truth", "wrote it anyway", "same start", "nothing", "something else");
+        foreach (var m in models)
+        {
+            Cells(html, Encode(m.Model), Count(m.Rejected), Count(m.WithGroundTruth),
+                Metric($"rejections.{m.Model}.written_anyway", m.WrittenAnyway, $"{Count(m.WrittenAnyway)} ({Percent(m.WrittenAnywayShare)})"),
+                Count(m.SameStart), Count(m.NothingWritten), Count(m.Other));
+        }
+
+        html.Append("</table>\n</div>\n<p class=\"meta\">The texts themselves are in <code>analysis.completion_generations</code> (<code>completion</code>, <code>ground_truth</code> where <code>was_rejected</code>), and in a dataset exported with <code>--include-code</code>.</p>\n</section>\n");
     }
 
     private static void Completeness(StringBuilder html, StudyResults.DataCompletenessRow c)
@@ -253,11 +322,20 @@ internal static class HtmlReport
             parts.Add("language " + language);
         }
 
+        if (filter.Participant is { } participant)
+        {
+            parts.Add("participant " + participant.ToString("D"));
+        }
+
         return string.Join(", ", parts);
     }
 
     private static string RateWithInterval(double? rate, double? low, double? high) =>
         rate is null ? "–" : $"{Percent(rate)} ({Percent(low)} – {Percent(high)})";
+
+    private static string Points(double? value) => value is { } v ? (100 * v).ToString("+0.0;−0.0;0.0", s_invariant) + " pp" : "–";
+
+    private static string Signed(double? value) => value is { } v ? (100 * v).ToString("+0.0;−0.0;0.0", s_invariant) + " %" : "–";
 
     private static string Count(long value) => value.ToString("N0", s_invariant);
 

@@ -53,19 +53,49 @@ internal static class ReportFigures
     public static string? AcceptancePerModel(IReadOnlyList<StudyResults.ModelPerformanceRow> models)
     {
         var shown = models.Where(m => m.AcceptanceRate is not null).ToList();
-        if (shown.Count == 0)
+        return AcceptanceBars(
+            [.. shown.Select(m => m.Model)], [.. shown.Select(m => (m.AcceptanceRate!.Value, m.AcceptanceCiLow!.Value, m.AcceptanceCiHigh!.Value))]);
+    }
+
+    public static string? AcceptancePerArm(IReadOnlyList<StudyResults.AbArmRow> arms) =>
+        AcceptanceBars([.. arms.Select(a => a.Arm)], [.. arms.Select(a => (a.AcceptanceRate, a.AcceptanceCiLow, a.AcceptanceCiHigh))]);
+
+    public static string? GenerationTimes(IReadOnlyList<StudyResults.GenerationTimeBinRow> bins)
+    {
+        if (bins.Count == 0)
         {
             return null;
         }
 
-        using var plot = new Plot();
-        var xs = Enumerable.Range(0, shown.Count).Select(i => (double)i).ToArray();
-        plot.Add.Bars(xs, shown.Select(m => m.AcceptanceRate!.Value).ToArray());
-        IntervalLines(plot, xs, shown.Select(m => (m.AcceptanceCiLow!.Value, m.AcceptanceCiHigh!.Value)).ToArray());
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, [.. shown.Select(m => m.Model)]);
-        plot.Axes.SetLimitsY(0, 1);
-        plot.YLabel("acceptance rate (95 % Wilson interval)");
-        return Svg(plot);
+        var labels = bins.Select(b => (b.Bin, Label: b.HighMs is { } high ? $"{b.LowMs}–{high}" : $"≥ {b.LowMs}")).Distinct().OrderBy(b => b.Bin).ToList();
+        var series = bins.GroupBy(b => b.Model).Select(model => (model.Key, (IReadOnlyList<(double X, double Y)>)[.. model.Select(b => ((double)labels.FindIndex(l => l.Bin == b.Bin), b.Share))])).ToList();
+        return GroupedBars([.. labels.Select(l => l.Label)], series, "generation time (ms)", "share of the model's answers");
+    }
+
+    public static string? TypingSpeeds(IReadOnlyList<StudyResults.TypingSpeedBinRow> bins)
+    {
+        if (bins.Count == 0)
+        {
+            return null;
+        }
+
+        var labels = bins.Select(b => b.HighCharsPerSecond is { } high ? $"{b.LowCharsPerSecond}–{high}" : $"≥ {b.LowCharsPerSecond}").ToArray();
+        IReadOnlyList<(string, IReadOnlyList<(double, double)>)> series = [("queries", [.. bins.Select((b, i) => ((double)i, b.Share))])];
+        return GroupedBars(labels, series, "typing speed before the query (characters per second)", "share of queries");
+    }
+
+    public static string? Rejections(IReadOnlyList<StudyResults.RejectionOutcomeRow> models)
+    {
+        var measured = models.Where(m => m.WithGroundTruth > 0).ToList();
+        if (measured.Count == 0)
+        {
+            return null;
+        }
+
+        string[] labels = ["wrote it anyway", "same start", "nothing", "something else"];
+        var series = measured.Select(m => (m.Model, (IReadOnlyList<(double X, double Y)>)[
+            .. new[] { m.WrittenAnyway, m.SameStart, m.NothingWritten, m.Other }.Select((n, i) => ((double)i, (double)n / m.WithGroundTruth))])).ToList();
+        return GroupedBars(labels, series, "what stood at the position afterwards", "share of rejected answers");
     }
 
     public static string? Reliability(IReadOnlyList<StudyResults.CalibrationBinRow> bins)
@@ -127,6 +157,55 @@ internal static class ReportFigures
         plot.Axes.SetLimitsY(0, 1.05);
         plot.YLabel("share");
         return Svg(plot);
+    }
+
+    /// <summary>Bars of rates with their (asymmetric) 95 % intervals, one per label; null when there are none.</summary>
+    private static string? AcceptanceBars(string[] labels, (double Rate, double Low, double High)[] rates, [CallerMemberName] string name = "")
+    {
+        if (labels.Length == 0)
+        {
+            return null;
+        }
+
+        using var plot = new Plot();
+        var xs = Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray();
+        plot.Add.Bars(xs, rates.Select(r => r.Rate).ToArray());
+        IntervalLines(plot, xs, [.. rates.Select(r => (r.Low, r.High))]);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, labels);
+        plot.Axes.SetLimitsY(0, 1);
+        plot.YLabel("acceptance rate (95 % Wilson interval)");
+        return Svg(plot, name);
+    }
+
+    /// <summary>Bars at the categories <paramref name="labels"/>, one colour per series side by side, with a legend when there are several.</summary>
+    private static string? GroupedBars(
+        string[] labels, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, string xLabel, string yLabel, [CallerMemberName] string name = "")
+    {
+        using var plot = new Plot();
+        var width = 0.8 / series.Count;
+        for (var i = 0; i < series.Count; i++)
+        {
+            var offset = (i - (series.Count - 1) / 2.0) * width;
+            var bars = plot.Add.Bars(series[i].Points.Select(p => p.X + offset).ToArray(), series[i].Points.Select(p => p.Y).ToArray());
+            foreach (var bar in bars.Bars)
+            {
+                bar.Size = width * 0.95;
+            }
+
+            bars.LegendText = series.Count > 1 ? series[i].Name : "";
+        }
+
+        var xs = Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, labels);
+        plot.Axes.SetLimitsY(0, 1.05);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        if (series.Count > 1)
+        {
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+
+        return Svg(plot, name);
     }
 
     /// <summary>A vertical line from each interval's low to its high end (ScottPlot's error bars are symmetric; Wilson's are not).</summary>

@@ -11,7 +11,7 @@ namespace Code4me.Lsp.IntegrationTests.Analysis;
 /// </summary>
 public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<StudyDatabaseFixture>, IDisposable
 {
-    private const int Figures = 6;
+    private const int Figures = 10;
     private readonly string _folder = Directory.CreateTempSubdirectory("code4me-report-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -55,6 +55,28 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         Assert.Equal((double)chat.Mistakes / chat.Messages, Double(metrics, "chat.mistake_rate"), 1e-12);
         Assert.Equal(chat.Cost, decimal.Parse(metrics["chat.cost"], CultureInfo.InvariantCulture));
 
+        foreach (var arm in await BaseTables.AbArmsAsync(fixture.Database))
+        {
+            Assert.Equal(arm.Rate, Double(metrics, $"ab.{arm.Arm}.acceptance_rate"), 1e-12);
+            if (arm.Difference is { } difference)
+            {
+                Assert.Equal(difference, Double(metrics, $"ab.{arm.Arm}.difference"), 1e-12);
+                Assert.Equal(arm.Uplift!.Value, Double(metrics, $"ab.{arm.Arm}.uplift"), 1e-12);
+            }
+        }
+
+        foreach (var model in await BaseTables.RejectionsAsync(fixture.Database))
+        {
+            Assert.Equal(model.WrittenAnyway, Long(metrics, $"rejections.{model.Model}.written_anyway"));
+        }
+
+        foreach (var bin in await BaseTables.GenerationTimesAsync(fixture.Database))
+        {
+            Assert.Equal(bin.Answers, Long(metrics, $"latency.{bin.Model}.{bin.Bin}"));
+        }
+
+        Assert.All(await BaseTables.TypingSpeedsAsync(fixture.Database), b => Assert.Equal(b.Queries, Long(metrics, $"typing.{b.Low}.queries")));
+
         var survival = await fixture.Database.QueryAsync<(string Model, int After, double Rate)>("""
             SELECT m.model_name, r.after_seconds, avg(CASE WHEN 2 * r.retained_chars >= r.accepted_chars THEN 1.0 ELSE 0.0 END)::float8
             FROM completion_retention r JOIN model_name m USING (model_id) GROUP BY 1, 2
@@ -73,6 +95,18 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
     }
 
     [Fact]
+    public async Task Report_FilteredByUser_CountsOnlyThatParticipant()
+    {
+        var installation = (await fixture.Database.QueryAsync<Guid>("SELECT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1 LIMIT 1")).Single();
+        var (html, _) = await ReportAsync("--user", installation.ToString());
+
+        var expected = await fixture.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM ({BaseTables.QueriesSql}) q WHERE installation_id = @Installation", new { Installation = installation });
+        Assert.Equal((expected, 1L), (Long(Metrics(html), "overview.queries"), Long(Metrics(html), "overview.participants")));
+        Assert.Contains("participant " + installation.ToString("D"), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_EmptyDatabase_SaysNoDataInsteadOfFailing()
     {
         await using var empty = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
@@ -87,14 +121,16 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         Assert.Equal("0", Metrics(html)["overview.queries"]);
     }
 
-    [Fact]
-    public async Task Report_BadSince_IsOneLineAndExitCode2()
+    [Theory]
+    [InlineData("--since", "last tuesday", "--since takes an ISO 8601 date or time")]
+    [InlineData("--user", "alice", "--user takes a user id or an installation id")]
+    public async Task Report_BadOption_IsOneLineAndExitCode2(string option, string value, string message)
     {
-        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", fixture.AnalystConnectionString, "--out", Path.Combine(_folder, "x.html"), "--since", "last tuesday");
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", fixture.AnalystConnectionString, "--out", Path.Combine(_folder, "x.html"), option, value);
 
         Assert.Equal(2, exitCode);
         Assert.Empty(stdout);
-        Assert.Contains("--since takes an ISO 8601 date or time", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "x.html")));
     }
