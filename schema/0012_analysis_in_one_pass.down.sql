@@ -1,7 +1,8 @@
 -- Reverts 0012: the views it added and the two it changed (the 0010 completion_queries and chat_messages, without the
 -- participant filter) go back: the others are the 0010 SQL made again from analysis.definitions, unchanged. Nothing is stored.
 DROP FUNCTION analysis.audit_dataset_export(jsonb);
-DROP VIEW analysis.ab_arms, analysis.generation_time_histogram, analysis.typing_speed_histogram, analysis.rejection_outcomes;
+DROP VIEW analysis.ab_arms, analysis.generation_time_histogram, analysis.typing_speed_histogram, analysis.rejection_outcomes,
+    analysis.hourly_usage, analysis.language_usage, analysis.time_since_last_histogram;
 
 CREATE OR REPLACE VIEW analysis.completion_queries AS
 SELECT mq.meta_query_id                                        AS query_id,

@@ -11,8 +11,9 @@
 --  * New filter: the setting analysis.participant (a user id or an installation id, uuid) keeps one participant
 --    completion queries and chat replies (`report --user`).
 --  * New views: ab_arms (acceptance per arm of an A/B test with the difference to the baseline arm, Newcombe 95 %
---    interval, and the relative uplift), generation_time_histogram, typing_speed_histogram and rejection_outcomes (what
---    the user wrote after rejecting an answer).
+--    interval, and the relative uplift), generation_time_histogram, typing_speed_histogram, rejection_outcomes (what
+--    the user wrote after rejecting an answer), hourly_usage (the 24 h timeline), language_usage and
+--    time_since_last_histogram (time since the last shown / accepted suggestion).
 --  * analysis.audit_dataset_export(detail) lets code4me_analyst record a dataset export in audit_log (SECURITY DEFINER:
 --    it writes only an export row naming the login of the session).
 
@@ -373,6 +374,46 @@ FROM (
     FROM %1$s
     WHERE was_rejected) r
 GROUP BY model
+$definition$),
+('hourly_usage', '{completion_queries}', $definition$
+SELECT h.hour_of_day,
+       count(q.query_id)                              AS queries,
+       count(DISTINCT q.participant_id)               AS participants,
+       count(*) FILTER (WHERE q.was_shown)            AS shown,
+       count(*) FILTER (WHERE q.was_accepted)         AS accepted,
+       (count(*) FILTER (WHERE q.was_accepted))::float8 / nullif(count(*) FILTER (WHERE q.was_shown), 0) AS acceptance_rate
+FROM generate_series(0, 23) AS h(hour_of_day)
+LEFT JOIN %1$s q ON extract(hour FROM q.occurred_at AT TIME ZONE 'UTC') = h.hour_of_day
+GROUP BY h.hour_of_day
+$definition$),
+('language_usage', '{completion_queries}', $definition$
+SELECT coalesce(language, 'unknown')                  AS language,
+       count(*)                                       AS queries,
+       count(DISTINCT participant_id)                 AS participants,
+       count(*) FILTER (WHERE was_shown)              AS shown,
+       count(*) FILTER (WHERE was_accepted)           AS accepted,
+       (count(*) FILTER (WHERE was_accepted))::float8 / nullif(count(*) FILTER (WHERE was_shown), 0) AS acceptance_rate,
+       analysis.wilson_low(count(*) FILTER (WHERE was_accepted), count(*) FILTER (WHERE was_shown))  AS acceptance_ci_low,
+       analysis.wilson_high(count(*) FILTER (WHERE was_accepted), count(*) FILTER (WHERE was_shown)) AS acceptance_ci_high
+FROM %1$s
+GROUP BY coalesce(language, 'unknown')
+$definition$),
+('time_since_last_histogram', '{completion_queries}', $definition$
+SELECT measure, bin,
+       (ARRAY[0, 1, 5, 15, 60, 300])[bin]                                 AS low_seconds,
+       (ARRAY[0, 1, 5, 15, 60, 300])[bin + 1]                             AS high_seconds,
+       count(*)                                                           AS queries,
+       count(*)::float8 / sum(count(*)) OVER (PARTITION BY measure)       AS share,
+       count(*) FILTER (WHERE was_shown)                                  AS shown,
+       count(*) FILTER (WHERE was_accepted)                               AS accepted,
+       (count(*) FILTER (WHERE was_accepted))::float8 / nullif(count(*) FILTER (WHERE was_shown), 0) AS acceptance_rate
+FROM (
+    SELECT m.measure, q.was_shown, q.was_accepted,
+           CASE WHEN m.ms IS NULL THEN 0 ELSE greatest(width_bucket(m.ms / 1000.0, ARRAY[0, 1, 5, 15, 60, 300]::numeric[]), 1) END AS bin
+    FROM %1$s q
+    CROSS JOIN LATERAL (VALUES ('shown', q.time_since_last_shown_ms), ('accepted', q.time_since_last_accepted_ms)) AS m(measure, ms)
+    WHERE q.has_behavioral_telemetry) t
+GROUP BY measure, bin
 $definition$)
 ;
 
@@ -430,8 +471,37 @@ COMMENT ON COLUMN analysis.rejection_outcomes.nothing_written IS 'The ground tru
 COMMENT ON COLUMN analysis.rejection_outcomes.other IS 'Something else was written.';
 COMMENT ON COLUMN analysis.rejection_outcomes.written_anyway_share IS 'written_anyway / with_ground_truth.';
 
+COMMENT ON VIEW analysis.hourly_usage IS 'The 24 h timeline: completion queries per hour of the day (UTC), over the whole period; hours without queries are rows of zeros.';
+COMMENT ON COLUMN analysis.hourly_usage.hour_of_day IS 'Hour of the day in UTC, 0..23: queries at or after hh:00 and before hh+1:00.';
+COMMENT ON COLUMN analysis.hourly_usage.queries IS 'Completion queries in that hour of any day.';
+COMMENT ON COLUMN analysis.hourly_usage.participants IS 'Distinct participants with a query in that hour.';
+COMMENT ON COLUMN analysis.hourly_usage.shown IS 'Of the queries, with an answer shown.';
+COMMENT ON COLUMN analysis.hourly_usage.accepted IS 'Of the queries, with an answer accepted.';
+COMMENT ON COLUMN analysis.hourly_usage.acceptance_rate IS 'accepted / shown (NULL when nothing was shown).';
+
+COMMENT ON VIEW analysis.language_usage IS 'Completion queries per programming language (the editor''s language id), with acceptance.';
+COMMENT ON COLUMN analysis.language_usage.language IS 'The language id; unknown when the query has no contextual telemetry.';
+COMMENT ON COLUMN analysis.language_usage.queries IS 'Completion queries in the language.';
+COMMENT ON COLUMN analysis.language_usage.participants IS 'Distinct participants with a query in the language.';
+COMMENT ON COLUMN analysis.language_usage.shown IS 'Of the queries, with an answer shown.';
+COMMENT ON COLUMN analysis.language_usage.accepted IS 'Of the queries, with an answer accepted.';
+COMMENT ON COLUMN analysis.language_usage.acceptance_rate IS 'accepted / shown.';
+COMMENT ON COLUMN analysis.language_usage.acceptance_ci_low IS 'Lower bound of the 95 % Wilson interval of acceptance_rate.';
+COMMENT ON COLUMN analysis.language_usage.acceptance_ci_high IS 'Upper bound of the 95 % Wilson interval of acceptance_rate.';
+
+COMMENT ON VIEW analysis.time_since_last_histogram IS 'How long before each completion query the user was last shown / last accepted a suggestion (behavioural telemetry), in bins, with the acceptance of the queries in each bin.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.measure IS 'shown: time since the last suggestion was shown (completion_queries.time_since_last_shown_ms); accepted: since the last acceptance (time_since_last_accepted_ms).';
+COMMENT ON COLUMN analysis.time_since_last_histogram.bin IS '0: never before in the session (the time is NULL); 1..6: [0, 1), [1, 5), [5, 15), [15, 60), [60, 300), [300, ∞) s.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.low_seconds IS 'The bin''s lower bound in seconds (inclusive); NULL for bin 0.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.high_seconds IS 'The bin''s upper bound in seconds (exclusive); NULL for bins 0 and 6.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.queries IS 'Completion queries with behavioural telemetry in the bin.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.share IS 'queries / all queries with behavioural telemetry (per measure).';
+COMMENT ON COLUMN analysis.time_since_last_histogram.shown IS 'Of the queries, with an answer shown.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.accepted IS 'Of the queries, with an answer accepted.';
+COMMENT ON COLUMN analysis.time_since_last_histogram.acceptance_rate IS 'accepted / shown.';
+
 GRANT SELECT ON analysis.definitions, analysis.ab_arms, analysis.generation_time_histogram, analysis.typing_speed_histogram,
-    analysis.rejection_outcomes TO code4me_analyst;
+    analysis.rejection_outcomes, analysis.hourly_usage, analysis.language_usage, analysis.time_since_last_histogram TO code4me_analyst;
 
 -- A dataset export is audited like every other export (0005: event type export), also when an analyst, who may not write
 -- audit_log, runs it. Only this row: event type export, action dataset_exported, the login that ran it in the detail.

@@ -43,8 +43,11 @@ internal static class HtmlReport
             .Append(Encode(Describe(results.Filter))).Append(".</p>\n");
 
         Overview(html, results.Overview);
+        Timeline(html, results.Hours);
+        TopLanguagesAndModels(html, results.Languages, results.Models);
         Usage(html, results.DailyUsage);
         TypingSpeed(html, results.TypingSpeeds);
+        TimeSinceLast(html, results.TimesSinceLast);
         AbTest(html, results.AbArms);
         Models(html, results.Models, results.Comparison);
         Latency(html, results.GenerationTimes);
@@ -73,6 +76,46 @@ internal static class HtmlReport
             Metric("overview.median_generation_time_ms", o.MedianGenerationTimeMs, $"{Ms(o.MedianGenerationTimeMs)} / {Ms(o.P95GenerationTimeMs)}"));
         Row(html, "Period", Encode(o.FirstQueryAt is null ? "–" : $"{o.FirstQueryAt:yyyy-MM-dd HH:mm} – {o.LastQueryAt:yyyy-MM-dd HH:mm} UTC"));
         html.Append("</table>\n</section>\n");
+    }
+
+    private static void Timeline(StringBuilder html, IReadOnlyList<StudyResults.HourlyUsageRow> hours)
+    {
+        html.Append("<section id=\"timeline\">\n<h2>24 h timeline</h2>\n<div class=\"row\">\n");
+        Figure(html, "hourly", ReportFigures.QueriesPerHour(hours),
+            $"Completion queries per hour of the day (UTC), over the whole period (n = {Count(hours.Sum(h => h.Queries))} queries).");
+        TableHead(html, "hour (UTC)", "queries", "participants", "shown", "accepted", "acceptance");
+        foreach (var h in hours.Where(h => h.Queries > 0))
+        {
+            var hour = h.HourOfDay.ToString("00", s_invariant);
+            Cells(html, $"{hour}:00–{hour}:59", Metric($"hour.{h.HourOfDay.ToString(s_invariant)}.queries", h.Queries, Count(h.Queries)),
+                Count(h.Participants), Count(h.Shown), Count(h.Accepted), Percent(h.AcceptanceRate));
+        }
+
+        html.Append("</table>\n</div>\n<p class=\"meta\">Hours without queries are left out of the table.</p>\n</section>\n");
+    }
+
+    private static void TopLanguagesAndModels(
+        StringBuilder html, IReadOnlyList<StudyResults.LanguageUsageRow> languages, IReadOnlyList<StudyResults.ModelPerformanceRow> models)
+    {
+        html.Append("<section id=\"languages\">\n<h2>Top languages and models</h2>\n<div class=\"row\">\n");
+        Figure(html, "acceptance-per-language", ReportFigures.AcceptancePerLanguage(languages),
+            $"Acceptance rate per language (the editor's language id): queries with an answer accepted / queries with an answer shown, with 95 % Wilson intervals (n = {Count(languages.Sum(l => l.Shown))} shown queries in {languages.Count} languages).");
+        TableHead(html, "language", "queries", "participants", "shown", "accepted", "acceptance (95 % CI)");
+        foreach (var l in languages)
+        {
+            var key = "language." + l.Language;
+            Cells(html, Encode(l.Language), Metric(key + ".queries", l.Queries, Count(l.Queries)), Count(l.Participants), Count(l.Shown), Count(l.Accepted),
+                Metric(key + ".acceptance_rate", l.AcceptanceRate, RateWithInterval(l.AcceptanceRate, l.AcceptanceCiLow, l.AcceptanceCiHigh)));
+        }
+
+        html.Append("</table>\n</div>\n");
+        TableHead(html, "model", "answers", "shown", "accepted", "acceptance");
+        foreach (var m in models.OrderByDescending(m => m.Generations).ThenBy(m => m.Model, StringComparer.Ordinal))
+        {
+            Cells(html, Encode(m.Model), Count(m.Generations), Count(m.Shown), Count(m.Accepted), Percent(m.AcceptanceRate));
+        }
+
+        html.Append("</table>\n<p class=\"meta\">Languages by queries, models by answers, most first; the models in detail under Model performance.</p>\n</section>\n");
     }
 
     private static void Usage(StringBuilder html, IReadOnlyList<StudyResults.DailyUsageRow> days)
@@ -110,6 +153,27 @@ internal static class HtmlReport
 
         html.Append("</table>\n</div>\n</section>\n");
     }
+
+    private static void TimeSinceLast(StringBuilder html, IReadOnlyList<StudyResults.TimeSinceLastBinRow> bins)
+    {
+        html.Append("<section id=\"time-since-last\">\n<h2>Time since the last suggestion</h2>\n<div class=\"row\">\n");
+        Figure(html, "time-since-last", ReportFigures.TimesSinceLast(bins),
+            $"How long before each completion query the user was last shown a suggestion, and last accepted one; bars are shares of the queries with behavioural telemetry (n = {Count(bins.Where(b => b.Measure == "shown").Sum(b => b.Queries))} queries).");
+        TableHead(html, "since the last", "seconds", "queries", "share", "shown", "accepted", "acceptance");
+        foreach (var b in bins)
+        {
+            Cells(html, Encode(b.Measure), Encode(SecondsRange(b)), Metric($"since_last.{b.Measure}.{b.Bin.ToString(s_invariant)}", b.Queries, Count(b.Queries)),
+                Percent(b.Share), Count(b.Shown), Count(b.Accepted), Percent(b.AcceptanceRate));
+        }
+
+        html.Append("</table>\n</div>\n</section>\n");
+    }
+
+    /// <summary>A bin of <c>analysis.time_since_last_histogram</c> in words: never, [low, high) or ≥ low.</summary>
+    internal static string SecondsRange(StudyResults.TimeSinceLastBinRow bin) =>
+        bin.LowSeconds is not { } low ? "never before"
+        : bin.HighSeconds is { } high ? $"{low.ToString(s_invariant)}–{high.ToString(s_invariant)}"
+        : "≥ " + low.ToString(s_invariant);
 
     private static void AbTest(StringBuilder html, IReadOnlyList<StudyResults.AbArmRow> arms)
     {

@@ -60,6 +60,45 @@ internal static class ReportFigures
     public static string? AcceptancePerArm(IReadOnlyList<StudyResults.AbArmRow> arms) =>
         AcceptanceBars([.. arms.Select(a => a.Arm)], [.. arms.Select(a => (a.AcceptanceRate, a.AcceptanceCiLow, a.AcceptanceCiHigh))]);
 
+    public static string? AcceptancePerLanguage(IReadOnlyList<StudyResults.LanguageUsageRow> languages)
+    {
+        var shown = languages.Where(l => l.AcceptanceRate is not null).ToList();
+        return AcceptanceBars(
+            [.. shown.Select(l => l.Language)], [.. shown.Select(l => (l.AcceptanceRate!.Value, l.AcceptanceCiLow!.Value, l.AcceptanceCiHigh!.Value))]);
+    }
+
+    public static string? QueriesPerHour(IReadOnlyList<StudyResults.HourlyUsageRow> hours)
+    {
+        if (hours.All(h => h.Queries == 0))
+        {
+            return null;
+        }
+
+        using var plot = new Plot();
+        plot.Add.Bars(hours.Select(h => (double)h.HourOfDay).ToArray(), hours.Select(h => (double)h.Queries).ToArray());
+        double[] ticks = [0, 3, 6, 9, 12, 15, 18, 21];
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, [.. ticks.Select(t => t.ToString("00", CultureInfo.InvariantCulture) + ":00")]);
+        plot.Axes.SetLimitsX(-0.5, 23.5);
+        plot.Axes.Margins(bottom: 0);
+        plot.XLabel("hour of the day (UTC)");
+        plot.YLabel("completion queries");
+        return Svg(plot);
+    }
+
+    public static string? TimesSinceLast(IReadOnlyList<StudyResults.TimeSinceLastBinRow> bins)
+    {
+        if (bins.Count == 0)
+        {
+            return null;
+        }
+
+        var labels = bins.Select(b => (b.Bin, Label: HtmlReport.SecondsRange(b) + (b.LowSeconds is null ? "" : " s"))).Distinct().OrderBy(b => b.Bin).ToList();
+        var series = bins.GroupBy(b => b.Measure).OrderByDescending(m => m.Key, StringComparer.Ordinal)
+            .Select(m => ("since the last " + m.Key, (IReadOnlyList<(double X, double Y)>)[.. m.Select(b => ((double)labels.FindIndex(l => l.Bin == b.Bin), b.Share))]))
+            .ToList();
+        return GroupedBars([.. labels.Select(l => l.Label)], series, "time before the query", "share of queries");
+    }
+
     public static string? GenerationTimes(IReadOnlyList<StudyResults.GenerationTimeBinRow> bins)
     {
         if (bins.Count == 0)

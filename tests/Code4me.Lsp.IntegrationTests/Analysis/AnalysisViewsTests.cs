@@ -183,7 +183,36 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
         Assert.Equal(await BaseTables.GenerationTimesAsync(fixture.Database), latency);
         Assert.True(latency.Select(l => l.Bin).Distinct().Count() >= 3, "the seed's generation times span several bins");
         Assert.Equal(await BaseTables.TypingSpeedsAsync(fixture.Database), typing);
-        Assert.Equal([(2, (long)StudySeed.Queries)], typing);
+        Assert.Equal(StudySeed.Queries, typing.Sum(t => t.Queries));
+        Assert.True(typing.Count >= 5, "the seed's typing speeds span several bins");
+    }
+
+    [Fact]
+    public async Task TimeSinceLast_ShownAndAccepted_EqualsIndependentCountsPerBin()
+    {
+        var view = await fixture.AnalystQueryAsync<(string Measure, int Bin, long Queries)>(
+            "SELECT measure, bin, queries FROM analysis.time_since_last_histogram ORDER BY measure, bin");
+
+        Assert.Equal(await BaseTables.TimesSinceLastAsync(fixture.Database), view);
+        Assert.Contains(view, b => b.Measure == "shown" && b.Bin == 0);   // the first query: never shown before
+        Assert.True(view.Count(b => b.Measure == "shown") >= 5, "the seed's times since the last shown span several bins");
+        Assert.All(view.GroupBy(b => b.Measure), m => Assert.Equal(StudySeed.Queries, m.Sum(b => b.Queries)));
+    }
+
+    [Fact]
+    public async Task HourlyAndLanguageUsage_SeededStudy_EqualIndependentSql()
+    {
+        var hours = await fixture.AnalystQueryAsync<(int Hour, long Queries, long Shown, long Accepted)>(
+            "SELECT hour_of_day, queries, shown, accepted FROM analysis.hourly_usage ORDER BY 1");
+        var languages = await fixture.AnalystQueryAsync<(string Language, long Queries, long Shown, long Accepted, double? Rate)>(
+            "SELECT language, queries, shown, accepted, acceptance_rate FROM analysis.language_usage ORDER BY 1");
+
+        Assert.Equal(Enumerable.Range(0, 24), hours.Select(h => h.Hour));
+        Assert.Equal(await BaseTables.HoursAsync(fixture.Database), [.. hours.Where(h => h.Queries > 0)]);
+        Assert.Equal(StudySeed.Queries, hours.Sum(h => h.Queries));
+        Assert.Equal(await BaseTables.LanguagesAsync(fixture.Database), [.. languages.Select(l => (l.Language, l.Queries, l.Shown, l.Accepted))]);
+        Assert.Equal(["lua", "python"], languages.Select(l => l.Language));
+        Assert.All(languages, l => Assert.Equal((double)l.Accepted / l.Shown, l.Rate!.Value, Tolerance));
     }
 
     [Fact]
@@ -219,7 +248,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
         var filter = new AnalysisFilter(Language: "python");
         await using var snapshot = await AnalysisSnapshot.TakeAsync(fixture.Analyst, filter, (_, _) => { }, TimeoutToken.Create());
 
-        Assert.Equal(17, snapshot.Views.Count);
+        Assert.Equal(20, snapshot.Views.Count);
         foreach (var view in snapshot.Views)
         {
             // Rows in one and not the other, either way, counting duplicates; floating-point columns to 9 decimals (a sum
@@ -247,8 +276,9 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'analysis' ORDER BY table_name");
         Assert.Equal(
             ["ab_arms", "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-             "daily_usage", "data_completeness", "filter", "generation_time_histogram", "model_comparison", "model_performance", "overview",
-             "rejection_outcomes", "retention_measurements", "retention_survival", "typing_speed_histogram"],
+             "daily_usage", "data_completeness", "filter", "generation_time_histogram", "hourly_usage", "language_usage", "model_comparison",
+             "model_performance", "overview", "rejection_outcomes", "retention_measurements", "retention_survival", "time_since_last_histogram",
+             "typing_speed_histogram"],
             views);
         foreach (var view in views)
         {

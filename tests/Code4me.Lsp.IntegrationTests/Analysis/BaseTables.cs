@@ -169,6 +169,38 @@ internal static class BaseTables
     }
 
     /// <summary>
+    /// Per measure (shown, accepted) and bin of the time since the last one (0 never; then edges 0, 1, 5, 15, 60, 300 s):
+    /// completion queries with behavioural telemetry, counted here.
+    /// </summary>
+    public static async Task<List<(string Measure, int Bin, long Queries)>> TimesSinceLastAsync(TestDatabase database)
+    {
+        double[] edges = [0, 1, 5, 15, 60, 300];
+        var rows = await database.QueryAsync<(long? Shown, long? Accepted)>(
+            "SELECT b.time_since_last_shown, b.time_since_last_accepted FROM completion_query JOIN meta_query USING (meta_query_id) JOIN behavioral_telemetry b USING (behavioral_telemetry_id)");
+        int Bin(long? ms) => ms is { } v ? edges.Count(e => v / 1000.0 >= e) : 0;
+        return
+        [
+            .. rows.Select(r => (Measure: "accepted", Bin: Bin(r.Accepted))).Concat(rows.Select(r => (Measure: "shown", Bin: Bin(r.Shown))))
+                .GroupBy(b => b).OrderBy(g => g.Key.Measure, StringComparer.Ordinal).ThenBy(g => g.Key.Bin)
+                .Select(g => (g.Key.Measure, g.Key.Bin, (long)g.Count())),
+        ];
+    }
+
+    /// <summary>Per hour of the day (UTC) that has queries: queries, shown, accepted.</summary>
+    public static Task<List<(int Hour, long Queries, long Shown, long Accepted)>> HoursAsync(TestDatabase database) =>
+        database.QueryAsync<(int, long, long, long)>($"""
+            SELECT extract(hour FROM "timestamp" AT TIME ZONE 'UTC')::int, count(*), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
+            FROM ({QueriesSql}) q GROUP BY 1 ORDER BY 1
+            """);
+
+    /// <summary>Per language: queries, shown, accepted.</summary>
+    public static Task<List<(string Language, long Queries, long Shown, long Accepted)>> LanguagesAsync(TestDatabase database) =>
+        database.QueryAsync<(string, long, long, long)>($"""
+            SELECT language_name, count(*), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
+            FROM ({QueriesSql}) q GROUP BY 1 ORDER BY 1
+            """);
+
+    /// <summary>
     /// Per model, its rejected answers (a rejected feedback row) and what stood at the position 15 s later, sorted here: the
     /// answer exactly, a blank first line, the same first three characters, something else.
     /// </summary>

@@ -13,8 +13,8 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
     private static readonly string[] s_views =
     [
         "ab_arms", "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-        "daily_usage", "data_completeness", "generation_time_histogram", "model_comparison", "model_performance", "overview",
-        "rejection_outcomes", "retention_measurements", "retention_survival", "typing_speed_histogram",
+        "daily_usage", "data_completeness", "generation_time_histogram", "hourly_usage", "language_usage", "model_comparison", "model_performance",
+        "overview", "rejection_outcomes", "retention_measurements", "retention_survival", "time_since_last_histogram", "typing_speed_histogram",
     ];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("code4me-dataset-").FullName;

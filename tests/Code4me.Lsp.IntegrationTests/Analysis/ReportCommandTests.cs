@@ -11,7 +11,7 @@ namespace Code4me.Lsp.IntegrationTests.Analysis;
 /// </summary>
 public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITestOutputHelper output) : IClassFixture<StudyDatabaseFixture>, IDisposable
 {
-    private const int Figures = 10;
+    private const int Figures = 13;
     private readonly string _folder = Directory.CreateTempSubdirectory("code4me-report-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -76,6 +76,14 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         }
 
         Assert.All(await BaseTables.TypingSpeedsAsync(fixture.Database), b => Assert.Equal(b.Queries, Long(metrics, $"typing.{b.Low}.queries")));
+        Assert.All(await BaseTables.TimesSinceLastAsync(fixture.Database), b => Assert.Equal(b.Queries, Long(metrics, $"since_last.{b.Measure}.{b.Bin}")));
+        Assert.All(await BaseTables.HoursAsync(fixture.Database), h => Assert.Equal(h.Queries, Long(metrics, $"hour.{h.Hour}.queries")));
+        foreach (var language in await BaseTables.LanguagesAsync(fixture.Database))
+        {
+            Assert.Equal(language.Queries, Long(metrics, $"language.{language.Language}.queries"));
+            Assert.Equal((double)language.Accepted / language.Shown, Double(metrics, $"language.{language.Language}.acceptance_rate"), 1e-12);
+        }
+
 
         var survival = await fixture.Database.QueryAsync<(string Model, int After, double Rate)>("""
             SELECT m.model_name, r.after_seconds, avg(CASE WHEN 2 * r.retained_chars >= r.accepted_chars THEN 1.0 ELSE 0.0 END)::float8

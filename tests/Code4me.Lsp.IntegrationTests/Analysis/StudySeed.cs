@@ -15,7 +15,8 @@ namespace Code4me.Lsp.IntegrationTests.Analysis;
 /// installations, <see cref="Queries"/> completion queries over two UTC days in python and lua, each answered by
 /// <see cref="ModelA"/> and <see cref="ModelB"/>, with a known pattern of shown, accepted, partially accepted, rejected,
 /// no outcome, ground truth (after rejections: the rejected answer, nothing, the same start, something else) and retention;
-/// typing speed 2.5 characters per second; and one chat of three replies, one marked a mistake.
+/// typing speeds from 0 to 5.25 characters per second, times since the last shown and accepted suggestion from under a second to
+/// minutes (or never); and one chat of three replies, one marked a mistake.
 /// </summary>
 internal static class StudySeed
 {
@@ -79,7 +80,7 @@ internal static class StudySeed
             Guid.CreateVersion7(at), at, queryId, sessionId, "/home/study/app",
             i % 7 == 6 ? null : new ContextRecord(Guid.CreateVersion7(at), "x = ", "\n", "a.py", null),
             new ContextualTelemetry(Guid.CreateVersion7(at), "0.11.0", "Neovim", trigger, i % 3 == 0 ? "lua" : "python", "/home/study/app/a.py", 1, 40, 0.5),
-            new BehavioralTelemetry(Guid.CreateVersion7(at), 1000 + i, null, 2.5),
+            new BehavioralTelemetry(Guid.CreateVersion7(at), i == 0 ? null : 700L * i * i, i % 3 == 0 ? null : 20_000L * i, 0.75 * (i % 8)),
             [
                 new GenerationRecord(ModelA, completionA, 50 + (10 * i), ((i % 10) + 0.5) / 10, [-0.1], [], false, 10, 3),
                 new GenerationRecord(ModelB, completionB, 300 + i, 0.35, [-1.0], [], false),

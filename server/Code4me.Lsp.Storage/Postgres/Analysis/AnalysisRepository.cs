@@ -62,6 +62,15 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
     private static readonly string s_rejectionsSql = Select("rejection_outcomes",
         "model, rejected, with_ground_truth, written_anyway, same_start, nothing_written, other, written_anyway_share", "model");
 
+    private static readonly string s_hoursSql = Select("hourly_usage",
+        "hour_of_day, queries, participants, shown, accepted, acceptance_rate", "hour_of_day");
+
+    private static readonly string s_languagesSql = Select("language_usage",
+        "language, queries, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high", "queries DESC, language");
+
+    private static readonly string s_timesSinceLastSql = Select("time_since_last_histogram",
+        "measure, bin, low_seconds, high_seconds, queries, share, shown, accepted, acceptance_rate", "measure DESC, bin");
+
     /// <summary>
     /// Every view the report shows, under <paramref name="filter"/>; <paramref name="progress"/> hears each view's name and the
     /// seconds since the start before it is computed.
@@ -87,7 +96,10 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
             await ReadAsync<StudyResults.AbArmRow>(s_abArmsSql),
             await ReadAsync<StudyResults.GenerationTimeBinRow>(s_generationTimesSql),
             await ReadAsync<StudyResults.TypingSpeedBinRow>(s_typingSpeedSql),
-            await ReadAsync<StudyResults.RejectionOutcomeRow>(s_rejectionsSql));
+            await ReadAsync<StudyResults.RejectionOutcomeRow>(s_rejectionsSql),
+            await ReadAsync<StudyResults.HourlyUsageRow>(s_hoursSql),
+            await ReadAsync<StudyResults.LanguageUsageRow>(s_languagesSql),
+            await ReadAsync<StudyResults.TimeSinceLastBinRow>(s_timesSinceLastSql));
         await snapshot.CommitAsync(cancellationToken);
         return results;
     }

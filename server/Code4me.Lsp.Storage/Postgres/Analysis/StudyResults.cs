@@ -18,7 +18,10 @@ internal sealed record StudyResults(
     IReadOnlyList<StudyResults.AbArmRow> AbArms,
     IReadOnlyList<StudyResults.GenerationTimeBinRow> GenerationTimes,
     IReadOnlyList<StudyResults.TypingSpeedBinRow> TypingSpeeds,
-    IReadOnlyList<StudyResults.RejectionOutcomeRow> Rejections)
+    IReadOnlyList<StudyResults.RejectionOutcomeRow> Rejections,
+    IReadOnlyList<StudyResults.HourlyUsageRow> Hours,
+    IReadOnlyList<StudyResults.LanguageUsageRow> Languages,
+    IReadOnlyList<StudyResults.TimeSinceLastBinRow> TimesSinceLast)
 {
     /// <summary><c>analysis.overview</c>.</summary>
     internal sealed record OverviewRow(
@@ -76,4 +79,15 @@ internal sealed record StudyResults(
     /// <summary><c>analysis.rejection_outcomes</c>.</summary>
     internal sealed record RejectionOutcomeRow(
         string Model, long Rejected, long WithGroundTruth, long WrittenAnyway, long SameStart, long NothingWritten, long Other, double? WrittenAnywayShare);
+
+    /// <summary><c>analysis.hourly_usage</c>.</summary>
+    internal sealed record HourlyUsageRow(int HourOfDay, long Queries, long Participants, long Shown, long Accepted, double? AcceptanceRate);
+
+    /// <summary><c>analysis.language_usage</c>.</summary>
+    internal sealed record LanguageUsageRow(
+        string Language, long Queries, long Participants, long Shown, long Accepted, double? AcceptanceRate, double? AcceptanceCiLow, double? AcceptanceCiHigh);
+
+    /// <summary><c>analysis.time_since_last_histogram</c>.</summary>
+    internal sealed record TimeSinceLastBinRow(
+        string Measure, int Bin, int? LowSeconds, int? HighSeconds, long Queries, double Share, long Shown, long Accepted, double? AcceptanceRate);
 }
