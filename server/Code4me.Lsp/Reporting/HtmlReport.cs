@@ -288,7 +288,7 @@ internal static class HtmlReport
     {
         html.Append("<section id=\"rejections\">\n<h2>After a rejection</h2>\n<div class=\"row\">\n");
         Figure(html, "rejections", ReportFigures.Rejections(models),
-            $"What stood at the query position after an answer was rejected (its ground truth): the rejected answer exactly, something starting with the same three characters, nothing, or something else (n = {Count(models.Sum(m => m.WithGroundTruth))} rejected answers with a ground truth, of {Count(models.Sum(m => m.Rejected))} rejected).");
+            $"Rejected answers by what stood at the query position afterwards (their ground truth): the rejected answer exactly, something starting with the same three characters, nothing, or something else (n = {Count(models.Sum(m => m.WithGroundTruth))} rejected answers with a ground truth, of {Count(models.Sum(m => m.Rejected))} rejected).");
         TableHead(html, "model", "rejected", "with ground truth", "wrote it anyway", "same start", "nothing", "something else");
         foreach (var m in models)
         {

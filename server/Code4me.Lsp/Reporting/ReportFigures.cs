@@ -133,8 +133,8 @@ internal static class ReportFigures
 
         string[] labels = ["wrote it anyway", "same start", "nothing", "something else"];
         var series = measured.Select(m => (m.Model, (IReadOnlyList<(double X, double Y)>)[
-            .. new[] { m.WrittenAnyway, m.SameStart, m.NothingWritten, m.Other }.Select((n, i) => ((double)i, (double)n / m.WithGroundTruth))])).ToList();
-        return GroupedBars(labels, series, "what stood at the position afterwards", "share of rejected answers");
+            .. new[] { m.WrittenAnyway, m.SameStart, m.NothingWritten, m.Other }.Select((n, i) => ((double)i, (double)n))])).ToList();
+        return GroupedBars(labels, series, "what stood at the position afterwards", "rejected answers", shares: false);
     }
 
     public static string? Reliability(IReadOnlyList<StudyResults.CalibrationBinRow> bins)
@@ -216,9 +216,13 @@ internal static class ReportFigures
         return Svg(plot, name);
     }
 
-    /// <summary>Bars at the categories <paramref name="labels"/>, one colour per series side by side, with a legend when there are several.</summary>
+    /// <summary>
+    /// Bars at the categories <paramref name="labels"/>, one colour per series side by side, with a legend when there are several;
+    /// the y axis from 0 to 1 for <paramref name="shares"/>, else from 0 to the data.
+    /// </summary>
     private static string? GroupedBars(
-        string[] labels, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, string xLabel, string yLabel, [CallerMemberName] string name = "")
+        string[] labels, IReadOnlyList<(string Name, IReadOnlyList<(double X, double Y)> Points)> series, string xLabel, string yLabel, bool shares = true,
+        [CallerMemberName] string name = "")
     {
         using var plot = new Plot();
         var width = 0.8 / series.Count;
@@ -236,7 +240,15 @@ internal static class ReportFigures
 
         var xs = Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, labels);
-        plot.Axes.SetLimitsY(0, 1.05);
+        if (shares)
+        {
+            plot.Axes.SetLimitsY(0, 1.05);
+        }
+        else
+        {
+            plot.Axes.Margins(bottom: 0);
+        }
+
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         if (series.Count > 1)
