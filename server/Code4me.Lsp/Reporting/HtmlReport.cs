@@ -20,7 +20,7 @@ internal static class HtmlReport
         h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; margin-top: 2.2rem; }
         .meta { color: #555; }
         .row { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
-        .row > :first-child { flex: 1 1 440px; min-width: 440px; } .row > :not(:first-child) { flex: 0 1 auto; }
+        .row > :first-child { flex: 1 1 440px; min-width: 440px; max-width: 760px; } .row > :not(:first-child) { flex: 0 1 auto; }
         figure { margin: 0; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
         figcaption { font-size: 0.9rem; color: #333; margin-top: 0.3rem; }
         table { border-collapse: collapse; font-size: 0.85rem; }
