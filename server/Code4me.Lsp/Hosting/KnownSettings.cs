@@ -92,7 +92,6 @@ internal static class KnownSettings
     private static void Add(Node root, string section, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
         Describe(At(root, section), type);
 
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are bound by the configuration binder, which keeps their public properties.")]
     private static void Describe(Node node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetSetMethod() is not null))
@@ -107,15 +106,25 @@ internal static class KnownSettings
                 child.Item = new Node();
                 if (IsComposite(item))
                 {
-                    Describe(child.Item, item);
+                    Describe(child.Item, Nested(item));
                 }
             }
             else if (IsComposite(value))
             {
-                Describe(child, value);
+                Describe(child, Nested(value));
             }
         }
     }
+
+    /// <summary>
+    /// An options type nested in another (a property or a list item), named here so that its properties are kept in a
+    /// trimmed or Native AOT build. One not named fails the first use of <see cref="KnownSettings"/>, in every test.
+    /// </summary>
+    [return: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+    private static Type Nested(Type type) =>
+        type == typeof(CompletionModelOptions) ? typeof(CompletionModelOptions)
+        : type == typeof(OfflineModelOptions) ? typeof(OfflineModelOptions)
+        : throw new InvalidOperationException($"{type.FullName} is an options type nested in another: name it in {nameof(KnownSettings)}.{nameof(Nested)}.");
 
     private static bool IsComposite(Type type) =>
         type.IsClass && type != typeof(string) && Nullable.GetUnderlyingType(type) is null;

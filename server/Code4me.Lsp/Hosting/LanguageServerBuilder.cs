@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Code4me.Lsp.Core.Completion;
 using Code4me.Lsp.Core.Documents;
 using Code4me.Lsp.Core.Session;
@@ -85,7 +86,7 @@ internal static class LanguageServerBuilder
     }
 
     /// <summary>Validates a bound options type at start and on every settings change.</summary>
-    private static void AddValidated<TOptions, TValidator>(OptionsBuilder<TOptions> options)
+    private static void AddValidated<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(OptionsBuilder<TOptions> options)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

@@ -1,9 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Code4me.Lsp.Hosting;
 
 /// <summary>Checks <typeparamref name="TOptions"/> by binding and validating it afresh.</summary>
-internal sealed class OptionsCheck<TOptions>(IOptionsMonitor<TOptions> monitor) : IOptionsCheck
+internal sealed class OptionsCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(IOptionsMonitor<TOptions> monitor) : IOptionsCheck
     where TOptions : class
 {
     public IReadOnlyList<string> Check()

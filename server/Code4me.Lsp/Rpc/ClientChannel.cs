@@ -33,7 +33,8 @@ internal sealed class ClientChannel
 
         try
         {
-            var result = await rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, JsonSerializer.SerializeToElement(parameters, typeInfo), cancellationToken);
+            var (arguments, types) = NamedArguments(JsonSerializer.SerializeToElement(parameters, typeInfo));
+            var result = await rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, arguments, types, cancellationToken);
             return (true, result, null);
         }
         catch (Exception e) when (e is RemoteRpcException or ConnectionLostException or ObjectDisposedException or IOException or InvalidOperationException)
@@ -54,11 +55,29 @@ internal sealed class ClientChannel
         try
         {
             var element = JsonSerializer.SerializeToElement(parameters, typeInfo);
-            await rpc.NotifyWithParameterObjectAsync(method, element);
+            var (arguments, types) = NamedArguments(element);
+            await rpc.NotifyWithParameterObjectAsync(method, arguments, types);
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException or InvalidOperationException)
         {
             // The client went away; nothing to tell it any more.
         }
+    }
+
+    /// <summary>
+    /// The members of a serialized parameter object as named arguments, each declared a <see cref="JsonElement"/>: the
+    /// formatter writes them back as they are, with no reflection over a parameter type.
+    /// </summary>
+    private static (Dictionary<string, object?> Arguments, Dictionary<string, Type> Types) NamedArguments(JsonElement parameters)
+    {
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var types = new Dictionary<string, Type>(StringComparer.Ordinal);
+        foreach (var member in parameters.EnumerateObject())
+        {
+            arguments[member.Name] = member.Value;
+            types[member.Name] = typeof(JsonElement);
+        }
+
+        return (arguments, types);
     }
 }

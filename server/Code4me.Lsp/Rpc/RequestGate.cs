@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -21,7 +22,7 @@ internal sealed partial class RequestGate(
     ClientChannel client,
     ILogger<RequestGate> logger)
 {
-    public void AddRequest<TParams, TResult, THandler>(JsonRpc rpc, string method, MethodKind kind = MethodKind.Normal)
+    public void AddRequest<TParams, TResult, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(JsonRpc rpc, string method, MethodKind kind = MethodKind.Normal)
         where THandler : IRequestHandler<TParams, TResult>
     {
         var paramsInfo = LspJson.TypeInfo<TParams>();
@@ -59,7 +60,7 @@ internal sealed partial class RequestGate(
         });
     }
 
-    public void AddNotification<TParams, THandler>(JsonRpc rpc, string method, MethodKind kind = MethodKind.Normal)
+    public void AddNotification<TParams, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(JsonRpc rpc, string method, MethodKind kind = MethodKind.Normal)
         where THandler : INotificationHandler<TParams>
     {
         var paramsInfo = LspJson.TypeInfo<TParams>();

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
 
@@ -202,7 +202,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             keepAnonymised ? DeleteKeepAnonymisedSql : DeleteAllSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
-        var detail = JsonSerializer.Serialize(new Dictionary<string, object> { ["queries"] = queries, ["kept_anonymised"] = keepAnonymised });
+        var detail = new JsonObject { ["queries"] = queries, ["kept_anonymised"] = keepAnonymised }.ToJsonString();
         await AuditAsync(connection, transaction, userId, "deletion", keepAnonymised ? "user_deleted_queries_anonymised" : "user_deleted_with_data", detail, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return queries;
@@ -233,9 +233,9 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         return queries;
     }
 
-    private static string InstallationDetail(Guid installationId, int? queries) => JsonSerializer.Serialize(queries is { } count
-        ? new Dictionary<string, object> { ["installation_id"] = installationId, ["queries"] = count }
-        : new Dictionary<string, object> { ["installation_id"] = installationId });
+    private static string InstallationDetail(Guid installationId, int? queries) => (queries is { } count
+        ? new JsonObject { ["installation_id"] = installationId, ["queries"] = count }
+        : new JsonObject { ["installation_id"] = installationId }).ToJsonString();
 
     /// <summary>
     /// Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty. The
@@ -250,10 +250,10 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         var cutoff = (now - olderThan).UtcDateTime;
         var months = DropsMonths ? await DropMonthsAsync(connection, transaction, cutoff, cancellationToken) : (0, []);
         var queries = months.Queries + await connection.ExecuteScalarAsync<int>(new CommandDefinition(PurgeSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken));
-        var detail = JsonSerializer.Serialize(new Dictionary<string, object>
+        var detail = new JsonObject
         {
-            ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays, ["months_dropped"] = months.Suffixes,
-        });
+            ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays, ["months_dropped"] = new JsonArray([.. months.Suffixes.Select(m => (JsonNode?)m)]),
+        }.ToJsonString();
         await AuditAsync(connection, transaction, null, "deletion", "retention_purge", detail, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return queries;
