@@ -5,10 +5,10 @@ using Code4me.Lsp.Core.Session;
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Postgres.Users;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Chat;
 
@@ -116,40 +116,39 @@ internal sealed class PostgresChatStore(
 
         var modelId = await references.GetModelIdAsync(chat.Model, isInstructionTuned: true, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await InsertAsync(connection, InsertChatSql, new
-        {
-            chat.ChatId,
-            ProjectId = projectId,
-            AuthToken,
-            chat.Title,
-            chat.CreatedAt,
-            chat.Provider,
-            ModelId = modelId,
-            chat.SystemPrompt,
-            chat.ContextWindowTokens,
-            session.SessionId,
-        }, cancellationToken);
+        await InsertAsync(
+            connection,
+            InsertChatSql,
+            [
+                Param("ChatId", chat.ChatId), Param("ProjectId", projectId), Param("AuthToken", AuthToken), Param("Title", chat.Title),
+                Param("CreatedAt", chat.CreatedAt), Param("Provider", chat.Provider), Param("ModelId", modelId), Param("SystemPrompt", chat.SystemPrompt),
+                Param("ContextWindowTokens", chat.ContextWindowTokens), Param("SessionId", session.SessionId),
+            ],
+            cancellationToken);
     }
 
     public async Task<ChatRecord?> FindChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ChatRow>(new CommandDefinition(FindChatSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync(
+            FindChatSql, ChatRow.Read, null, cancellationToken, Param("ChatId", chatId), Param("AuthToken", AuthToken), Param("SessionId", session.SessionId));
         return row is null ? null : ToRecord(row);
     }
 
     public async Task<ChatPage> ListChatsAsync(int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ChatRow>(new CommandDefinition(
-            ListChatsSql, new { AuthToken, session.SessionId, Limit = pageSize + 1, Offset = page * pageSize }, cancellationToken: cancellationToken))).ToList();
+        var rows = await connection.QueryAsync(
+            ListChatsSql, ChatRow.Read, null, cancellationToken,
+            Param("AuthToken", AuthToken), Param("SessionId", session.SessionId), Param("Limit", pageSize + 1), Param("Offset", page * pageSize));
         return new ChatPage([.. rows.Take(pageSize).Select(ToRecord)], rows.Count > pageSize ? page + 1 : null);
     }
 
     public async Task<IReadOnlyList<ChatExchange>> GetExchangesAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ExchangeRow>(new CommandDefinition(ExchangesSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync(
+            ExchangesSql, ExchangeRow.Read, null, cancellationToken, Param("ChatId", chatId), Param("AuthToken", AuthToken), Param("SessionId", session.SessionId));
         return [.. rows.Select(r => new ChatExchange(
             r.QueryId, r.ChatId, new DateTimeOffset(DateTime.SpecifyKind(r.Timestamp, DateTimeKind.Utc)), r.Message, r.Reply, r.Model,
             Enum.Parse<ChatOutcome>(r.Outcome, ignoreCase: true), r.GenerationTime, r.PromptTokens ?? 0, r.CompletionTokens ?? 0, r.PromptTokens is null, r.Cost, 0,
@@ -173,38 +172,47 @@ internal sealed class PostgresChatStore(
         try
         {
             var optimization = exchange.Optimization;
-            await InsertAsync(connection, optimization is null ? InsertExchangeSql : InsertExchangeSql + InsertOptimizationSql, new
+            NpgsqlParameter[] parameters =
+            [
+                Param("ContextId", Guid.CreateVersion7(exchange.Timestamp)),
+                Param("ContextualId", Guid.CreateVersion7(exchange.Timestamp)),
+                Param("BehavioralId", Guid.CreateVersion7(exchange.Timestamp)),
+                Param("QueryId", exchange.QueryId),
+                Param("ChatId", exchange.ChatId),
+                Param("AuthToken", AuthToken),
+                Param("Message", exchange.Message),
+                Param("Reply", exchange.Reply),
+                Param("FileName", exchange.FileName),
+                Param("SelectedText", exchange.SelectedText),
+                Param("Timestamp", exchange.Timestamp),
+                Param("GenerationTime", exchange.GenerationTimeMs),
+                Param("WebEnabled", exchange.WebEnabled),
+                Param("SessionId", session.SessionId),
+                Param("ProjectId", projectId),
+                Param("VersionId", versionId),
+                Param("TriggerTypeId", triggerTypeId),
+                Param("LanguageId", languageId),
+                Param("ModelId", modelId),
+                Param("PromptTokens", exchange.UsageEstimated ? (int?)null : exchange.PromptTokens),
+                Param("CompletionTokens", exchange.UsageEstimated ? (int?)null : exchange.CompletionTokens),
+                Param("Cost", exchange.Cost),
+                Param("Outcome", exchange.Outcome.ToString().ToLowerInvariant()),
+            ];
+            if (optimization is not null)
             {
-                ContextId = Guid.CreateVersion7(exchange.Timestamp),
-                ContextualId = Guid.CreateVersion7(exchange.Timestamp),
-                BehavioralId = Guid.CreateVersion7(exchange.Timestamp),
-                exchange.QueryId,
-                exchange.ChatId,
-                AuthToken,
-                exchange.Message,
-                exchange.Reply,
-                exchange.FileName,
-                exchange.SelectedText,
-                exchange.Timestamp,
-                GenerationTime = exchange.GenerationTimeMs,
-                exchange.WebEnabled,
-                SessionId = session.SessionId,
-                ProjectId = projectId,
-                VersionId = versionId,
-                TriggerTypeId = triggerTypeId,
-                LanguageId = languageId,
-                ModelId = modelId,
-                PromptTokens = exchange.UsageEstimated ? (int?)null : exchange.PromptTokens,
-                CompletionTokens = exchange.UsageEstimated ? (int?)null : exchange.CompletionTokens,
-                exchange.Cost,
-                Outcome = exchange.Outcome.ToString().ToLowerInvariant(),
-                OptimizationId = optimization?.OptimizationId,
-                OptimizationType = optimization?.Kind == ChatContextStrategy.Summarize ? "summarization" : "truncation",
-                TokensBefore = optimization?.TokensBefore,
-                TokensAfter = optimization?.TokensAfter,
-                Summary = optimization?.Summary,
-                AffectedQueries = optimization?.AffectedQueryIds.ToArray() ?? [],
-            }, cancellationToken);
+                parameters =
+                [
+                    .. parameters,
+                    Param("OptimizationId", optimization.OptimizationId),
+                    Param("OptimizationType", optimization.Kind == ChatContextStrategy.Summarize ? "summarization" : "truncation"),
+                    Param("TokensBefore", optimization.TokensBefore),
+                    Param("TokensAfter", optimization.TokensAfter),
+                    Param("Summary", optimization.Summary),
+                    Param("AffectedQueries", optimization.AffectedQueryIds.ToArray()),
+                ];
+            }
+
+            await InsertAsync(connection, optimization is null ? InsertExchangeSql : InsertExchangeSql + InsertOptimizationSql, parameters, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && e.ConstraintName == "chat_query_chat_id_fkey")
         {
@@ -215,20 +223,23 @@ internal sealed class PostgresChatStore(
     public async Task<bool> RenameChatAsync(Guid chatId, string title, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RenameSql, new { ChatId = chatId, AuthToken, session.SessionId, Title = title }, cancellationToken: cancellationToken));
+        return await connection.ScalarAsync<bool>(
+            RenameSql, null, cancellationToken, Param("ChatId", chatId), Param("AuthToken", AuthToken), Param("SessionId", session.SessionId), Param("Title", title));
     }
 
     public async Task<bool> DeleteChatAsync(Guid chatId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(DeleteChatSql, new { ChatId = chatId, AuthToken, session.SessionId }, cancellationToken: cancellationToken));
+        return await connection.ScalarAsync<bool>(
+            DeleteChatSql, null, cancellationToken, Param("ChatId", chatId), Param("AuthToken", AuthToken), Param("SessionId", session.SessionId));
     }
 
     public async Task<bool> SetFeedbackAsync(Guid chatId, Guid queryId, bool isMistake, string? note, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            FeedbackSql, new { ChatId = chatId, QueryId = queryId, AuthToken, session.SessionId, IsMistake = isMistake, Note = isMistake ? note : null }, cancellationToken: cancellationToken));
+        return await connection.ScalarAsync<bool>(
+            FeedbackSql, null, cancellationToken, Param("ChatId", chatId), Param("QueryId", queryId), Param("AuthToken", AuthToken), Param("SessionId", session.SessionId),
+            Param("IsMistake", isMistake), Param("Note", isMistake ? note : null));
     }
 
     public void Dispose() => _ensured.Dispose();
@@ -267,7 +278,12 @@ internal sealed class PostgresChatStore(
             }
 
             await InsertAsync(
-                connection, EnsureSessionSql, new { session.SessionId, session.InstallationId, AuthToken, Now = now, ProjectId = projectId, ProjectName = projectName },
+                connection,
+                EnsureSessionSql,
+                [
+                    Param("SessionId", session.SessionId), Param("InstallationId", session.InstallationId), Param("AuthToken", AuthToken), Param("Now", now),
+                    Param("ProjectId", projectId), Param("ProjectName", projectName),
+                ],
                 cancellationToken);
             _sessionWritten = true;
             return true;
@@ -279,10 +295,10 @@ internal sealed class PostgresChatStore(
     }
 
     /// <summary>Runs inserts in one transaction that carries the proof of the auth token (<see cref="WriterProof"/>).</summary>
-    private async Task InsertAsync(NpgsqlConnection connection, string sql, object parameters, CancellationToken cancellationToken)
+    private async Task InsertAsync(NpgsqlConnection connection, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var transaction = await WriterProof.BeginAsync(connection, AuthToken, session.InstallationId, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(sql, transaction, cancellationToken, parameters);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -305,55 +321,19 @@ internal sealed class PostgresChatStore(
             row.ContextWindowTokens ?? settings.ContextWindowTokens);
     }
 
-    private sealed class ChatRow
+    // Read by position, in the order of ChatColumns and ExchangesSql.
+    private sealed record ChatRow(Guid ChatId, string Title, DateTime CreatedAt, string? Provider, string? Model, string? SystemPrompt, int? ContextWindowTokens)
     {
-        public Guid ChatId { get; init; }
-
-        public string Title { get; init; } = "";
-
-        public DateTime CreatedAt { get; init; }
-
-        public string? Model { get; init; }
-
-        public string? Provider { get; init; }
-
-        public string? SystemPrompt { get; init; }
-
-        public int? ContextWindowTokens { get; init; }
+        public static ChatRow Read(NpgsqlDataReader r) =>
+            new(r.Get<Guid>(0), r.Get<string>(1) ?? "", r.Get<DateTime>(2), r.Get<string>(3), r.Get<string>(4), r.Get<string>(5), r.Get<int?>(6));
     }
 
-    private sealed class ExchangeRow
+    private sealed record ExchangeRow(
+        Guid QueryId, Guid ChatId, DateTime Timestamp, string Message, string Reply, string Model, string Outcome, int GenerationTime, int? PromptTokens,
+        int? CompletionTokens, decimal? Cost, bool WebEnabled, string? FileName, string? SelectedText, bool IsMistake, string? MistakeNote)
     {
-        public Guid QueryId { get; init; }
-
-        public Guid ChatId { get; init; }
-
-        public DateTime Timestamp { get; init; }
-
-        public string Message { get; init; } = "";
-
-        public string Reply { get; init; } = "";
-
-        public string Model { get; init; } = "";
-
-        public string Outcome { get; init; } = "completed";
-
-        public int GenerationTime { get; init; }
-
-        public decimal? Cost { get; init; }
-
-        public int? PromptTokens { get; init; }
-
-        public int? CompletionTokens { get; init; }
-
-        public bool WebEnabled { get; init; }
-
-        public string? FileName { get; init; }
-
-        public string? SelectedText { get; init; }
-
-        public bool IsMistake { get; init; }
-
-        public string? MistakeNote { get; init; }
+        public static ExchangeRow Read(NpgsqlDataReader r) => new(
+            r.Get<Guid>(0), r.Get<Guid>(1), r.Get<DateTime>(2), r.Get<string>(3) ?? "", r.Get<string>(4) ?? "", r.Get<string>(5) ?? "", r.Get<string>(6) ?? "completed",
+            r.Get<int>(7), r.Get<int?>(8), r.Get<int?>(9), r.Get<decimal?>(10), r.Get<bool>(11), r.Get<string>(12), r.Get<string>(13), r.Get<bool>(14), r.Get<string>(15));
     }
 }

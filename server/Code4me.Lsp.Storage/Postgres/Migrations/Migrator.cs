@@ -1,5 +1,5 @@
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Migrations;
 
@@ -130,10 +130,10 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
         connection.Notice += (_, e) => notices.Add(e.Notice.MessageText);
         await RefusePoolerAsync(connection, cancellationToken);
 
-        await connection.ExecuteAsync(new CommandDefinition(LockSql, new { Key = LockKey }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(LockSql, null, cancellationToken, Param("Key", LockKey));
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(CreateTableSql, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(CreateTableSql, null, cancellationToken);
             notices.Clear(); // "already exists, skipping": only the scripts' notices are of interest
             var applied = await ReadAppliedAsync(connection, cancellationToken);
             Verify(applied);
@@ -150,7 +150,7 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
                 : migrations[^1].Version - 1;
             if (removeBookkeeping && to == 0)
             {
-                await connection.ExecuteAsync(new CommandDefinition("DROP TABLE IF EXISTS schema_migrations", cancellationToken: cancellationToken));
+                await connection.ExecuteAsync("DROP TABLE IF EXISTS schema_migrations", null, cancellationToken);
             }
 
             return new MigrationRun(from, to, migrations, notices);
@@ -160,7 +160,7 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
             if (connection.FullState == System.Data.ConnectionState.Open)
             {
                 // Not the caller's token: the lock must be released even when the run was cancelled.
-                await connection.ExecuteAsync(new CommandDefinition(UnlockSql, new { Key = LockKey }, cancellationToken: CancellationToken.None));
+                await connection.ExecuteAsync(UnlockSql, null, CancellationToken.None, Param("Key", LockKey));
             }
         }
     }
@@ -173,7 +173,7 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
     /// </summary>
     private static async Task RefusePoolerAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var backend = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT pg_backend_pid()", cancellationToken: cancellationToken));
+        var backend = await connection.ScalarAsync<int>("SELECT pg_backend_pid()", null, cancellationToken);
         if (backend != connection.ProcessID)
         {
             throw new MigrationException(PoolerMessage);
@@ -190,9 +190,10 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await connection.ExecuteAsync(up
-                ? new CommandDefinition(InsertAppliedSql, new { migration.Version, Name = migration.FullName, migration.Checksum }, transaction, cancellationToken: cancellationToken)
-                : new CommandDefinition(DeleteAppliedSql, new { migration.Version }, transaction, cancellationToken: cancellationToken));
+            await (up
+                ? connection.ExecuteAsync(InsertAppliedSql, transaction, cancellationToken,
+                    Param("Version", migration.Version), Param("Name", migration.FullName), Param("Checksum", migration.Checksum))
+                : connection.ExecuteAsync(DeleteAppliedSql, transaction, cancellationToken, Param("Version", migration.Version)));
             await transaction.CommitAsync(cancellationToken);
         }
         catch (PostgresException e)
@@ -240,14 +241,14 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, MigrationCatalog cat
 
     private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(TableExistsSql, cancellationToken: cancellationToken));
+        var exists = await connection.ScalarAsync<bool>(TableExistsSql, null, cancellationToken);
         if (!exists)
         {
             return [];
         }
 
-        var rows = await connection.QueryAsync<AppliedMigration>(new CommandDefinition(SelectAppliedSql, cancellationToken: cancellationToken));
-        return [.. rows];
+        return await connection.QueryAsync(
+            SelectAppliedSql, r => new AppliedMigration(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetDateTime(3)), null, cancellationToken);
     }
 
     private sealed record AppliedMigration(int Version, string Name, string Checksum, DateTime AppliedAt);

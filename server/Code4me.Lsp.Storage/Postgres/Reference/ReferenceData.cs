@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Reference;
 
@@ -55,16 +55,16 @@ internal sealed class ReferenceData(NpgsqlDataSource dataSource)
 
     /// <summary>The id of an LSP <c>languageId</c> (e.g. <c>python</c>), created when new.</summary>
     public ValueTask<long> GetLanguageIdAsync(string languageId, CancellationToken cancellationToken) =>
-        GetOrCreateAsync(_languages, languageId, GetOrCreateLanguageSql, new { Name = languageId }, cancellationToken);
+        GetOrCreateAsync(_languages, languageId, GetOrCreateLanguageSql, () => [Param("Name", languageId)], cancellationToken);
 
     /// <summary>The id of a model; <paramref name="isInstructionTuned"/> only matters when the row is created.</summary>
     public ValueTask<long> GetModelIdAsync(string modelName, bool isInstructionTuned, CancellationToken cancellationToken) =>
-        GetOrCreateAsync(_models, modelName, GetOrCreateModelSql, new { Name = modelName, IsInstructionTuned = isInstructionTuned }, cancellationToken);
+        GetOrCreateAsync(_models, modelName, GetOrCreateModelSql, () => [Param("Name", modelName), Param("IsInstructionTuned", isInstructionTuned)], cancellationToken);
 
     /// <summary>The id of a plugin version for an IDE; <paramref name="description"/> only matters when the row is created.</summary>
     public ValueTask<long> GetPluginVersionIdAsync(string versionName, string ideType, string? description, CancellationToken cancellationToken) =>
         GetOrCreateAsync(_pluginVersions, (versionName, ideType), GetOrCreatePluginVersionSql,
-            new { Name = versionName, IdeType = ideType, Description = description }, cancellationToken);
+            () => [Param("Name", versionName), Param("IdeType", ideType), Param("Description", description)], cancellationToken);
 
     /// <summary>The id of <c>manual</c>, <c>auto</c> or <c>idle</c>; <see cref="ArgumentException"/> for any other name.</summary>
     public async ValueTask<long> GetTriggerTypeIdAsync(string name, CancellationToken cancellationToken)
@@ -75,13 +75,13 @@ internal sealed class ReferenceData(NpgsqlDataSource dataSource)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(SelectTriggerTypeSql, new { Name = name }, cancellationToken: cancellationToken))
+        var id = await connection.ScalarAsync<long?>(SelectTriggerTypeSql, null, cancellationToken, Param("Name", name))
             ?? throw new ArgumentException($"Unknown trigger type '{name}': the schema knows manual, auto and idle.", nameof(name));
         return _triggerTypes.GetOrAdd(name, id);
     }
 
     private async ValueTask<long> GetOrCreateAsync<TKey>(
-        ConcurrentDictionary<TKey, long> cache, TKey key, string sql, object parameters, CancellationToken cancellationToken)
+        ConcurrentDictionary<TKey, long> cache, TKey key, string sql, Func<NpgsqlParameter[]> parameters, CancellationToken cancellationToken)
         where TKey : notnull
     {
         if (cache.TryGetValue(key, out var cached))
@@ -95,7 +95,7 @@ internal sealed class ReferenceData(NpgsqlDataSource dataSource)
         // statement can, so try again (the second attempt always finds it).
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            var id = await connection.ScalarAsync<long?>(sql, null, cancellationToken, parameters());
             if (id is { } found)
             {
                 return cache.GetOrAdd(key, found);

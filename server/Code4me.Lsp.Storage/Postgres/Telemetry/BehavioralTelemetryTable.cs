@@ -1,5 +1,5 @@
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
@@ -8,7 +8,7 @@ namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 /// binary COPY, see <see cref="TelemetryBatch"/>): one statement per table per batch,
 /// the rows as parallel arrays through <c>unnest</c>, idempotent on the client's ids with a bare
 /// <c>ON CONFLICT DO NOTHING</c> (naming the conflict column would need SELECT, which code4me_writer
-/// does not have). Never Dapper's <c>Execute(sql, IEnumerable)</c>, which runs once per row.
+/// does not have). Never one statement per row.
 /// </summary>
 internal static class BehavioralTelemetryTable
 {
@@ -22,14 +22,10 @@ internal static class BehavioralTelemetryTable
     public static Task<int> InsertAsync(
         NpgsqlConnection connection, IReadOnlyList<BehavioralTelemetryRow> rows, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        // Materialised arrays: Dapper passes arrays natively only on a real NpgsqlConnection.
-        var parameters = new
-        {
-            Ids = rows.Select(r => r.Id).ToArray(),
-            Shown = rows.Select(r => r.TimeSinceLastShownMs).ToArray(),
-            Accepted = rows.Select(r => r.TimeSinceLastAcceptedMs).ToArray(),
-            TypingSpeed = rows.Select(r => r.TypingSpeed).ToArray(),
-        };
-        return connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken));
+        return connection.ExecuteAsync(InsertSql, transaction, cancellationToken,
+            Param("Ids", rows.Select(r => r.Id).ToArray()),
+            Param("Shown", rows.Select(r => r.TimeSinceLastShownMs).ToArray()),
+            Param("Accepted", rows.Select(r => r.TimeSinceLastAcceptedMs).ToArray()),
+            Param("TypingSpeed", rows.Select(r => r.TypingSpeed).ToArray()));
     }
 }

@@ -1,5 +1,5 @@
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Users;
 
@@ -10,11 +10,12 @@ namespace Code4me.Lsp.Storage.Postgres.Users;
 /// </summary>
 internal readonly record struct AuthTokenAccount(Guid? UserId, bool Deleted)
 {
-    private const string Sql = "SELECT user_id_for_auth_token(@Token) AS UserId, auth_token_deleted(@Token) AS Deleted";
+    private const string Sql = "SELECT user_id_for_auth_token(@Token), auth_token_deleted(@Token)";
 
     /// <summary>No user, not deleted (the token belongs to no account in this database).</summary>
     public bool IsUnknown => UserId is null && !Deleted;
 
     public static Task<AuthTokenAccount> ResolveAsync(NpgsqlConnection connection, Guid token, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<AuthTokenAccount>(new CommandDefinition(Sql, new { Token = token }, cancellationToken: cancellationToken));
+        connection.QuerySingleOrDefaultAsync(
+            Sql, r => new AuthTokenAccount(r.IsDBNull(0) ? null : r.GetGuid(0), r.GetBoolean(1)), null, cancellationToken, Param("Token", token));
 }

@@ -1,5 +1,5 @@
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Users;
 
@@ -50,19 +50,15 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                InsertUserSql,
-                new { user.UserId, Email = email, Name = name, PasswordHash = passwordHash, user.AuthToken },
-                transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(InsertUserSql, transaction, cancellationToken,
+                Param("UserId", user.UserId), Param("Email", email), Param("Name", name), Param("PasswordHash", passwordHash), Param("AuthToken", user.AuthToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "user_email_key")
         {
             throw new ArgumentException($"A user with the e-mail address '{email}' already exists.", nameof(email), e);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertAuditSql, new { user.UserId, Action = "user_created" }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(InsertAuditSql, transaction, cancellationToken, Param("UserId", user.UserId), Param("Action", "user_created"));
         await transaction.CommitAsync(cancellationToken);
         return user;
     }
@@ -71,8 +67,8 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
     public async Task<Guid?> VerifyPasswordAsync(string email, string password, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Credentials>(new CommandDefinition(
-            SelectCredentialsSql, new { Email = email }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync(
+            SelectCredentialsSql, r => new Credentials(r.GetGuid(0), r.GetString(1)), null, cancellationToken, Param("Email", email));
         var matches = PasswordHasher.Verify(password, row?.PasswordHash ?? s_dummyHash.Value);
         return row is not null && matches ? row.UserId : null;
     }
@@ -81,8 +77,7 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource)
     public async Task<Guid?> FindByAuthTokenAsync(Guid authToken, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            SelectByAuthTokenSql, new { AuthToken = authToken }, cancellationToken: cancellationToken));
+        return await connection.ScalarAsync<Guid?>(SelectByAuthTokenSql, null, cancellationToken, Param("AuthToken", authToken));
     }
 
     private sealed record Credentials(Guid UserId, string PasswordHash);
