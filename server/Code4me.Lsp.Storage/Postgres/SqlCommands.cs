@@ -66,6 +66,32 @@ internal static class SqlCommands
         };
     }
 
+    /// <summary>
+    /// Runs a statement of several result sets and hands its reader to <paramref name="read"/>, which takes the sets in
+    /// order with <see cref="ReadSetAsync"/>.
+    /// </summary>
+    public static async Task<TResult> QueryMultipleAsync<TResult>(
+        this NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, Task<TResult>> read, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = Command(connection, sql, transaction, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await read(reader);
+    }
+
+    /// <summary>The rows of the reader's current result set, each read by <paramref name="read"/>; then on to the next set.</summary>
+    public static async Task<List<T>> ReadSetAsync<T>(this NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return rows;
+    }
+
     /// <summary>The value of column <paramref name="ordinal"/>, or <c>default</c> for NULL.</summary>
     public static T? Get<T>(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? default : reader.GetFieldValue<T>(ordinal);
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Dapper;
 using Npgsql;
 
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
@@ -46,8 +45,11 @@ internal sealed class AnalysisDataset : IAsyncDisposable
     /// <summary>Every view but <c>analysis.filter</c>, with its columns, by name.</summary>
     public async Task<IReadOnlyList<DatasetView>> ViewsAsync(CancellationToken cancellationToken)
     {
-        var rows = await _snapshot.Connection.QueryAsync<(string View, string? ViewComment, string Column, string Type, string? ColumnComment)>(
-            new CommandDefinition(ColumnsSql, transaction: _snapshot.Transaction, cancellationToken: cancellationToken));
+        var rows = await _snapshot.Connection.QueryAsync(
+            ColumnsSql,
+            r => (View: r.GetString(0), ViewComment: r.Get<string>(1), Column: r.GetString(2), Type: r.GetString(3), ColumnComment: r.Get<string>(4)),
+            _snapshot.Transaction,
+            cancellationToken);
         return
         [
             .. rows.GroupBy(r => (r.View, r.ViewComment)).Select(view => new DatasetView(
@@ -84,7 +86,7 @@ internal sealed class AnalysisDataset : IAsyncDisposable
     /// </summary>
     public async Task CompleteAsync(string detailJson, CancellationToken cancellationToken)
     {
-        await _snapshot.Connection.ExecuteAsync(new CommandDefinition(AuditSql, new { Detail = detailJson }, _snapshot.Transaction, cancellationToken: cancellationToken));
+        await _snapshot.Connection.ExecuteAsync(AuditSql, _snapshot.Transaction, cancellationToken, SqlCommands.Param("Detail", detailJson));
         await _snapshot.CommitAsync(cancellationToken);
     }
 

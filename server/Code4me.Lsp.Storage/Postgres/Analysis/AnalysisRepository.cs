@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
@@ -16,7 +15,7 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
     {
     }
 
-    // Columns in the order of each record's constructor, cast to its types; Dapper matches them by name and type.
+    // Columns in the order of each record's constructor, cast to its types: each record reads its row by position.
     private static readonly string s_overviewSql = Select("overview",
         "queries, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high, median_generation_time_ms, " +
         "p95_generation_time_ms, first_query_at, last_query_at");
@@ -79,27 +78,27 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
     {
         await using var snapshot = await AnalysisSnapshot.TakeAsync(dataSource, filter, progress, cancellationToken);
 
-        async Task<List<T>> ReadAsync<T>(string sql) =>
-            [.. await snapshot.Connection.QueryAsync<T>(new CommandDefinition(sql, transaction: snapshot.Transaction, cancellationToken: cancellationToken))];
+        Task<List<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> read) =>
+            snapshot.Connection.QueryAsync(sql, read, snapshot.Transaction, cancellationToken);
 
         var results = new StudyResults(
             filter,
-            (await ReadAsync<StudyResults.OverviewRow>(s_overviewSql)).Single(),
-            await ReadAsync<StudyResults.DailyUsageRow>(s_dailyUsageSql),
-            await ReadAsync<StudyResults.ModelPerformanceRow>(s_modelsSql),
-            await ReadAsync<StudyResults.ModelComparisonRow>(s_comparisonSql),
-            await ReadAsync<StudyResults.CalibrationBinRow>(s_calibrationBinsSql),
-            await ReadAsync<StudyResults.CalibrationSummaryRow>(s_calibrationSql),
-            await ReadAsync<StudyResults.RetentionSurvivalRow>(s_retentionSql),
-            (await ReadAsync<StudyResults.DataCompletenessRow>(s_completenessSql)).Single(),
-            (await ReadAsync<StudyResults.ChatSummaryRow>(s_chatSql)).Single(),
-            await ReadAsync<StudyResults.AbArmRow>(s_abArmsSql),
-            await ReadAsync<StudyResults.GenerationTimeBinRow>(s_generationTimesSql),
-            await ReadAsync<StudyResults.TypingSpeedBinRow>(s_typingSpeedSql),
-            await ReadAsync<StudyResults.RejectionOutcomeRow>(s_rejectionsSql),
-            await ReadAsync<StudyResults.HourlyUsageRow>(s_hoursSql),
-            await ReadAsync<StudyResults.LanguageUsageRow>(s_languagesSql),
-            await ReadAsync<StudyResults.TimeSinceLastBinRow>(s_timesSinceLastSql));
+            (await ReadAsync(s_overviewSql, StudyResults.OverviewRow.Read)).Single(),
+            await ReadAsync(s_dailyUsageSql, StudyResults.DailyUsageRow.Read),
+            await ReadAsync(s_modelsSql, StudyResults.ModelPerformanceRow.Read),
+            await ReadAsync(s_comparisonSql, StudyResults.ModelComparisonRow.Read),
+            await ReadAsync(s_calibrationBinsSql, StudyResults.CalibrationBinRow.Read),
+            await ReadAsync(s_calibrationSql, StudyResults.CalibrationSummaryRow.Read),
+            await ReadAsync(s_retentionSql, StudyResults.RetentionSurvivalRow.Read),
+            (await ReadAsync(s_completenessSql, StudyResults.DataCompletenessRow.Read)).Single(),
+            (await ReadAsync(s_chatSql, StudyResults.ChatSummaryRow.Read)).Single(),
+            await ReadAsync(s_abArmsSql, StudyResults.AbArmRow.Read),
+            await ReadAsync(s_generationTimesSql, StudyResults.GenerationTimeBinRow.Read),
+            await ReadAsync(s_typingSpeedSql, StudyResults.TypingSpeedBinRow.Read),
+            await ReadAsync(s_rejectionsSql, StudyResults.RejectionOutcomeRow.Read),
+            await ReadAsync(s_hoursSql, StudyResults.HourlyUsageRow.Read),
+            await ReadAsync(s_languagesSql, StudyResults.LanguageUsageRow.Read),
+            await ReadAsync(s_timesSinceLastSql, StudyResults.TimeSinceLastBinRow.Read));
         await snapshot.CommitAsync(cancellationToken);
         return results;
     }

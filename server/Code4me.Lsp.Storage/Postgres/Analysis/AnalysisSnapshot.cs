@@ -1,7 +1,6 @@
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
-using Dapper;
 using Npgsql;
 
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
@@ -65,24 +64,26 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(SettingsSql, new
-            {
-                Since = Instant(filter.Since),
-                Until = Instant(filter.Until),
-                Model = filter.Model ?? "",
-                Language = filter.Language ?? "",
-                Participant = filter.Participant?.ToString("D") ?? "",
-            }, transaction, cancellationToken: cancellationToken));
-            var definitions = (await connection.QueryAsync<(string View, string Query)>(
-                new CommandDefinition(DefinitionsSql, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+            await connection.ExecuteAsync(
+                SettingsSql,
+                transaction,
+                cancellationToken,
+                SqlCommands.Param("Since", Instant(filter.Since)),
+                SqlCommands.Param("Until", Instant(filter.Until)),
+                SqlCommands.Param("Model", filter.Model ?? ""),
+                SqlCommands.Param("Language", filter.Language ?? ""),
+                SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""));
+            var definitions = await connection.QueryAsync(DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1)), transaction, cancellationToken);
             foreach (var (view, query) in definitions)
             {
                 progress(view, clock.Elapsed.TotalSeconds);
                 var table = Relation(view);
                 // The query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {query}; ANALYZE {table}",
-                    transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+                await using var create = new NpgsqlCommand($"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {query}; ANALYZE {table}", connection, transaction)
+                {
+                    CommandTimeout = 0,
+                };
+                await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
             return new AnalysisSnapshot(connection, transaction, [.. definitions.Select(d => d.View)]);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Dapper;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Users;
 
@@ -175,7 +175,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     public async Task<Guid> FindAsync(string user, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(FindUserSql, new { User = user.Trim() }, cancellationToken: cancellationToken))
+        return await connection.ScalarAsync<Guid?>(FindUserSql, null, cancellationToken, Param("User", user.Trim()))
             ?? throw new ArgumentException($"No user has the id or e-mail address '{user}'.", nameof(user));
     }
 
@@ -187,7 +187,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(ExportSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        var json = await connection.ScalarAsync<string>(ExportSql, transaction, cancellationToken, Param("UserId", userId));
         await AuditAsync(connection, transaction, userId, "export", "data_exported", "{}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return json!;
@@ -200,8 +200,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            keepAnonymised ? DeleteKeepAnonymisedSql : DeleteAllSql, new { UserId = userId }, transaction, cancellationToken: cancellationToken));
+        var queries = await connection.ScalarAsync<int>(keepAnonymised ? DeleteKeepAnonymisedSql : DeleteAllSql, transaction, cancellationToken, Param("UserId", userId));
         var detail = new JsonObject { ["queries"] = queries, ["kept_anonymised"] = keepAnonymised }.ToJsonString();
         await AuditAsync(connection, transaction, userId, "deletion", keepAnonymised ? "user_deleted_queries_anonymised" : "user_deleted_with_data", detail, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -216,7 +215,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var json = await connection.ExecuteScalarAsync<string>(new CommandDefinition(ExportInstallationSql, new { InstallationId = installationId }, transaction, cancellationToken: cancellationToken));
+        var json = await connection.ScalarAsync<string>(ExportInstallationSql, transaction, cancellationToken, Param("InstallationId", installationId));
         await AuditAsync(connection, transaction, null, "export", "installation_data_exported", InstallationDetail(installationId, null), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return json!;
@@ -227,7 +226,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var queries = await connection.ExecuteScalarAsync<int>(new CommandDefinition(DeleteInstallationSql, new { InstallationId = installationId }, transaction, cancellationToken: cancellationToken));
+        var queries = await connection.ScalarAsync<int>(DeleteInstallationSql, transaction, cancellationToken, Param("InstallationId", installationId));
         await AuditAsync(connection, transaction, null, "deletion", "installation_deleted_with_data", InstallationDetail(installationId, queries), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return queries;
@@ -249,7 +248,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var cutoff = (now - olderThan).UtcDateTime;
         var months = DropsMonths ? await DropMonthsAsync(connection, transaction, cutoff, cancellationToken) : (0, []);
-        var queries = months.Queries + await connection.ExecuteScalarAsync<int>(new CommandDefinition(PurgeSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken));
+        var queries = months.Queries + await connection.ScalarAsync<int>(PurgeSql, transaction, cancellationToken, Param("Cutoff", cutoff));
         var detail = new JsonObject
         {
             ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays, ["months_dropped"] = new JsonArray([.. months.Suffixes.Select(m => (JsonNode?)m)]),
@@ -263,42 +262,54 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     public async Task<(int Created, IReadOnlyList<string> Months)> EnsurePartitionsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        using var result = await connection.QueryMultipleAsync(new CommandDefinition(EnsurePartitionsSql, cancellationToken: cancellationToken));
-        var created = await result.ReadSingleAsync<int>();
-        return (created, [.. await result.ReadAsync<string>()]);
+        return await connection.QueryMultipleAsync<(int, IReadOnlyList<string>)>(
+            EnsurePartitionsSql,
+            async reader =>
+            {
+                var created = (await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken)).Single();
+                return (created, await reader.ReadSetAsync(r => r.GetString(0), cancellationToken));
+            },
+            null,
+            cancellationToken);
     }
 
     private static async Task<(int Queries, string[] Suffixes)> DropMonthsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime cutoff, CancellationToken cancellationToken)
     {
-        DroppableMonth[] months;
-        string[] tables;
-        using (var found = await connection.QueryMultipleAsync(new CommandDefinition(DroppableMonthsSql, new { Cutoff = cutoff }, transaction, cancellationToken: cancellationToken)))
-        {
-            _ = await found.ReadSingleAsync<int>();
-            months = [.. await found.ReadAsync<DroppableMonth>()];
-            tables = [.. (await found.ReadAsync<string>()).Reverse()];
-        }
+        var (months, tables) = await connection.QueryMultipleAsync<(List<DroppableMonth>, List<string>)>(
+            DroppableMonthsSql,
+            async reader =>
+            {
+                _ = await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken);
+                var months = await reader.ReadSetAsync(r => new DroppableMonth(r.GetString(0), r.GetGuid(1), r.GetGuid(2)), cancellationToken);
+                var tables = await reader.ReadSetAsync(r => r.GetString(0), cancellationToken);
+                tables.Reverse();
+                return (months, tables);
+            },
+            transaction,
+            cancellationToken,
+            Param("Cutoff", cutoff));
 
-        if (months.Length == 0)
+        if (months.Count == 0)
         {
             return (0, []);
         }
 
-        int queries;
-        using (var prelude = await connection.QueryMultipleAsync(new CommandDefinition(
-            DropMonthsPreludeSql, new { months[0].Lower, months[^1].Upper }, transaction, cancellationToken: cancellationToken)))
-        {
-            queries = await prelude.ReadSingleAsync<int>();
-        }
+        var queries = await connection.QueryMultipleAsync(
+            DropMonthsPreludeSql,
+            async reader => (await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken)).Single(),
+            transaction,
+            cancellationToken,
+            Param("Lower", months[0].Lower),
+            Param("Upper", months[^1].Upper));
 
         var drops = string.Join("\n", months.SelectMany(m => tables.Select(t =>
             $"ALTER TABLE \"{t}\" DETACH PARTITION \"{t}_{m.Suffix}\"; DROP TABLE \"{t}_{m.Suffix}\";")));
-        await connection.ExecuteAsync(new CommandDefinition(
-            DetachPlansSql + "\n" + drops + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(DetachPlansSql + "\n" + drops + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction, cancellationToken);
         return (queries, [.. months.Select(m => m.Suffix)]);
     }
 
     private static Task<int> AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? userId, string eventType, string action, string detail, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(AuditSql, new { UserId = userId, EventType = eventType, Action = action, Detail = detail }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(
+            AuditSql, transaction, cancellationToken, Param("UserId", userId), Param("EventType", eventType), Param("Action", action), Param("Detail", detail));
 }
