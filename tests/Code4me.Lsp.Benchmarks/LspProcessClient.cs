@@ -71,7 +71,9 @@ internal sealed class LspProcessClient : IDisposable
                 Traces.Add(document.RootElement.GetProperty("params").GetProperty("message").GetString()!);
             }
 
-            if (document.RootElement.TryGetProperty("id", out var responseId) && responseId.ValueKind == JsonValueKind.Number && responseId.GetInt32() == id)
+            // A request of the server's own (it has a method) may carry the same id as ours: only a response counts.
+            if (!document.RootElement.TryGetProperty("method", out _)
+                && document.RootElement.TryGetProperty("id", out var responseId) && responseId.ValueKind == JsonValueKind.Number && responseId.GetInt32() == id)
             {
                 return document.RootElement.Clone();
             }
@@ -104,6 +106,64 @@ internal sealed class LspProcessClient : IDisposable
     public static object Notification(string method, object? parameters) => new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters };
 
     /// <summary>Resident memory of the process (VmRSS), in MiB.</summary>
+    /// <summary>The resident memory of the server and every process it started (a launcher may start the real server).</summary>
+    public double ResidentTreeMiB()
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its closing parenthesis.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        var total = 0.0;
+        var pending = new Stack<int>([Process.Id]);
+        while (pending.TryPop(out var pid))
+        {
+            total += ResidentKiB(pid);
+            foreach (var child in children.GetValueOrDefault(pid, []))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return total / 1024;
+    }
+
+    private static double ResidentKiB(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process ended while it was read.
+        }
+
+        return 0;
+    }
+
     public double ResidentMiB()
     {
         foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))

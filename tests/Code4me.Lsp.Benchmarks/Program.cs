@@ -54,6 +54,12 @@ internal static class Program
                 Report);
         }
 
+        if (what == "startup-compare")
+        {
+            await StartupCompareBench.RunAsync(int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture), args.Contains("--copilot"), Report);
+            return 0;
+        }
+
         if (what == "remote-pieces")
         {
             await RemotePiecesBench.RunAsync(Report);
