@@ -30,19 +30,17 @@ internal static class Cli
         root.Subcommands.Add(ReportCommand.Create(global, context));
 
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
-        return InvokeAsync(root.Parse(args), configuration, context);
+        return InvokeAsync(root.Parse(args), configuration, global, context);
     }
 
-    private static async Task<int> InvokeAsync(ParseResult parsed, InvocationConfiguration configuration, CliContext context)
+    private static async Task<int> InvokeAsync(ParseResult parsed, InvocationConfiguration configuration, GlobalOptions global, CliContext context)
     {
         if (parsed.Errors.Count > 0 && !AsksForHelp(parsed))
         {
-            // One line per mistake, in words, and where to read more; not the whole help.
+            // The first mistake in words (the later ones usually follow from it: a mistyped command makes its arguments
+            // unknown too), and where to read more; not the whole help.
             var command = CommandPath(parsed.CommandResult);
-            foreach (var error in parsed.Errors.Select(e => CliErrors.Describe(e, parsed)).Distinct(StringComparer.Ordinal))
-            {
-                await context.Error.WriteLineAsync($"{command}: {error}");
-            }
+            await context.Error.WriteLineAsync($"{command}: {CliErrors.Describe(parsed.Errors[0], parsed)}");
 
             await context.Error.WriteLineAsync($"Run '{command} --help' for usage.");
             return Usage;
@@ -50,6 +48,16 @@ internal static class Cli
 
         try
         {
+            if (parsed.CommandResult.Command is not RootCommand && !AsksForHelp(parsed))
+            {
+                // Serving warns once its settings are in (ServeCommand); every other command warns here, from the same
+                // sources: a mistyped key is otherwise ignored without a word.
+                foreach (var warning in KnownSettings.Unknown(global.Settings(parsed)))
+                {
+                    await context.Error.WriteLineAsync($"code4me-lsp: warning: {warning}");
+                }
+            }
+
             return await parsed.InvokeAsync(configuration);
         }
         catch (InvalidSettingException e)

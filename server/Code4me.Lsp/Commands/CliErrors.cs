@@ -19,12 +19,26 @@ internal static partial class CliErrors
             return $"{value.Groups["symbol"].Value} takes {SettingErrors.Expected(value.Groups["type"].Value)}, not '{value.Groups["value"].Value}'.";
         }
 
-        var subcommands = parsed.CommandResult.Command.Subcommands.Select(c => c.Name).ToList();
+        var command = parsed.CommandResult.Command;
+        var subcommands = command.Subcommands.Select(c => c.Name).ToList();
         if (Unrecognized().Match(message) is { Success: true } unknown)
         {
+            var token = unknown.Groups["token"].Value;
+            var names = subcommands.Concat(command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)));
+            if (KnownSettings.Closest(token, names) is { } closest)
+            {
+                return $"'{token}' is not a command or option here; did you mean {closest}?";
+            }
+
             return subcommands.Count > 0
-                ? $"'{unknown.Groups["token"].Value}' is not a command or option here; the commands are {string.Join(", ", subcommands)}."
-                : $"'{unknown.Groups["token"].Value}' is not an option or argument of this command.";
+                ? $"'{token}' is not a command or option here; the commands are {string.Join(", ", subcommands)}."
+                : $"'{token}' is not an option or argument of this command.";
+        }
+
+        if (MissingArgument().Match(message) is { Success: true } missing
+            && command.Arguments.FirstOrDefault(a => a.Name == missing.Groups["name"].Value) is { } argument)
+        {
+            return $"{command.Name} needs {argument.Name}: {argument.Description}";
         }
 
         if (error.SymbolResult is CommandResult && subcommands.Count > 0 && message.StartsWith("Required command", StringComparison.Ordinal))
@@ -37,6 +51,9 @@ internal static partial class CliErrors
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (option|command) '(?<symbol>[^']*)' as expected type '(?<type>[^']*)'", RegexOptions.Singleline)]
     private static partial Regex CannotParse();
+
+    [GeneratedRegex(@"^Required argument '(?<name>[^']*)' missing", RegexOptions.Singleline)]
+    private static partial Regex MissingArgument();
 
     [GeneratedRegex(@"^Unrecognized command or argument '(?<token>.*)'\.?$", RegexOptions.Singleline)]
     private static partial Regex Unrecognized();

@@ -129,7 +129,8 @@ internal static class KnownSettings
     private static bool IsComposite(Type type) =>
         type.IsClass && type != typeof(string) && Nullable.GetUnderlyingType(type) is null;
 
-    private static string? Closest(string name, IEnumerable<string> candidates)
+    /// <summary>The candidate nearest to <paramref name="name"/> (case aside), when it is near enough to be a typo of it.</summary>
+    internal static string? Closest(string name, IEnumerable<string> candidates)
     {
         var best = candidates.Select(c => (Candidate: c, Distance: Distance(name.ToUpperInvariant(), c.ToUpperInvariant())))
             .OrderBy(c => c.Distance).FirstOrDefault();

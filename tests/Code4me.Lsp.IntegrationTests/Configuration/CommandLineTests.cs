@@ -128,6 +128,13 @@ public sealed class CommandLineTests
         { ["bogus"], "code4me-lsp: 'bogus' is not a command or option here; the commands are migrate, complete, telemetry, user, data, report." },
         { ["migrate"], "code4me-lsp migrate: name a command: up, down, status." },
         { ["user", "create", "--name", "A"], "code4me-lsp user create: Option '--email' is required." },
+        { ["complte", "examples/demo.py:16:15"], "code4me-lsp: 'complte' is not a command or option here; did you mean complete?" },
+        { ["--stdoi"], "code4me-lsp: '--stdoi' is not a command or option here; did you mean --stdio?" },
+        {
+            ["complete", "demo.py:1:1", "--worksapce", "examples"],
+            "code4me-lsp complete: '--worksapce' is not a command or option here; did you mean --workspace?"
+        },
+        { ["complete"], "code4me-lsp complete: complete needs location: FILE:LINE:COL, 1-based (e.g. src/app.py:12:8)." },
     };
 
     [Theory]
@@ -142,6 +149,25 @@ public sealed class CommandLineTests
         Assert.StartsWith("Run 'code4me-lsp", lines[^1], StringComparison.Ordinal);
         Assert.Equal(2, lines.Length);   // not the whole help
         Assert.DoesNotContain("System.", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("complete")]
+    [InlineData("telemetry")]
+    public async Task MistypedSetting_AnyCommand_WarnsWithTheClosestKnownKey(string command)
+    {
+        var folder = Directory.CreateTempSubdirectory("code4me-mistyped-").FullName;
+        var file = Path.Combine(folder, "a.py");
+        await File.WriteAllTextAsync(file, "def area(width, height):\n    return width * height\n\nprint(ar");
+        string[] arguments = command == "complete"
+            ? ["complete", $"{file}:4:9", "--config", "Code4me:Completion:ManualOnyl=true"]
+            : ["telemetry", "status", "--config", "Code4me:Completion:ManualOnyl=true", "--config", $"Code4me:Telemetry:Spool:Directory={folder}/spool"];
+
+        var (_, _, stderr) = await ServerProcess.RunAsync(arguments);
+
+        Assert.Contains(
+            "code4me-lsp: warning: unknown setting Code4me:Completion:ManualOnyl (ignored); did you mean Code4me:Completion:ManualOnly?",
+            stderr.Split('\n'));
     }
 
     [Fact]
