@@ -50,7 +50,8 @@ internal static class LanguageServerBuilder
 
         services.AddCode4meCompletion(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<CompletionOptions>>();
-        services.AddSingleton<IDocumentObserver, MemoryReclaimer>();
+        services.AddSingleton<MemoryReclaimer>();
+        services.AddSingleton<IDocumentObserver>(s => s.GetRequiredService<MemoryReclaimer>());
 
         services.AddCode4meTelemetry(builder.Configuration);
         services.AddSingleton<IOptionsCheck, OptionsCheck<TelemetryOptions>>();

@@ -11,7 +11,8 @@ namespace Code4me.Lsp.Hosting;
 /// <summary>
 /// After <c>initialized</c>, trains the offline model on the workspace folders' source files (respecting
 /// .gitignore, within the configured bounds) in the background, reporting <c>$/progress</c> when the client
-/// supports work-done progress. Completions are served meanwhile; they get better as indexing proceeds.
+/// supports work-done progress. Completions are served meanwhile; they get better as indexing proceeds. When it is over
+/// (or there is nothing to index), start-up's garbage is collected once (<see cref="MemoryReclaimer.AfterStart"/>).
 /// </summary>
 internal sealed partial class WorkspaceIndexing(
     WorkspaceIndexer indexer,
@@ -19,6 +20,7 @@ internal sealed partial class WorkspaceIndexing(
     Rpc.Lifecycle lifecycle,
     ClientChannel client,
     IOptionsMonitor<CompletionOptions> options,
+    MemoryReclaimer memory,
     ILogger<WorkspaceIndexing> logger) : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -31,10 +33,15 @@ internal sealed partial class WorkspaceIndexing(
     {
         if (!options.CurrentValue.Offline.IndexWorkspace || session.WorkspaceFolders.Count == 0)
         {
+            memory.AfterStart();
             return;
         }
 
-        _indexing = Task.Run(() => IndexAsync(_stop.Token));
+        _indexing = Task.Run(async () =>
+        {
+            await IndexAsync(_stop.Token);
+            memory.AfterStart();   // indexing allocates most of what start-up leaves behind
+        });
     }
 
     public void Dispose()

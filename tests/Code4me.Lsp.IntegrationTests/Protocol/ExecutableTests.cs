@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Code4me.Lsp.IntegrationTests.Support;
 using Code4me.Lsp.Rpc;
@@ -109,6 +110,23 @@ public sealed class ExecutableTests
         server.Process.StandardInput.Close();
         Assert.Equal(1, await server.WaitForExitAsync());
         Assert.Contains("Code4me:Limits:MaxMessageBytes", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartUp_OnceIdle_ItsGarbageIsCollectedAndTheMemoryReturned()
+    {
+        await using var server = ServerProcess.Start();
+        var raw = server.Connection;
+        await raw.RequestAsync(1, LspMethods.Initialize, new { processId = (int?)null, capabilities = new { } });
+        await raw.ReadResultAsync(1);
+        await raw.NotifyAsync(LspMethods.Initialized, new { });
+
+        // No workspace to index: start-up is over at initialized, and one collection follows a moment later.
+        await server.WaitForStderrAsync("Memory reclaimed after start-up", 1);
+        var line = server.Stderr.Split('\n').Single(l => l.Contains("Memory reclaimed after start-up", StringComparison.Ordinal));
+        var mebibytes = System.Text.RegularExpressions.Regex.Match(line, @"resident (\d+) MiB -> (\d+) MiB");
+        Assert.True(mebibytes.Success, line);
+        Assert.True(int.Parse(mebibytes.Groups[2].Value, CultureInfo.InvariantCulture) <= int.Parse(mebibytes.Groups[1].Value, CultureInfo.InvariantCulture), line);
     }
 
     [Fact]
