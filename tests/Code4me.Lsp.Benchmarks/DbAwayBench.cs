@@ -26,7 +26,7 @@ internal static class DbAwayBench
         }
 
         var database = cluster.ConnectionString(Database);
-        await RunToEndAsync(exe, "migrate", "up", "--database", database);
+        await BenchProcess.RunToEndAsync(exe, "migrate", "up", "--database", database);
         var spool = Directory.CreateTempSubdirectory("code4me-bench-away-spool-");
         try
         {
@@ -124,23 +124,5 @@ internal static class DbAwayBench
     {
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task RunToEndAsync(string exe, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{exe} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stdout}{await stderr}");
-        }
     }
 }

@@ -134,7 +134,11 @@ internal sealed class LspProcessClient : IDisposable
         var pending = new Stack<int>([Process.Id]);
         while (pending.TryPop(out var pid))
         {
-            total += ResidentKiB(pid);
+            if (ResidentKiB(pid) is var kib && !double.IsNaN(kib))
+            {
+                total += kib;
+            }
+
             foreach (var child in children.GetValueOrDefault(pid, []))
             {
                 pending.Push(child);
@@ -161,21 +165,10 @@ internal sealed class LspProcessClient : IDisposable
             // The process ended while it was read.
         }
 
-        return 0;
-    }
-
-    public double ResidentMiB()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
-            }
-        }
-
         return double.NaN;
     }
+
+    public double ResidentMiB() => ResidentKiB(Process.Id) / 1024;
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Code4me.Lsp.IntegrationTests.Support;
 
 namespace Code4me.Lsp.Benchmarks;
 
@@ -17,7 +18,7 @@ internal static class StartupCompareBench
 
     public static async Task RunAsync(int rounds, bool copilot, Action<string> report)
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var servers = new List<Server>();
         foreach (var (name, extra) in new[] { ("native-aot", Array.Empty<string>()), ("readytorun", ["-p:Code4meReadyToRun=true"]) })
         {
@@ -28,7 +29,7 @@ internal static class StartupCompareBench
             }
 
             var clock = Stopwatch.StartNew();
-            await RunAsync("dotnet", ["publish", Path.Combine(root, "server", "Code4me.Lsp"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet", .. extra]);
+            await BenchProcess.RunToEndAsync("dotnet", ["publish", Path.Combine(root, "server", "Code4me.Lsp"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet", .. extra]);
             servers.Add(new Server(name, Path.Combine(output, "code4me-lsp"), [], Ours: true, clock.Elapsed.TotalSeconds, SizeMiB(output)));
         }
 
@@ -39,7 +40,7 @@ internal static class StartupCompareBench
             if (!File.Exists(Path.Combine(package, "dist", "language-server.js")))
             {
                 Directory.CreateDirectory(prefix);
-                await RunAsync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", $"@github/copilot-language-server@{CopilotVersion}"]);
+                await BenchProcess.RunToEndAsync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", $"@github/copilot-language-server@{CopilotVersion}"]);
             }
 
             servers.Add(new Server(
@@ -109,48 +110,13 @@ internal static class StartupCompareBench
         return (start, memory, serverMs, roundTripMs);
     }
 
-    private static async Task RunAsync(string command, string[] arguments)
-    {
-        var info = new ProcessStartInfo(command) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"startup-compare: {command} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}{await error}");
-        }
-    }
-
     /// <summary>What the server needs to run: the folder without debug symbols and API documentation.</summary>
+    private static double Median(List<double> values) => LspProcessClient.Percentile(values.Order().ToList(), 50);
+
     private static double SizeMiB(string directory) =>
         new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
             .Where(f => f.Extension is not (".dbg" or ".pdb" or ".xml"))
             .Sum(f => f.Length) / 1024.0 / 1024.0;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Code4me.Lsp.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("startup-compare: Code4me.Lsp.sln not found above the benchmark's folder.");
-    }
 
     private sealed record Server(string Name, string Command, string[] Arguments, bool Ours, double? PublishSeconds, double SizeMiB);
 

@@ -1,3 +1,5 @@
+using Code4me.Lsp.IntegrationTests.Support;
+
 namespace Code4me.Lsp.Tests.Architecture;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class CoreFileLengthTests
     [Fact]
     public void EveryCoreSourceFile_HasAtMost400LinesOfCode()
     {
-        var core = Path.Combine(RepositoryRoot(), "server", "Code4me.Lsp.Core");
+        var core = Path.Combine(Repository.Root, "server", "Code4me.Lsp.Core");
         var files = Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -36,17 +38,4 @@ public sealed class CoreFileLengthTests
         var text = line.TrimStart();
         return text.Length > 0 && !text.StartsWith("//", StringComparison.Ordinal);
     });
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Code4me.Lsp.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Code4me.Lsp.sln not found above the test directory.");
-    }
 }
