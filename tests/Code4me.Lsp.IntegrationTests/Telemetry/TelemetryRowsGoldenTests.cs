@@ -150,7 +150,9 @@ public sealed partial class TelemetryRowsGoldenTests(DatabaseFixture fixture, IT
         return (Uuid().Replace(raw, "<id>"), raw);
     }
 
-    private static string GoldenDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "Golden");
+    // Not [CallerFilePath]: CI builds map source paths to /_/ (ContinuousIntegrationBuild).
+    private static string GoldenDirectory() =>
+        Path.Combine(Repository.Root, "tests", "Code4me.Lsp.IntegrationTests", "Telemetry", "Golden");
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Uuid();
