@@ -142,6 +142,7 @@ internal static class Program
         const int Runs = 10;
         var times = new List<double>();
         var memory = new List<double>();
+        PageCache.Evict(Path.GetDirectoryName(Path.GetFullPath(exe))!);
         for (var run = 0; run < Runs + 1; run++)
         {
             var stopwatch = Stopwatch.StartNew();
@@ -153,7 +154,7 @@ internal static class Program
             await Task.Delay(2000);
             if (run > 0)
             {
-                // The first run warms the disk cache; it is not counted.
+                // The first run reads the server from disk (PageCache.Evict) and is not counted.
                 times.Add(elapsed);
                 memory.Add(client.ResidentMiB());
             }
@@ -161,8 +162,8 @@ internal static class Program
 
         times.Sort();
         memory.Sort();
-        Report(string.Create(CultureInfo.InvariantCulture, $"startup: process start -> initialize response: median {times[Runs / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms ({Runs} runs; target <= 300 ms)"));
-        Report(string.Create(CultureInfo.InvariantCulture, $"startup: resident memory idle 2 s after initialized: median {memory[Runs / 2]:F1} MiB (target <= 80 MB)"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"startup: process start -> initialize response: median {times[Runs / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms ({Runs} runs; target <= 100 ms for the Native AOT publish)"));
+        Report(string.Create(CultureInfo.InvariantCulture, $"startup: resident memory idle 2 s after initialized: median {memory[Runs / 2]:F1} MiB (target <= 40 MB = 38.1 MiB for the Native AOT publish)"));
     }
 
     private static async Task EditsAsync(string exe)
