@@ -28,6 +28,7 @@ internal static class Cli
         root.Subcommands.Add(UserCommand.Create(global, context));
         root.Subcommands.Add(DataCommand.Create(global, context));
         root.Subcommands.Add(ReportCommand.Create(global, context));
+        root.Subcommands.Add(StudyCommand.Create(global, context));
 
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
         return InvokeAsync(root.Parse(args), configuration, global, context);

@@ -127,7 +127,7 @@ internal static class DataCommand
         return command;
     }
 
-    private static void OneSubject(System.CommandLine.Parsing.CommandResult result, Option<string?> user, Option<Guid?> installation)
+    internal static void OneSubject(System.CommandLine.Parsing.CommandResult result, Option<string?> user, Option<Guid?> installation)
     {
         if ((result.GetResult(user) is null) == (result.GetResult(installation) is null))
         {

@@ -7,7 +7,7 @@ using Code4me.Lsp.Storage.Postgres.Analysis;
 namespace Code4me.Lsp.Commands;
 
 /// <summary>
-/// <c>code4me-lsp report --out report.html [--database URL] [--since T] [--until T] [--model M] [--language L] [--user ID]</c>:
+/// <c>code4me-lsp report --out report.html [--database URL] [--since T] [--until T] [--model M] [--language L] [--user ID] [--study NAME]</c>:
 /// computes the analysis views once each (<see cref="AnalysisSnapshot"/>, migrations 0010 and 0012; every aggregation in
 /// PostgreSQL) and writes the study's results as one self-contained HTML file (<see cref="HtmlReport"/>). Progress goes to stderr, the written file's summary to stdout. Works as the owner or as a
 /// member of code4me_analyst.
@@ -23,6 +23,10 @@ internal static class ReportCommand
         var model = new Option<string?>("--model") { Description = "Only this model: its answers and replies, and the queries it answered." };
         var language = new Option<string?>("--language") { Description = "Only queries in this language id (e.g. python)." };
         var user = new Option<string?>("--user") { Description = "Only this participant: a user id, or an anonymous installation id (a UUID)." };
+        var study = new Option<string?>("--study")
+        {
+            Description = "Only this study's participants, within its period (and within --since/--until); see `code4me-lsp study list`.",
+        };
 
         var command = new Command("report", "Write the study's results (usage, A/B arms, models, latency, calibration, survival, rejections, completeness, chat) as one HTML file.");
         command.Options.Add(database);
@@ -32,16 +36,10 @@ internal static class ReportCommand
         command.Options.Add(model);
         command.Options.Add(language);
         command.Options.Add(user);
+        command.Options.Add(study);
         command.Validators.Add(result =>
         {
-            foreach (var option in new[] { since, until })
-            {
-                if (result.GetValue(option) is { } text && ParseInstant(text) is null)
-                {
-                    result.AddError($"{option.Name} takes an ISO 8601 date or time, like 2025-03-04 or 2025-03-04T10:00:00Z, not '{text}'.");
-                }
-            }
-
+            RequireInstants(result, since, until);
             if (result.GetValue(user) is { } participant && !Guid.TryParse(participant, out _))
             {
                 result.AddError($"--user takes a user id or an installation id (a UUID, as `data export` prints them), not '{participant}'.");
@@ -52,7 +50,8 @@ internal static class ReportCommand
             var filter = new AnalysisFilter(
                 ParseInstant(parseResult.GetValue(since)), ParseInstant(parseResult.GetValue(until)),
                 NullIfEmpty(parseResult.GetValue(model)), NullIfEmpty(parseResult.GetValue(language)),
-                parseResult.GetValue(user) is { } participant ? Guid.Parse(participant) : null);
+                parseResult.GetValue(user) is { } participant ? Guid.Parse(participant) : null,
+                NullIfEmpty(parseResult.GetValue(study)));
             var path = Path.GetFullPath(parseResult.GetValue(output)!);
             var clock = Stopwatch.StartNew();
             var results = await new AnalysisRepository(dataSource).ReadAsync(
@@ -75,6 +74,18 @@ internal static class ReportCommand
             return 0;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Each of <paramref name="options"/> given holds an instant (<see cref="ParseInstant"/>), else a parse error naming it.</summary>
+    internal static void RequireInstants(System.CommandLine.Parsing.CommandResult result, params Option<string?>[] options)
+    {
+        foreach (var option in options)
+        {
+            if (result.GetValue(option) is { } text && ParseInstant(text) is null)
+            {
+                result.AddError($"{option.Name} takes an ISO 8601 date or time, like 2025-03-04 or 2025-03-04T10:00:00Z, not '{text}'.");
+            }
+        }
     }
 
     /// <summary>An ISO 8601 date or time; without an offset it is UTC. Null for null or text that is neither.</summary>

@@ -391,6 +391,11 @@ internal static class HtmlReport
             parts.Add("participant " + participant.ToString("D"));
         }
 
+        if (filter.Study is { } study)
+        {
+            parts.Add("study " + study);
+        }
+
         return string.Join(", ", parts);
     }
 

@@ -115,6 +115,68 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
     }
 
     [Fact]
+    public async Task Report_ForEachOfTwoStudies_HeadlineNumbersEqualIndependentSqlOverItsParticipantsAndPeriod()
+    {
+        // Two studies of different participants: the first keeps the first installation over the first day (its period),
+        // the second the other installation with no period, reported with --since the second day (the intersection).
+        var installations = await fixture.Database.QueryAsync<Guid>("SELECT DISTINCT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var day1 = new DateTimeOffset(StudySeed.Day1.Date, TimeSpan.Zero);
+        (string Name, Guid Installation, DateTimeOffset From, DateTimeOffset To, string[] Period, string[] ReportOptions)[] studies =
+        [
+            ("pilot-" + suffix, installations[0], day1, day1.AddDays(1), ["--since", "2025-03-04", "--until", "2025-03-05"], []),
+            ("main-" + suffix, installations[1], day1.AddDays(1), DateTimeOffset.MaxValue, [], ["--since", "2025-03-05"]),
+        ];
+        foreach (var study in studies)
+        {
+            await StudyCliAsync(["study", "create", study.Name, "--description", "a test study", .. study.Period]);
+            await StudyCliAsync("study", "enrol", study.Name, "--installation", study.Installation.ToString(), "--arm", "A");
+        }
+
+        foreach (var study in studies)
+        {
+            var (html, stdout) = await ReportAsync(["--study", study.Name, .. study.ReportOptions]);
+            var metrics = Metrics(html);
+            var range = new { study.Installation, From = study.From.UtcDateTime, To = study.To == DateTimeOffset.MaxValue ? DateTime.MaxValue : study.To.UtcDateTime };
+
+            var overview = (await fixture.Database.QueryAsync<(long Queries, long Participants, long Shown, long Accepted)>($"""
+                SELECT count(*), count(DISTINCT installation_id), count(*) FILTER (WHERE shown), count(*) FILTER (WHERE accepted)
+                FROM ({BaseTables.QueriesSql}) q WHERE installation_id = @Installation AND "timestamp" >= @From AND "timestamp" < @To
+                """, range)).Single();
+            Assert.Equal((StudySeed.Queries / 4, 1L), (overview.Queries, overview.Participants));   // one installation's queries of one day
+            Assert.Equal(overview, (Long(metrics, "overview.queries"), Long(metrics, "overview.participants"), Long(metrics, "overview.shown"), Long(metrics, "overview.accepted")));
+            Assert.Equal((double)overview.Accepted / overview.Shown, Double(metrics, "overview.acceptance_rate"), 1e-12);
+            Assert.Contains($"{overview.Queries} completion queries, 1 participants", stdout, StringComparison.Ordinal);
+            Assert.Contains("study " + study.Name, html, StringComparison.Ordinal);
+
+            var models = await fixture.Database.QueryAsync<(string Model, long Generations, long Shown, long Accepted)>("""
+                SELECT m.model_name, count(*), count(*) FILTER (WHERE g.shown_at <> '{}'), count(*) FILTER (WHERE g.was_accepted)
+                FROM had_generation g JOIN model_name m USING (model_id) JOIN completion_query cq USING (meta_query_id)
+                JOIN meta_query mq USING (meta_query_id) JOIN session s USING (session_id)
+                WHERE s.installation_id = @Installation AND mq."timestamp" >= @From AND mq."timestamp" < @To
+                GROUP BY m.model_name
+                """, range);
+            Assert.Equal(2, models.Count);
+            Assert.All(models, m => Assert.Equal(
+                (m.Generations, m.Shown, m.Accepted),
+                (Long(metrics, $"model.{m.Model}.generations"), Long(metrics, $"model.{m.Model}.shown"), Long(metrics, $"model.{m.Model}.accepted"))));
+        }
+    }
+
+    [Fact]
+    public async Task Report_UnknownStudy_IsOneLineAndExitCode1NotAnEmptyReport()
+    {
+        var file = Path.Combine(_folder, "unknown.html");
+
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync("report", "--database", fixture.AnalystConnectionString, "--out", file, "--study", "no-such-study");
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(stdout);
+        Assert.Equal("No study is named 'no-such-study' (`code4me-lsp study list` lists them).", stderr.Trim());
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task Report_EmptyDatabase_SaysNoDataInsteadOfFailing()
     {
         await using var empty = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
@@ -182,6 +244,13 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         Assert.Equal(0, exitCode);
         Assert.Contains("report: computing analysis.overview", stderr, StringComparison.Ordinal);   // progress on stderr
         return (await File.ReadAllTextAsync(file), stdout);
+    }
+
+    /// <summary>Runs a <c>study</c> command as the database owner (who may write studies); it must succeed.</summary>
+    private async Task StudyCliAsync(params string[] arguments)
+    {
+        var (exitCode, _, stderr) = await ServerProcess.RunAsync([.. arguments, "--database", fixture.Database.ConnectionString]);
+        Assert.True(exitCode == 0, stderr);
     }
 
     /// <summary>Runs Debian's chromium headless on a fresh profile, with no network beyond the file.</summary>

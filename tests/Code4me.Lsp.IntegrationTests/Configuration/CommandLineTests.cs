@@ -125,7 +125,7 @@ public sealed class CommandLineTests
             "code4me-lsp data export: --installation takes a UUID such as 123e4567-e89b-12d3-a456-426614174000, not 'xyz'."
         },
         { ["migrate", "down", "abc"], "code4me-lsp migrate down: down takes a whole number, not 'abc'." },
-        { ["bogus"], "code4me-lsp: 'bogus' is not a command or option here; the commands are migrate, complete, telemetry, user, data, report." },
+        { ["bogus"], "code4me-lsp: 'bogus' is not a command or option here; the commands are migrate, complete, telemetry, user, data, report, study." },
         { ["migrate"], "code4me-lsp migrate: name a command: up, down, status." },
         { ["user", "create", "--name", "A"], "code4me-lsp user create: Option '--email' is required." },
         { ["complte", "examples/demo.py:16:15"], "code4me-lsp: 'complte' is not a command or option here; did you mean complete?" },

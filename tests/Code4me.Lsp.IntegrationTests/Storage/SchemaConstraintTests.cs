@@ -48,6 +48,8 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "chat_context_optimization_chat_id_fkey", "DELETE FROM chat WHERE chat_id = @ChatId", "SELECT count(*) FROM chat_context_optimization WHERE chat_id = @ChatId", "0" },
         { "chat_context_optimization_meta_query_id_fkey", "DELETE FROM chat_query WHERE meta_query_id = @ChatQueryId", "SELECT count(*) FROM chat_context_optimization WHERE meta_query_id = @ChatQueryId", "0" },
         { "user_consent_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM user_consent WHERE user_id = @UserId", "0" },
+        { "study_participant_study_id_fkey", "DELETE FROM study WHERE name = 'graph study'", "SELECT count(*) FROM study_participant WHERE user_id = @UserId", "0" },
+        { "study_participant_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM study_participant WHERE user_id = @UserId", "0" },
     };
 
     [Fact]

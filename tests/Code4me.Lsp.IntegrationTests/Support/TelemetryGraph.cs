@@ -74,6 +74,8 @@ internal static class TelemetryGraph
         INSERT INTO user_preferences (user_id, model_id, temperature, max_tokens) VALUES (@UserId, @Model2Id, 0.2, 64);
         INSERT INTO user_consent (user_id, anonymous_telemetry_opt_in) VALUES (@UserId, true);
         INSERT INTO audit_log (user_id, event_type, action) VALUES (@UserId, 'consent', 'granted');
+        INSERT INTO study (name) VALUES ('graph study');
+        INSERT INTO study_participant (study_id, user_id) SELECT study_id, @UserId FROM study WHERE name = 'graph study';
         """;
 
     /// <summary>Inserts the graph inside <paramref name="transaction"/> (roll it back to remove it again).</summary>

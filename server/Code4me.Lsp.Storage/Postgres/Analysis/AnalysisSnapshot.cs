@@ -1,6 +1,7 @@
 using System.Data;
 using System.Diagnostics;
 using System.Globalization;
+using Code4me.Lsp.Storage.Postgres.Studies;
 using Npgsql;
 
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
@@ -22,7 +23,7 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
     private const string SettingsSql = """
         SELECT set_config('analysis.since', @Since, true), set_config('analysis.until', @Until, true),
                set_config('analysis.model', @Model, true), set_config('analysis.language', @Language, true),
-               set_config('analysis.participant', @Participant, true),
+               set_config('analysis.participant', @Participant, true), set_config('analysis.study', @Study, true),
                set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true), set_config('work_mem', '64MB', true)
         """;
 
@@ -72,7 +73,14 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 SqlCommands.Param("Until", Instant(filter.Until)),
                 SqlCommands.Param("Model", filter.Model ?? ""),
                 SqlCommands.Param("Language", filter.Language ?? ""),
-                SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""));
+                SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""),
+                SqlCommands.Param("Study", filter.Study ?? ""));
+            if (filter.Study is { } study)
+            {
+                // An unknown study is a mistake to name, not an empty report (the views would raise only once they read a row).
+                await StudyRepository.IdAsync(connection, transaction, study, cancellationToken);
+            }
+
             var definitions = await connection.QueryAsync(DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1)), transaction, cancellationToken);
             foreach (var (view, query) in definitions)
             {

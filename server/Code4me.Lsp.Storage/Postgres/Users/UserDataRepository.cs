@@ -30,6 +30,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             'projects', COALESCE((SELECT jsonb_agg(to_jsonb(pr) || jsonb_build_object('joined_at', pu.joined_at) ORDER BY pu.joined_at)
                                   FROM project_users pu JOIN project pr USING (project_id) WHERE pu.user_id = @UserId), '[]'),
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.user_id = @UserId), '[]'),
+            'studies', {{StudiesJson("p.user_id = @UserId")}},
             'chats', {{ChatsJson("ch.user_id = @UserId")}},
             'queries', {{QueriesJson("m.user_id = @UserId")}},
             'audit_log', COALESCE((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.occurred_at) FROM audit_log a WHERE a.user_id = @UserId), '[]')
@@ -40,6 +41,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT jsonb_build_object(
             'installation_id', @InstallationId::uuid,
             'sessions', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.start_time) FROM session s WHERE s.installation_id = @InstallationId), '[]'),
+            'studies', {{StudiesJson("p.installation_id = @InstallationId")}},
             'chats', {{ChatsJson("ch.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}},
             'queries', {{QueriesJson("m.session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId)")}}
         )::text
@@ -82,6 +84,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
         DELETE FROM chat WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
         DELETE FROM session WHERE installation_id = @InstallationId;
+        DELETE FROM study_participant WHERE installation_id = @InstallationId;
         SELECT count(*)::int FROM doomed;
         """;
 
@@ -144,6 +147,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     private const string AuditSql = """
         INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
+        """;
+
+    // Every study enrolment matching a condition on study_participant p (0013), with the study's name.
+    private static string StudiesJson(string condition) => $$"""
+        COALESCE((SELECT jsonb_agg(jsonb_build_object('study', st.name, 'arm', p.arm, 'enrolled_at', p.enrolled_at) ORDER BY p.enrolled_at)
+                  FROM study_participant p JOIN study st USING (study_id) WHERE {{condition}}), '[]')
         """;
 
     // Every chat matching a condition on chat ch, with its context optimisations.
