@@ -12,6 +12,10 @@
 --    enrolled) within its period. The period is intersected with analysis.since / analysis.until: analysis.filter shows
 --    the intersection. An unknown name is an error (analysis.study_id()), not an empty result.
 --    The study's members are read in one uncorrelated subquery per fact view (a hashed subplan), never per row.
+--  * A/B arms: with a study in force whose participants have arms, analysis.ab_arms compares the study's arms (the arm of
+--    the query's enrolled user, else of its enrolled installation; queries of participants without an arm left out), the
+--    baseline being the first arm by name; otherwise its arms are the shown models, as in 0012. Its new column arm_source
+--    says which.
 
 CREATE TABLE study (
     study_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -112,3 +116,54 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- analysis.ab_arms compares the study's arms: with a study in force whose participants have arms (study_participant.arm),
+-- an arm is the participant's study arm, not the model shown. Otherwise (no study, or a study without arms) it is the
+-- model whose answer was shown, as in 0012. Its definition is 0012's with the arms chosen first and a new last column,
+-- arm_source, saying which (the down migration replaces back).
+DO $$
+DECLARE
+    arms_0012 constant text := $sql$WITH arm AS (
+    SELECT shown_model                          AS arm,
+           count(DISTINCT participant_id)       AS participants,
+           count(*)                             AS shown,
+           count(*) FILTER (WHERE was_accepted) AS accepted
+    FROM %1$s
+    WHERE was_shown
+    GROUP BY shown_model),$sql$;
+    arms constant text := $sql$WITH source AS (
+    SELECT EXISTS (SELECT FROM public.study_participant sp WHERE sp.study_id = (SELECT analysis.study_id()) AND sp.arm IS NOT NULL) AS by_study),
+shown AS (
+    SELECT CASE WHEN src.by_study THEN coalesce(su.arm, si.arm) ELSE q.shown_model END AS arm,
+           CASE WHEN src.by_study THEN 'study_arm' ELSE 'shown_model' END              AS arm_source,
+           q.participant_id,
+           q.was_accepted
+    FROM %1$s q
+    CROSS JOIN source src
+    LEFT JOIN public.study_participant su ON src.by_study AND su.study_id = (SELECT analysis.study_id()) AND su.user_id = q.user_id
+    LEFT JOIN public.study_participant si ON src.by_study AND si.study_id = (SELECT analysis.study_id()) AND si.installation_id = q.installation_id
+    WHERE q.was_shown),
+arm AS (
+    SELECT arm,
+           min(arm_source)                      AS arm_source,
+           count(DISTINCT participant_id)       AS participants,
+           count(*)                             AS shown,
+           count(*) FILTER (WHERE was_accepted) AS accepted
+    FROM shown
+    WHERE arm IS NOT NULL
+    GROUP BY arm),$sql$;
+    definition text := (SELECT d.query FROM analysis.definitions d WHERE d.view_name = 'ab_arms');
+BEGIN
+    IF strpos(definition, arms_0012) = 0 OR strpos(definition, 'SELECT arm, participants,') = 0 OR strpos(definition, 'AS uplift') = 0 THEN
+        RAISE EXCEPTION 'analysis.definitions: ab_arms is not 0012''s';
+    END IF;
+    definition := replace(replace(replace(definition, arms_0012, arms), 'SELECT arm, participants,', 'SELECT arm, arm_source, participants,'),
+                          'AS uplift', E'AS uplift,\n       a.arm_source');
+    UPDATE analysis.definitions SET query = definition WHERE view_name = 'ab_arms';
+    EXECUTE format('CREATE OR REPLACE VIEW analysis.ab_arms AS %s', format(definition, 'analysis.completion_queries'));
+END
+$$;
+COMMENT ON VIEW analysis.ab_arms IS 'An A/B test: per arm, the share of shown queries accepted, and the difference to the baseline arm (the first by name, ORDER BY arm). An arm is the participant''s study arm when the setting analysis.study names a study whose participants have arms (study_participant.arm; queries of its participants without an arm are left out), else the model whose answer was shown (under the AbTest selection policy each participant sees one model); arm_source says which. Intervals treat queries as independent; a participant''s queries are not, so read them as a lower bound of the uncertainty.';
+COMMENT ON COLUMN analysis.ab_arms.arm IS 'The arm: the study arm of the query''s enrolled user, else of its enrolled installation (arm_source study_arm), or the model whose answer was shown (completion_queries.shown_model; arm_source shown_model).';
+COMMENT ON COLUMN analysis.ab_arms.baseline IS 'The arm compared against: the first arm by name (ORDER BY arm, the database''s collation).';
+COMMENT ON COLUMN analysis.ab_arms.arm_source IS 'What an arm is: study_arm (the study in force has arms) or shown_model (no study, or a study without arms).';

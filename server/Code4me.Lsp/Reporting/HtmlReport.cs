@@ -48,7 +48,7 @@ internal static class HtmlReport
         Usage(html, results.DailyUsage);
         TypingSpeed(html, results.TypingSpeeds);
         TimeSinceLast(html, results.TimesSinceLast);
-        AbTest(html, results.AbArms);
+        AbTest(html, results.AbArms, results.Filter.Study);
         Models(html, results.Models, results.Comparison);
         Latency(html, results.GenerationTimes);
         Calibration(html, results.CalibrationBins, results.Calibration);
@@ -175,22 +175,29 @@ internal static class HtmlReport
         : bin.HighSeconds is { } high ? $"{low.ToString(s_invariant)}–{high.ToString(s_invariant)}"
         : "≥ " + low.ToString(s_invariant);
 
-    private static void AbTest(StringBuilder html, IReadOnlyList<StudyResults.AbArmRow> arms)
+    private static void AbTest(StringBuilder html, IReadOnlyList<StudyResults.AbArmRow> arms, string? study)
     {
+        // analysis.ab_arms.arm_source: the study's arms when the study in force has arms, else the shown models.
+        var byStudy = arms.Any(a => a.ArmSource == StudyResults.AbArmRow.StudyArm);
+        var what = byStudy
+            ? $"an arm is the arm its participants were enrolled in for study {study} (the arm of the query's enrolled user, else of its installation; participants without an arm are left out)"
+            : "an arm is the model whose answer was shown (with the AbTest selection policy each participant sees one model)";
         html.Append("<section id=\"ab-test\">\n<h2>A/B test</h2>\n<div class=\"row\">\n");
         Figure(html, "ab-arms", ReportFigures.AcceptancePerArm(arms),
-            $"Acceptance per arm: an arm is the model whose answer was shown (with the AbTest selection policy each participant sees one model); queries with that arm's answer accepted / shown, with 95 % Wilson intervals (n = {Count(arms.Sum(a => a.Shown))} shown queries, {Count(arms.Sum(a => a.Participants))} participant-arms).");
+            $"Acceptance per arm: {what}; queries with an answer shown and accepted / shown, with 95 % Wilson intervals (n = {Count(arms.Sum(a => a.Shown))} shown queries, {Count(arms.Sum(a => a.Participants))} participant-arms).");
         TableHead(html, "arm", "participants", "shown", "accepted", "acceptance (95 % CI)", "difference to the baseline (95 % CI)", "uplift");
         foreach (var a in arms)
         {
             var key = "ab." + a.Arm;
-            Cells(html, Encode(a.Arm), Count(a.Participants), Count(a.Shown), Count(a.Accepted),
+            Cells(html, Encode(a.Arm), Count(a.Participants), Metric(key + ".shown", a.Shown, Count(a.Shown)), Metric(key + ".accepted", a.Accepted, Count(a.Accepted)),
                 Metric(key + ".acceptance_rate", a.AcceptanceRate, RateWithInterval(a.AcceptanceRate, a.AcceptanceCiLow, a.AcceptanceCiHigh)),
                 a.Difference is null ? "baseline" : Metric(key + ".difference", a.Difference, $"{Points(a.Difference)} ({Points(a.DifferenceCiLow)} – {Points(a.DifferenceCiHigh)})"),
                 a.Difference is null ? "–" : Metric(key + ".uplift", a.Uplift, Signed(a.Uplift)));
         }
 
-        html.Append("</table>\n</div>\n<p class=\"meta\">Difference: acceptance rate minus the baseline arm's (the first by name), in percentage points, with Newcombe's 95 % interval from the two Wilson intervals. Uplift: the difference relative to the baseline's rate. The intervals treat queries as independent; one participant's queries are not, so the true uncertainty is larger.</p>\n</section>\n");
+        html.Append("</table>\n</div>\n<p class=\"meta\">Baseline: the alphabetically first arm (by name, in the database's collation)")
+            .Append(arms.Count > 0 ? $", here {Encode(arms[0].Baseline)}" : "")
+            .Append(". Difference: acceptance rate minus the baseline arm's, in percentage points, with Newcombe's 95 % interval from the two Wilson intervals. Uplift: the difference relative to the baseline's rate. The intervals treat queries as independent; one participant's queries are not, so the true uncertainty is larger.</p>\n</section>\n");
     }
 
     private static void Models(StringBuilder html, IReadOnlyList<StudyResults.ModelPerformanceRow> models, IReadOnlyList<StudyResults.ModelComparisonRow> comparison)

@@ -129,8 +129,8 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         ];
         foreach (var study in studies)
         {
-            await StudyCliAsync(["study", "create", study.Name, "--description", "a test study", .. study.Period]);
-            await StudyCliAsync("study", "enrol", study.Name, "--installation", study.Installation.ToString(), "--arm", "A");
+            await fixture.StudyCliAsync(["study", "create", study.Name, "--description", "a test study", .. study.Period]);
+            await fixture.StudyCliAsync("study", "enrol", study.Name, "--installation", study.Installation.ToString(), "--arm", "A");
         }
 
         foreach (var study in studies)
@@ -161,6 +161,37 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
                 (m.Generations, m.Shown, m.Accepted),
                 (Long(metrics, $"model.{m.Model}.generations"), Long(metrics, $"model.{m.Model}.shown"), Long(metrics, $"model.{m.Model}.accepted"))));
         }
+    }
+
+    [Fact]
+    public async Task Report_StudyWithTwoArms_ComparesTheArmsAsIndependentSqlWithTheFirstByNameAsBaseline()
+    {
+        // Each installation in an arm; "treatment" enrolled first, so the baseline is "control" by name, not by enrolment.
+        var installations = await fixture.Database.QueryAsync<Guid>("SELECT DISTINCT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1");
+        var name = "arms-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.StudyCliAsync("study", "create", name);
+        await fixture.StudyCliAsync("study", "enrol", name, "--installation", installations[0].ToString(), "--arm", "treatment");
+        await fixture.StudyCliAsync("study", "enrol", name, "--installation", installations[1].ToString(), "--arm", "control");
+
+        var (html, _) = await ReportAsync("--study", name);
+        var metrics = Metrics(html);
+
+        var arms = (await fixture.Database.QueryAsync<(string Arm, long Shown, long Accepted)>($"""
+            SELECT CASE WHEN installation_id = @Treatment THEN 'treatment' ELSE 'control' END, count(*) FILTER (WHERE shown), count(*) FILTER (WHERE shown AND accepted)
+            FROM ({BaseTables.QueriesSql}) q WHERE installation_id IN (@Treatment, @Control) GROUP BY 1
+            """, new { Treatment = installations[0], Control = installations[1] })).ToDictionary(a => a.Arm);
+        Assert.Equal(["control", "treatment"], arms.Keys.Order(StringComparer.Ordinal));
+        var control = (double)arms["control"].Accepted / arms["control"].Shown;
+        var treatment = (double)arms["treatment"].Accepted / arms["treatment"].Shown;
+        Assert.All(arms.Values, a => Assert.Equal(
+            (a.Shown, a.Accepted, (double)a.Accepted / a.Shown),
+            (Long(metrics, $"ab.{a.Arm}.shown"), Long(metrics, $"ab.{a.Arm}.accepted"), Double(metrics, $"ab.{a.Arm}.acceptance_rate"))));
+        Assert.False(metrics.ContainsKey("ab.control.uplift"));   // the baseline
+        Assert.Equal(treatment - control, Double(metrics, "ab.treatment.difference"), 1e-12);
+        Assert.Equal((treatment - control) / control, Double(metrics, "ab.treatment.uplift"), 1e-12);
+        Assert.DoesNotContain(metrics.Keys, k => k.StartsWith("ab.", StringComparison.Ordinal) && !k.StartsWith("ab.control.", StringComparison.Ordinal) && !k.StartsWith("ab.treatment.", StringComparison.Ordinal));
+        Assert.Contains($"the arm its participants were enrolled in for study {name}", html, StringComparison.Ordinal);
+        Assert.Contains("Baseline: the alphabetically first arm (by name, in the database's collation), here control.", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -244,13 +275,6 @@ public sealed partial class ReportCommandTests(StudyDatabaseFixture fixture, ITe
         Assert.Equal(0, exitCode);
         Assert.Contains("report: computing analysis.overview", stderr, StringComparison.Ordinal);   // progress on stderr
         return (await File.ReadAllTextAsync(file), stdout);
-    }
-
-    /// <summary>Runs a <c>study</c> command as the database owner (who may write studies); it must succeed.</summary>
-    private async Task StudyCliAsync(params string[] arguments)
-    {
-        var (exitCode, _, stderr) = await ServerProcess.RunAsync([.. arguments, "--database", fixture.Database.ConnectionString]);
-        Assert.True(exitCode == 0, stderr);
     }
 
     /// <summary>Runs Debian's chromium headless on a fresh profile, with no network beyond the file.</summary>

@@ -40,6 +40,13 @@ public sealed class StudyDatabaseFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs a <c>study</c> command as the database owner (who may write studies); it must succeed.</summary>
+    internal async Task StudyCliAsync(params string[] arguments)
+    {
+        var (exitCode, _, stderr) = await ServerProcess.RunAsync([.. arguments, "--database", Database.ConnectionString]);
+        Assert.True(exitCode == 0, stderr);
+    }
+
     /// <summary>Reads rows as the analyst, with the analysis filter settings given (name without the <c>analysis.</c> prefix → value).</summary>
     internal async Task<List<T>> AnalystQueryAsync<T>(string sql, IReadOnlyDictionary<string, string>? filter = null)
     {

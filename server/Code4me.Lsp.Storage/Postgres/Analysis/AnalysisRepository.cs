@@ -50,7 +50,7 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
 
     private static readonly string s_abArmsSql = Select("ab_arms",
         "arm, participants, shown, accepted, acceptance_rate, acceptance_ci_low, acceptance_ci_high, baseline, difference, difference_ci_low, " +
-        "difference_ci_high, uplift", "arm");
+        "difference_ci_high, uplift, arm_source", "arm");
 
     private static readonly string s_generationTimesSql = Select("generation_time_histogram",
         "model, bin, low_ms, high_ms, answers, shown, share", "model, bin");

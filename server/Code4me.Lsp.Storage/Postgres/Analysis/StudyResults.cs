@@ -120,12 +120,15 @@ internal sealed record StudyResults(
     /// <summary><c>analysis.ab_arms</c>.</summary>
     internal sealed record AbArmRow(
         string Arm, long Participants, long Shown, long Accepted, double AcceptanceRate, double AcceptanceCiLow, double AcceptanceCiHigh, string Baseline,
-        double? Difference, double? DifferenceCiLow, double? DifferenceCiHigh, double? Uplift)
+        double? Difference, double? DifferenceCiLow, double? DifferenceCiHigh, double? Uplift, string ArmSource)
     {
+        /// <summary><see cref="ArmSource"/> of arms that are the study's arms (study_participant.arm), not the shown models.</summary>
+        public const string StudyArm = "study_arm";
+
         /// <summary>A row read by position, in the order of the constructor (and of the columns the repository selects).</summary>
         public static AbArmRow Read(NpgsqlDataReader r) => new(
             r.Get<string>(0) ?? "", r.Get<long>(1), r.Get<long>(2), r.Get<long>(3), r.Get<double>(4), r.Get<double>(5), r.Get<double>(6),
-            r.Get<string>(7) ?? "", r.Get<double?>(8), r.Get<double?>(9), r.Get<double?>(10), r.Get<double?>(11));
+            r.Get<string>(7) ?? "", r.Get<double?>(8), r.Get<double?>(9), r.Get<double?>(10), r.Get<double?>(11), r.Get<string>(12) ?? "");
     }
 
     /// <summary><c>analysis.generation_time_histogram</c>.</summary>
