@@ -99,6 +99,11 @@ internal static class DataCommand
         dataset.Options.Add(format);
         dataset.Options.Add(outDirectory);
         dataset.Options.Add(includeCode);
+        var study = new Option<string?>("--study")
+        {
+            Description = "Only this study's participants, within its period (as `report --study`); see `code4me-lsp study list`.",
+        };
+        dataset.Options.Add(study);
         dataset.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var folder = Path.GetFullPath(parseResult.GetValue(outDirectory)!);
@@ -108,11 +113,12 @@ internal static class DataCommand
                 return DatabaseCommandRunner.Failure;
             }
 
+            var filter = new AnalysisFilter(Study: string.IsNullOrWhiteSpace(parseResult.GetValue(study)) ? null : parseResult.GetValue(study));
             await using var views = await AnalysisDataset.OpenAsync(
-                dataSource, (view, seconds) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"export: computing analysis.{view} ({seconds:0.0} s)")), ct);
+                dataSource, filter, (view, seconds) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"export: computing analysis.{view} ({seconds:0.0} s)")), ct);
             var export = new DatasetExport(views, folder, parseResult.GetValue(format) == "parquet", parseResult.GetValue(includeCode), line => context.Error.WriteLine(line));
             var files = await export.WriteAsync(ct);
-            await views.CompleteAsync(DatasetExport.AuditDetail(parseResult.GetValue(format)!, parseResult.GetValue(includeCode), files), ct);
+            await views.CompleteAsync(DatasetExport.AuditDetail(parseResult.GetValue(format)!, parseResult.GetValue(includeCode), filter.Study, files), ct);
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {files.Count} files and README.md to {folder} ({files.Sum(f => f.Rows)} rows)."));
             return 0;
         }, cancellationToken));

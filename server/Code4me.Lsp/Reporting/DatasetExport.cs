@@ -20,8 +20,8 @@ internal sealed class DatasetExport(AnalysisDataset dataset, string directory, b
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
     private readonly byte[] _salt = RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>The audit record's detail of an export: its format, whether text was included, and each file's row count (no salt, no path).</summary>
-    public static string AuditDetail(string format, bool includeText, IReadOnlyList<(string File, long Rows)> files)
+    /// <summary>The audit record's detail of an export: its format, whether text was included, the study if one, and each file's row count (no salt, no path).</summary>
+    public static string AuditDetail(string format, bool includeText, string? study, IReadOnlyList<(string File, long Rows)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         using var buffer = new MemoryStream();
@@ -30,6 +30,11 @@ internal sealed class DatasetExport(AnalysisDataset dataset, string directory, b
             json.WriteStartObject();
             json.WriteString("format", format);
             json.WriteBoolean("include_code", includeText);
+            if (study is not null)
+            {
+                json.WriteString("study", study);
+            }
+
             json.WriteStartObject("files");
             foreach (var (file, rows) in files)
             {
@@ -206,6 +211,9 @@ internal sealed class DatasetExport(AnalysisDataset dataset, string directory, b
             .Append(includeText
                 ? "- **Text included.** Code and chat text (`completion`, `ground_truth`, `message`, `reply`) is in the files, as recorded (secrets were redacted before recording).\n"
                 : "- **No text.** Code and chat text (`completion`, `ground_truth`, `message`, `reply`) is left out (`--include-code` adds it).\n")
+            .Append(dataset.Filter.Study is { } study
+                ? $"- **Study {study}.** Only the queries and chat replies of this study's participants within its period (`--study`, the setting `analysis.study`); `ab_arms` compares its arms if its participants have arms.\n"
+                : "- **Everyone.** Every participant's queries and chat replies, over all time.\n")
             .Append("- Times are UTC; a day is a UTC calendar day; lists are JSON arrays; empty means unknown (SQL NULL).\n");
         foreach (var (view, columns, file, rows) in files)
         {

@@ -110,6 +110,46 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
         Assert.StartsWith("code4me_analyst_t", row.Login, StringComparison.Ordinal);   // the login that ran it (CreateLoginAsync names it)
     }
 
+    [Fact]
+    public async Task ExportDataset_Study_OnlyItsParticipantsWithinItsPeriodAndAudited()
+    {
+        // One installation, without an arm, over the first day: a third of nothing else (the other installation, the second day).
+        var installation = (await fixture.Database.QueryAsync<Guid>("SELECT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1 LIMIT 1")).Single();
+        var name = "export-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.StudyCliAsync("study", "create", name, "--since", "2025-03-04", "--until", "2025-03-05");
+        await fixture.StudyCliAsync("study", "enrol", name, "--installation", installation.ToString());
+
+        var folder = await ExportAsync("study", "csv", "--study", name);
+
+        var expected = await fixture.Database.ScalarAsync<long>(
+            $"""SELECT count(*) FROM ({BaseTables.QueriesSql}) q WHERE installation_id = @Installation AND "timestamp" >= '2025-03-04Z' AND "timestamp" < '2025-03-05Z'""",
+            new { Installation = installation });
+        var queries = ReadCsv(Path.Combine(folder, "completion_queries.csv"));
+        Assert.Equal(StudySeed.Queries / 4, expected);
+        Assert.Equal(expected, queries.Count);
+        Assert.Single(queries.Select(r => r["participant_id"]).Distinct());
+        Assert.All(queries, r => Assert.StartsWith("2025-03-04", r["occurred_at"], StringComparison.Ordinal));
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(ReadCsv(Path.Combine(folder, "overview.csv")))["queries"]);
+        Assert.All(ReadCsv(Path.Combine(folder, "ab_arms.csv")), a => Assert.Equal("shown_model", a["arm_source"]));   // no arms: the shown models
+        Assert.Contains($"**Study {name}.**", await File.ReadAllTextAsync(Path.Combine(folder, "README.md")), StringComparison.Ordinal);
+        Assert.Equal(name, await fixture.Database.ScalarAsync<string>(
+            "SELECT detail->>'study' FROM audit_log WHERE action = 'dataset_exported' ORDER BY occurred_at DESC LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task ExportDataset_UnknownStudy_IsOneLineAndExitCode1AndWritesNothing()
+    {
+        var folder = Path.Combine(_folder, "unknown");
+
+        var (exitCode, stdout, stderr) = await ServerProcess.RunAsync(
+            "data", "export-dataset", "--database", fixture.AnalystConnectionString, "--out", folder, "--study", "no-such-study");
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(stdout);
+        Assert.Equal("No study is named 'no-such-study' (`code4me-lsp study list` lists them).", stderr.Trim());
+        Assert.False(Directory.Exists(folder));
+    }
+
     private async Task<string> ExportAsync(string name, string format, params string[] options)
     {
         var folder = Path.Combine(_folder, name + "-" + Guid.NewGuid().ToString("N")[..6]);

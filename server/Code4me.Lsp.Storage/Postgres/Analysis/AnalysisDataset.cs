@@ -4,7 +4,7 @@ using Npgsql;
 namespace Code4me.Lsp.Storage.Postgres.Analysis;
 
 /// <summary>
-/// The analysis views (migrations 0010, 0012) as a dataset: their columns with types and COMMENTs, and their rows, all read
+/// The analysis views (migrations 0010, 0012, 0013) as a dataset, unfiltered or restricted to one study: their columns with types and COMMENTs, and their rows, all read
 /// from one <see cref="AnalysisSnapshot"/> (each view computed once, one repeatable-read snapshot for every file of an
 /// export). Open it, read, record the export (<see cref="CompleteAsync"/>), dispose. Works as the owner or as a member of
 /// code4me_analyst.
@@ -29,18 +29,28 @@ internal sealed class AnalysisDataset : IAsyncDisposable
 
     private readonly AnalysisSnapshot _snapshot;
 
-    private AnalysisDataset(AnalysisSnapshot snapshot) => _snapshot = snapshot;
-
-    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
-    public static Task<AnalysisDataset> OpenAsync(StorageDatabase database, Action<string, double> progress, CancellationToken cancellationToken)
+    private AnalysisDataset(AnalysisSnapshot snapshot, AnalysisFilter filter)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        return OpenAsync(database.DataSource, progress, cancellationToken);
+        _snapshot = snapshot;
+        Filter = filter;
     }
 
-    /// <summary>Computes every view, unfiltered; <paramref name="progress"/> hears each view's name and the seconds since the start.</summary>
-    public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, Action<string, double> progress, CancellationToken cancellationToken) =>
-        new(await AnalysisSnapshot.TakeAsync(dataSource, new AnalysisFilter(), progress, cancellationToken));
+    /// <summary>What the views keep: empty for everything; a study keeps its participants within its period.</summary>
+    public AnalysisFilter Filter { get; }
+
+    /// <summary>On a command's database (<see cref="StorageDatabase"/>).</summary>
+    public static Task<AnalysisDataset> OpenAsync(StorageDatabase database, AnalysisFilter filter, Action<string, double> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return OpenAsync(database.DataSource, filter, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Computes every view under <paramref name="filter"/> (an unknown study is an <see cref="ArgumentException"/>, as for the
+    /// report); <paramref name="progress"/> hears each view's name and the seconds since the start.
+    /// </summary>
+    public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, AnalysisFilter filter, Action<string, double> progress, CancellationToken cancellationToken) =>
+        new(await AnalysisSnapshot.TakeAsync(dataSource, filter, progress, cancellationToken), filter);
 
     /// <summary>Every view but <c>analysis.filter</c>, with its columns, by name.</summary>
     public async Task<IReadOnlyList<DatasetView>> ViewsAsync(CancellationToken cancellationToken)
