@@ -10,7 +10,10 @@
 --  * The filter: the setting analysis.study (a study's name) keeps, in every fact view (so in every aggregate), the
 --    queries and chat replies of its participants (the query's user enrolled, or the installation of its session
 --    enrolled) within its period. The period is intersected with analysis.since / analysis.until: analysis.filter shows
---    the intersection. An unknown name is an error (analysis.study_id()), not an empty result.
+--    the intersection. An unknown name raises (analysis.study_id(), SQLSTATE 22023) wherever the filter is evaluated:
+--    reading analysis.filter's since or until, or a view once it reads a row. A view with no row to read (an empty
+--    database, or none left by the other filters) may return no rows without raising, so `report --study` and
+--    `data export-dataset --study` look the name up first, and a notebook can SELECT analysis.study_id() to check it.
 --    The study's members are read in one uncorrelated subquery per fact view (a hashed subplan), never per row.
 --  * A/B arms: with a study in force whose participants have arms, analysis.ab_arms compares the study's arms (the arm of
 --    the query's enrolled user, else of its enrolled installation; queries of participants without an arm left out), the
@@ -56,7 +59,8 @@ COMMENT ON COLUMN study_participant.enrolled_at IS 'When the participant was enr
 GRANT SELECT ON study, study_participant TO code4me_analyst;
 
 -- The study in force: the id of the study the setting analysis.study names, NULL when unset or empty; an unknown name
--- raises (SQLSTATE 22023), so a mistyped study is never an empty report.
+-- raises (SQLSTATE 22023), so a view that reads a row under a mistyped study fails instead of counting nothing (over no
+-- rows it may not be called at all: see the header).
 CREATE FUNCTION analysis.study_id() RETURNS bigint
     LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = public, pg_temp
 AS $$
@@ -74,7 +78,7 @@ BEGIN
     RETURN found;
 END
 $$;
-COMMENT ON FUNCTION analysis.study_id() IS 'The study filter in force: the id of the study named by the setting analysis.study, NULL when unset or empty; an unknown name is an error.';
+COMMENT ON FUNCTION analysis.study_id() IS 'The study filter in force: the id of the study named by the setting analysis.study, NULL when unset or empty; an unknown name raises (SQLSTATE 22023). The views call it when they read a row: over no rows they may return none without raising, so check a name with SELECT analysis.study_id().';
 REVOKE ALL ON FUNCTION analysis.study_id() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION analysis.study_id() TO code4me_analyst;
 

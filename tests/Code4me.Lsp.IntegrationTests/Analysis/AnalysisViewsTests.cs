@@ -150,6 +150,18 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             "SELECT queries FROM analysis.overview", new Dictionary<string, string> { ["since"] = day2 })).Single());
     }
 
+    [Theory]
+    [InlineData("SELECT analysis.study_id()")]
+    [InlineData("SELECT extract(epoch FROM since)::bigint FROM analysis.filter")]
+    [InlineData("SELECT count(*) FROM analysis.completion_queries")]   // a view that reads a row (the seed has some)
+    public async Task UnknownStudy_WhereTheFilterIsEvaluated_Raises22023(string sql)
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(() => fixture.AnalystQueryAsync<long?>(sql, new Dictionary<string, string> { ["study"] = "no-such-study" }));
+
+        Assert.Equal(PostgresErrorCodes.InvalidParameterValue, error.SqlState);
+        Assert.Contains("no study is named 'no-such-study'", error.MessageText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AbArms_ShownModelIsTheArm_RatesDifferenceAndUpliftEqualIndependentSql()
     {

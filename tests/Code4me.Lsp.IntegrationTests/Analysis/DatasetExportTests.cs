@@ -113,7 +113,7 @@ public sealed class DatasetExportTests(StudyDatabaseFixture fixture) : IClassFix
     [Fact]
     public async Task ExportDataset_Study_OnlyItsParticipantsWithinItsPeriodAndAudited()
     {
-        // One installation, without an arm, over the first day: a third of nothing else (the other installation, the second day).
+        // One installation, without an arm, over the first day: a quarter of the seed's queries, none of the other installation's.
         var installation = (await fixture.Database.QueryAsync<Guid>("SELECT installation_id FROM session WHERE installation_id IS NOT NULL ORDER BY 1 LIMIT 1")).Single();
         var name = "export-" + Guid.NewGuid().ToString("N")[..8];
         await fixture.StudyCliAsync("study", "create", name, "--since", "2025-03-04", "--until", "2025-03-05");
