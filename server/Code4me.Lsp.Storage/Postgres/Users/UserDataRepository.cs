@@ -126,9 +126,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                 WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (behavioral_telemetry_id < @Lower OR behavioral_telemetry_id >= @Upper);
         """;
 
-    // DETACH of a referenced partition checks that no row references it: a join of the whole referencing table with the
-    // partition, planned as a hash join or a nested loop over every row. Both are ordered by the key in their primary key
-    // indexes, and the month is the oldest: a merge join over the two indexes costs a read of the month's index.
+    // DETACH of a referenced partition checks that no row references it through a key declared on a table: a join of the
+    // whole referencing table with the partition, planned as a hash join or a nested loop over every row. Since 0013 that
+    // is meta_query's keys to a month of context, contextual_telemetry and behavioral_telemetry (the keys between the
+    // query-keyed tables are declared per month, and the child's month is dropped first), and the default partitions'
+    // month keys (their rows are few). Both sides are ordered by the key in their indexes, and the month is the oldest:
+    // a merge join over the two indexes costs a read of the month's index, and ends at once when the other side is empty.
     private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
     private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
