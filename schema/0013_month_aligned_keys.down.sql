@@ -1,5 +1,10 @@
 -- Reverts 0013: the foreign keys between the query-keyed tables declared once on the tables again (as 0011 made them),
--- and telemetry_partitions_ensure as 0011 made it.
+-- and telemetry_partitions_ensure as 0011 made it; months a purge left detached are dropped.
+
+SELECT telemetry_purged_drop();
+DROP FUNCTION telemetry_purged_drop();
+DROP FUNCTION telemetry_partitions_detach(text);
+DROP SCHEMA telemetry_purged;
 
 DROP FUNCTION telemetry_partitions_ensure(timestamptz, timestamptz);
 ALTER FUNCTION telemetry_partitions_create(timestamptz, timestamptz) RENAME TO telemetry_partitions_ensure;

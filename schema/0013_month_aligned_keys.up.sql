@@ -21,6 +21,12 @@
 --
 -- context, contextual_telemetry and behavioral_telemetry keep their keys from meta_query on the tables: a query's
 -- context may be made in the next month (when the query completes), so those keys do not align by month.
+--
+-- `data purge` detaches the months it drops into schema telemetry_purged, and drops them there in a transaction of its
+-- own right after (telemetry_purged_drop): the purge's transaction, which locks the partitioned tables against every
+-- editor's batch, then does not also wait for the file system to free the months' files (on this project's machine,
+-- ext4 with online discard, ~0.2 s per GB). The schema is the owner's: nobody else can read a detached month, and
+-- `data purge` and `data partitions` drop whatever a purge stopped half-way left there.
 
 -- The foreign keys between tables partitioned on the same query id, children after their parents.
 CREATE FUNCTION telemetry_month_keys()
@@ -92,7 +98,53 @@ $$;
 COMMENT ON FUNCTION telemetry_partitions_ensure(timestamptz, timestamptz) IS
     'Creates the missing monthly partitions of the per-event tables through the month of p_through, with their month keys (code4me-lsp data purge and data partitions call it).';
 
-REVOKE ALL ON FUNCTION telemetry_month_keys_ensure(), telemetry_partitions_ensure(timestamptz, timestamptz) FROM PUBLIC;
+CREATE SCHEMA telemetry_purged;
+COMMENT ON SCHEMA telemetry_purged IS 'Months data purge detached, until it drops them right after its transaction (telemetry_purged_drop).';
+
+-- Drops every table in telemetry_purged (months a purge detached; their own keys to one another go with them); returns
+-- how many.
+CREATE FUNCTION telemetry_purged_drop() RETURNS integer
+    LANGUAGE plpgsql SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_tables text;
+    v_count  integer;
+BEGIN
+    SELECT string_agg(format('telemetry_purged.%I', c.relname), ', '), count(*) INTO v_tables, v_count
+    FROM pg_class c WHERE c.relnamespace = 'telemetry_purged'::regnamespace AND c.relkind = 'r';
+    IF v_count > 0 THEN
+        EXECUTE 'DROP TABLE ' || v_tables;
+    END IF;
+    RETURN v_count;
+END
+$$;
+COMMENT ON FUNCTION telemetry_purged_drop() IS 'Drops the months data purge detached into schema telemetry_purged.';
+
+-- Detaches the month p_suffix (e.g. y2026m09) of every per-event table, children first, into schema telemetry_purged,
+-- each with its foreign keys dropped: a detached partition keeps its table's keys as its own, and those would keep the
+-- rows it references (the month's context, the sessions a purge deletes row by row) from going. DETACH still checks,
+-- for every key declared on a table (meta_query's to the context tables), that no row references the month.
+CREATE FUNCTION telemetry_partitions_detach(p_suffix text) RETURNS void
+    LANGUAGE plpgsql SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_month text;
+    v_key   text;
+BEGIN
+    FOR v_month IN SELECT t || '_' || p_suffix FROM unnest(telemetry_partitioned_tables()) WITH ORDINALITY AS u(t, n) ORDER BY n DESC LOOP
+        EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', substring(v_month FROM '^(.*)_' || p_suffix || '$'), v_month);
+        FOR v_key IN SELECT k.conname FROM pg_constraint k WHERE k.conrelid = v_month::regclass AND k.contype = 'f' AND k.conparentid = 0 LOOP
+            EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', v_month, v_key);
+        END LOOP;
+        EXECUTE format('ALTER TABLE %I SET SCHEMA telemetry_purged', v_month);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION telemetry_partitions_detach(text) IS
+    'Detaches a month of every per-event table (children first) into schema telemetry_purged, without its foreign keys (data purge).';
+
+REVOKE ALL ON FUNCTION telemetry_month_keys_ensure(), telemetry_partitions_ensure(timestamptz, timestamptz), telemetry_purged_drop(),
+    telemetry_partitions_detach(text) FROM PUBLIC;
 
 -- The keys on the tables go (with the copies PostgreSQL made of them on every partition), and come back per partition;
 -- adding each checks the rows already stored.

@@ -27,6 +27,8 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan s_olderThan = TimeSpan.FromDays(90);
     private static readonly DateTimeOffset s_farMonth = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private const string PurgedTablesSql = "SELECT count(*)::int FROM pg_class WHERE relnamespace = 'telemetry_purged'::regnamespace AND relkind = 'r'";
+
     // Every partition of a table below meta_query with the table its month key (0013) references (NULL: none).
     private const string MonthKeysSql = """
         SELECT k.child, c.relname::text, k.parent,
@@ -74,9 +76,30 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
             Assert.NotNull(await partitioned.ScalarAsync<string?>("SELECT to_regclass(@Name)::text", new { Name = $"{table}_{Suffix(s_boundaryMonth)}" }));
         }
 
+        Assert.Equal(0, await partitioned.ScalarAsync<int>(PurgedTablesSql));
         var audit = JsonDocument.Parse(await partitioned.ScalarAsync<string>("SELECT detail::text FROM audit_log WHERE action = 'retention_purge'")).RootElement;
         Assert.Equal(3, audit.GetProperty("queries").GetInt32());
         Assert.Equal(new[] { old }, audit.GetProperty("months_dropped").EnumerateArray().Select(e => e.GetString()!));
+    }
+
+    [Fact]
+    public async Task Purge_StoppedAfterItsTransaction_LeavesTheMonthOnlyInTelemetryPurged_WhichTheNextRunEmpties()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("aside");
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        await WriteAsync(db, Study(s));
+        var repository = new UserDataRepository(db.DataSource);
+
+        var purged = await repository.PurgeRowsAsync(s_olderThan, s_cutoff + s_olderThan, TimeoutToken.Create());
+        var aside = await db.ScalarAsync<int>(PurgedTablesSql);
+        var remaining = await db.ScalarAsync<string>(RemainingSql);
+        await repository.EnsurePartitionsAsync(TimeoutToken.Create());
+
+        Assert.Equal(3, purged);
+        Assert.Equal(11, aside);   // the old month of each per-event table, detached
+        Assert.Equal("2 queries, 2 contexts, 2 contextual, 2 behavioral, 2 completions, 2 generations, 2 truths, 2 feedback, 2 retention, 1 sessions", remaining);
+        Assert.Equal(0, await db.ScalarAsync<int>(PurgedTablesSql));
     }
 
     [Fact]
