@@ -8,7 +8,7 @@ namespace Code4me.Lsp.Benchmarks;
 
 /// <summary>
 /// <c>data purge</c> of a month of data: on the store before the time partitions (schema 10: one DELETE per table over
-/// the doomed rows, as before 0011) against the partitioned store (0011 with 0013's month keys: the month's partitions
+/// the doomed rows, as before 0011) against the partitioned store (0011 with 0014's month keys: the month's partitions
 /// detached and the rest deleted row by row in the purge's transaction, then the detached month dropped in a second;
 /// both steps timed), on the same rows. A throwaway cluster; three full past months of <c>--events</c> completion
 /// queries each (a query: context 1.5 + 0.5 KB of incompressible text, contextual and behavioural telemetry, one generation

@@ -56,7 +56,7 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         var cases = ForeignKeys().Select(row => (string)row[0]).Order(StringComparer.Ordinal).ToList();
 
         // Declared keys only: a partitioned table's partitions carry clones (conparentid set, 0011), and a month key
-        // (0013) is declared on every partition under one name.
+        // (0014) is declared on every partition under one name.
         var declared = await QueryAsync<string>("SELECT DISTINCT conname COLLATE \"C\" FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 ORDER BY 1");
 
         Assert.Equal(cases, declared);

@@ -29,7 +29,7 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
 
     private const string PurgedTablesSql = "SELECT count(*)::int FROM pg_class WHERE relnamespace = 'telemetry_purged'::regnamespace AND relkind = 'r'";
 
-    // Every partition of a table below meta_query with the table its month key (0013) references (NULL: none).
+    // Every partition of a table below meta_query with the table its month key (0014) references (NULL: none).
     private const string MonthKeysSql = """
         SELECT k.child, c.relname::text, k.parent,
                (SELECT f.confrelid::regclass::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.conname = k.name)

@@ -127,13 +127,13 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """;
 
     // DETACH of a referenced partition checks that no row references it through a key declared on a table: a join of the
-    // whole referencing table with the partition, planned as a hash join or a nested loop over every row. Since 0013 that
+    // whole referencing table with the partition, planned as a hash join or a nested loop over every row. Since 0014 that
     // is meta_query's keys to a month of context, contextual_telemetry and behavioral_telemetry (the keys between the
     // query-keyed tables are declared per month, and the child's month is dropped first), and the default partitions'
     // month keys (their rows are few). Both sides are ordered by the key in their indexes, and the month is the oldest:
     // a merge join over the two indexes costs a read of the month's index, and ends at once when the other side is empty.
     private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
-    // The months out of every per-event table, children first, into schema telemetry_purged (0013), which DropPurgedMonthsAsync empties.
+    // The months out of every per-event table, children first, into schema telemetry_purged (0014), which DropPurgedMonthsAsync empties.
     private const string DetachMonthsSql = "SELECT telemetry_partitions_detach(suffix) FROM unnest(@Suffixes::text[]) WITH ORDINALITY AS m(suffix, n) ORDER BY n;";
     private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
@@ -282,7 +282,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         return queries;
     }
 
-    /// <summary>Drops the months a purge detached (<c>telemetry_purged_drop</c>, 0013), freeing their files; returns how many tables it dropped.</summary>
+    /// <summary>Drops the months a purge detached (<c>telemetry_purged_drop</c>, 0014), freeing their files; returns how many tables it dropped.</summary>
     internal async Task<int> DropPurgedMonthsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

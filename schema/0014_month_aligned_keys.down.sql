@@ -1,4 +1,4 @@
--- Reverts 0013: the foreign keys between the query-keyed tables declared once on the tables again (as 0011 made them),
+-- Reverts 0014: the foreign keys between the query-keyed tables declared once on the tables again (as 0011 made them),
 -- and telemetry_partitions_ensure as 0011 made it; months a purge left detached are dropped.
 
 SELECT telemetry_purged_drop();

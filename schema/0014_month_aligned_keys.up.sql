@@ -1,4 +1,4 @@
--- 0013 Month-aligned foreign keys between the tables partitioned on a query's id (issue #19: purge >= 100x DELETE,
+-- 0014 Month-aligned foreign keys between the tables partitioned on a query's id (issue #19: purge >= 100x DELETE,
 -- the writer within 5 % of schema 10).
 --
 -- meta_query and the seven tables below it (completion_query, chat_query, had_generation, ground_truth,
@@ -42,7 +42,7 @@ AS $$
            ('chat_context_optimization', 'chat_query', 'chat_context_optimization_meta_query_id_fkey', 'meta_query_id', 'meta_query_id', false);
 $$;
 COMMENT ON FUNCTION telemetry_month_keys() IS
-    'The foreign keys (ON DELETE CASCADE) declared per monthly partition, from a child''s month to its parent''s month (0013).';
+    'The foreign keys (ON DELETE CASCADE) declared per monthly partition, from a child''s month to its parent''s month (0014).';
 
 -- Adds the missing per-partition keys: every partition of a child table gets its key, to the parent's partition with
 -- the same bounds, or to the parent table when the parent has no such month or the partition is the default one.
