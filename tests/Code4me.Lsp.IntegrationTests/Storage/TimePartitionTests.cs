@@ -9,6 +9,7 @@ using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Code4me.Lsp.IntegrationTests.Storage;
 
@@ -24,6 +25,16 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
     private static readonly DateTimeOffset s_boundaryMonth = s_thisMonth.AddMonths(-2);
     private static readonly DateTimeOffset s_cutoff = s_boundaryMonth.AddDays(10);
     private static readonly TimeSpan s_olderThan = TimeSpan.FromDays(90);
+    private static readonly DateTimeOffset s_farMonth = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private const string PurgedTablesSql = "SELECT count(*)::int FROM pg_class WHERE relnamespace = 'telemetry_purged'::regnamespace AND relkind = 'r'";
+
+    // Every partition of a table below meta_query with the table its month key (0014) references (NULL: none).
+    private const string MonthKeysSql = """
+        SELECT k.child, c.relname::text, k.parent,
+               (SELECT f.confrelid::regclass::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.conname = k.name)
+        FROM telemetry_month_keys() k JOIN pg_inherits i ON i.inhparent = k.child::regclass JOIN pg_class c ON c.oid = i.inhrelid
+        """;
 
     private const string RemainingSql = """
         SELECT (SELECT count(*) FROM meta_query) || ' queries, ' || (SELECT count(*) FROM context) || ' contexts, '
@@ -65,9 +76,30 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
             Assert.NotNull(await partitioned.ScalarAsync<string?>("SELECT to_regclass(@Name)::text", new { Name = $"{table}_{Suffix(s_boundaryMonth)}" }));
         }
 
+        Assert.Equal(0, await partitioned.ScalarAsync<int>(PurgedTablesSql));
         var audit = JsonDocument.Parse(await partitioned.ScalarAsync<string>("SELECT detail::text FROM audit_log WHERE action = 'retention_purge'")).RootElement;
         Assert.Equal(3, audit.GetProperty("queries").GetInt32());
         Assert.Equal(new[] { old }, audit.GetProperty("months_dropped").EnumerateArray().Select(e => e.GetString()!));
+    }
+
+    [Fact]
+    public async Task Purge_StoppedAfterItsTransaction_LeavesTheMonthOnlyInTelemetryPurged_WhichTheNextRunEmpties()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("aside");
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        await WriteAsync(db, Study(s));
+        var repository = new UserDataRepository(db.DataSource);
+
+        var purged = await repository.PurgeRowsAsync(s_olderThan, s_cutoff + s_olderThan, TimeoutToken.Create());
+        var aside = await db.ScalarAsync<int>(PurgedTablesSql);
+        var remaining = await db.ScalarAsync<string>(RemainingSql);
+        await repository.EnsurePartitionsAsync(TimeoutToken.Create());
+
+        Assert.Equal(3, purged);
+        Assert.Equal(11, aside);   // the old month of each per-event table, detached
+        Assert.Equal("2 queries, 2 contexts, 2 contextual, 2 behavioral, 2 completions, 2 generations, 2 truths, 2 feedback, 2 retention, 1 sessions", remaining);
+        Assert.Equal(0, await db.ScalarAsync<int>(PurgedTablesSql));
     }
 
     [Fact]
@@ -127,6 +159,43 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(
             [$"had_generation_{Suffix(DateTimeOffset.UtcNow)}", "had_generation_default"],
             await db.QueryAsync<string>("SELECT DISTINCT ON (meta_query_id) tableoid::regclass::text FROM had_generation ORDER BY meta_query_id"));
+    }
+
+    [Fact]
+    public async Task MonthKeys_EveryPartitionOfAQueryKeyedTable_ReferencesItsParentsMonthOrTheParent_AndAreEnforced()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("keys");
+        var future = Query(s, s_farMonth.AddDays(3), TimeSpan.Zero);
+        await WriteAsync(db, [Session(s), future]);
+        // The far month is created where its default partition holds none of its rows: for ground_truth, feedback,
+        // retention and the chat tables, not for meta_query, completion_query and had_generation.
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(@Month, @Month)", new { Month = s_farMonth });
+        var later = s_farMonth.AddDays(3).AddSeconds(16);
+        await WriteAsync(db, [
+            new AcceptedEvent(Guid.CreateVersion7(later), later, future.QueryId, s.ModelA),
+            new GroundTruthEvent(Guid.CreateVersion7(later), later, future.QueryId, 15, later, "a + b", "    return ", "\n"),
+            new RetentionEvent(Guid.CreateVersion7(later), later, future.QueryId, s.ModelA, 15, 5, 4)]);
+
+        var keys = await db.QueryAsync<(string Child, string Leaf, string Parent, string? Target)>(MonthKeysSql);
+        var orphan = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
+            "INSERT INTO completion_query (meta_query_id) VALUES (@Id)", new { Id = Guid.CreateVersion7(DateTimeOffset.UtcNow) }));
+        var placed = await db.QueryAsync<string>("SELECT tableoid::regclass::text FROM ground_truth UNION ALL SELECT tableoid::regclass::text FROM meta_query ORDER BY 1");
+        await db.ExecuteAsync("DELETE FROM meta_query WHERE meta_query_id = @Id", new { Id = future.QueryId });
+
+        // Every month and the default of each of the seven tables, and the far month of the five that have it.
+        Assert.Equal((7 * await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'meta_query'::regclass")) + 5, keys.Count);
+        var far = Suffix(s_farMonth);
+        Assert.All(keys, k => Assert.Equal(
+            k.Leaf.EndsWith("_default", StringComparison.Ordinal) || (k.Leaf.EndsWith(far, StringComparison.Ordinal) && k.Parent is "meta_query" or "completion_query" or "had_generation")
+                ? k.Parent
+                : k.Parent + k.Leaf[k.Child.Length..],
+            k.Target));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
+        Assert.Equal("completion_query_meta_query_fkey", orphan.ConstraintName);
+        Assert.Equal([$"ground_truth_{far}", "meta_query_default"], placed);
+        Assert.Equal("0 queries, 1 contexts, 1 contextual, 1 behavioral, 0 completions, 0 generations, 0 truths, 0 feedback, 0 retention, 1 sessions",
+            await db.ScalarAsync<string>(RemainingSql));
     }
 
     [Fact]

@@ -23,7 +23,10 @@ internal static class SchemaSnapshot
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
-        SELECT format('constraint %s %s %s', c.relname, k.conname, pg_get_constraintdef(k.oid))
+        -- The copies PostgreSQL makes of a foreign key for each partition are named in the order it made them: by what they copy.
+        SELECT format('constraint %s %s %s', c.relname,
+                      CASE WHEN k.conparentid = 0 THEN k.conname ELSE 'copy of ' || (SELECT p.conname FROM pg_constraint p WHERE p.oid = k.conparentid) END,
+                      pg_get_constraintdef(k.oid))
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public'
         UNION ALL

@@ -107,10 +107,10 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     private const string DroppableMonthsSql = """
         SELECT telemetry_partitions_ensure(now() + interval '2 months');
         SELECT suffix AS Suffix, lower_bound AS Lower, upper_bound AS Upper FROM telemetry_partitions_droppable(@Cutoff);
-        SELECT unnest(telemetry_partitioned_tables());
         """;
 
     private const string EnsurePartitionsSql = """
+        SELECT telemetry_purged_drop();
         SELECT telemetry_partitions_ensure(now() + interval '2 months');
         SELECT substring(c.relname FROM '_y(\d{4}m\d{2})$') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
             WHERE i.inhparent = 'meta_query'::regclass AND c.relname ~ '_y\d{4}m\d{2}$' ORDER BY 1;
@@ -129,10 +129,15 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                 WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (behavioral_telemetry_id < @Lower OR behavioral_telemetry_id >= @Upper);
         """;
 
-    // DETACH of a referenced partition checks that no row references it: a join of the whole referencing table with the
-    // partition, planned as a hash join or a nested loop over every row. Both are ordered by the key in their primary key
-    // indexes, and the month is the oldest: a merge join over the two indexes costs a read of the month's index.
+    // DETACH of a referenced partition checks that no row references it through a key declared on a table: a join of the
+    // whole referencing table with the partition, planned as a hash join or a nested loop over every row. Since 0014 that
+    // is meta_query's keys to a month of context, contextual_telemetry and behavioral_telemetry (the keys between the
+    // query-keyed tables are declared per month, and the child's month is dropped first), and the default partitions'
+    // month keys (their rows are few). Both sides are ordered by the key in their indexes, and the month is the oldest:
+    // a merge join over the two indexes costs a read of the month's index, and ends at once when the other side is empty.
     private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
+    // The months out of every per-event table, children first, into schema telemetry_purged (0014), which DropPurgedMonthsAsync empties.
+    private const string DetachMonthsSql = "SELECT telemetry_partitions_detach(suffix) FROM unnest(@Suffixes::text[]) WITH ORDINALITY AS m(suffix, n) ORDER BY n;";
     private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
     // Once the months are gone: the rows they used in other months, unless another query uses them (as row by row).
@@ -247,11 +252,30 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Deletes every query older than <paramref name="olderThan"/> (with its rows) and the sessions left empty. The
-    /// oldest months whose every query is older (<c>telemetry_partitions_droppable</c>, 0011) go whole: detached and
-    /// dropped, children first; the rest (the boundary month and the default partition) row by row. One
-    /// transaction, audited with the number of queries and the months dropped.
+    /// oldest months whose every query is older (<c>telemetry_partitions_droppable</c>, 0011) go whole: detached,
+    /// children first, then dropped; the rest (the boundary month and the default partition) row by row. One
+    /// transaction (<see cref="PurgeRowsAsync"/>), audited with the number of queries and the months dropped, then the
+    /// detached months' files freed (<see cref="DropPurgedMonthsAsync"/>).
     /// </summary>
     public async Task<int> PurgeAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!DropsMonths)
+        {
+            return await PurgeRowsAsync(olderThan, now, cancellationToken);
+        }
+
+        await DropPurgedMonthsAsync(cancellationToken);   // what a purge stopped half-way left
+        var queries = await PurgeRowsAsync(olderThan, now, cancellationToken);
+        await DropPurgedMonthsAsync(cancellationToken);
+        return queries;
+    }
+
+    /// <summary>
+    /// The purge's one transaction: afterwards no table holds a purged row; the months it detached wait in schema
+    /// <c>telemetry_purged</c> (the owner's) for <see cref="DropPurgedMonthsAsync"/>. The partitioned tables are locked
+    /// against the writer only for this transaction, not while the file system frees the months' files.
+    /// </summary>
+    internal async Task<int> PurgeRowsAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -267,7 +291,14 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         return queries;
     }
 
-    /// <summary>Creates the monthly partitions of the per-event tables through two months ahead; returns how many tables it created and every month there is (e.g. 2026m12).</summary>
+    /// <summary>Drops the months a purge detached (<c>telemetry_purged_drop</c>, 0014), freeing their files; returns how many tables it dropped.</summary>
+    internal async Task<int> DropPurgedMonthsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ScalarAsync<int>("SELECT telemetry_purged_drop()", null, cancellationToken);
+    }
+
+    /// <summary>Creates the monthly partitions of the per-event tables through two months ahead (and drops months a purge left detached); returns how many tables it created and every month there is (e.g. 2026m12).</summary>
     public async Task<(int Created, IReadOnlyList<string> Months)> EnsurePartitionsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -275,6 +306,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             EnsurePartitionsSql,
             async reader =>
             {
+                _ = await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken);
                 var created = (await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken)).Single();
                 return (created, await reader.ReadSetAsync(r => r.GetString(0), cancellationToken));
             },
@@ -285,15 +317,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     private static async Task<(int Queries, string[] Suffixes)> DropMonthsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime cutoff, CancellationToken cancellationToken)
     {
-        var (months, tables) = await connection.QueryMultipleAsync<(List<DroppableMonth>, List<string>)>(
+        var months = await connection.QueryMultipleAsync(
             DroppableMonthsSql,
             async reader =>
             {
                 _ = await reader.ReadSetAsync(r => r.GetInt32(0), cancellationToken);
-                var months = await reader.ReadSetAsync(r => new DroppableMonth(r.GetString(0), r.GetGuid(1), r.GetGuid(2)), cancellationToken);
-                var tables = await reader.ReadSetAsync(r => r.GetString(0), cancellationToken);
-                tables.Reverse();
-                return (months, tables);
+                return await reader.ReadSetAsync(r => new DroppableMonth(r.GetString(0), r.GetGuid(1), r.GetGuid(2)), cancellationToken);
             },
             transaction,
             cancellationToken,
@@ -312,9 +341,9 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             Param("Lower", months[0].Lower),
             Param("Upper", months[^1].Upper));
 
-        var drops = string.Join("\n", months.SelectMany(m => tables.Select(t =>
-            $"ALTER TABLE \"{t}\" DETACH PARTITION \"{t}_{m.Suffix}\"; DROP TABLE \"{t}_{m.Suffix}\";")));
-        await connection.ExecuteAsync(DetachPlansSql + "\n" + drops + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction, cancellationToken);
+        await connection.ExecuteAsync(
+            DetachPlansSql + "\n" + DetachMonthsSql + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction, cancellationToken,
+            Param("Suffixes", months.Select(m => m.Suffix).ToArray()));
         return (queries, [.. months.Select(m => m.Suffix)]);
     }
 
