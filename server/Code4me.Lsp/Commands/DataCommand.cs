@@ -113,7 +113,7 @@ internal static class DataCommand
                 return DatabaseCommandRunner.Failure;
             }
 
-            var filter = new AnalysisFilter(Study: string.IsNullOrWhiteSpace(parseResult.GetValue(study)) ? null : parseResult.GetValue(study));
+            var filter = new AnalysisFilter(Study: ReportCommand.NullIfEmpty(parseResult.GetValue(study)));
             await using var views = await AnalysisDataset.OpenAsync(
                 dataSource, filter, (view, seconds) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"export: computing analysis.{view} ({seconds:0.0} s)")), ct);
             var export = new DatasetExport(views, folder, parseResult.GetValue(format) == "parquet", parseResult.GetValue(includeCode), line => context.Error.WriteLine(line));

@@ -94,7 +94,8 @@ internal static class ReportCommand
             ? value
             : null;
 
-    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+    /// <summary>A filter's value, or null (no filter) for none or blank text.</summary>
+    internal static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     /// <summary>Writes beside the target and renames, so a reader never sees half a report.</summary>
     private static async Task WriteAtomicallyAsync(string path, string html, CancellationToken cancellationToken)
