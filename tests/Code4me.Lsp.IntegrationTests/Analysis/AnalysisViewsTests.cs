@@ -260,7 +260,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
         var filter = new AnalysisFilter(Language: "python");
         await using var snapshot = await AnalysisSnapshot.TakeAsync(fixture.Analyst, filter, (_, _) => { }, TimeoutToken.Create());
 
-        Assert.Equal(20, snapshot.Views.Count);
+        Assert.Equal(21, snapshot.Views.Count);
         foreach (var view in snapshot.Views)
         {
             // Rows in one and not the other, either way, counting duplicates; floating-point columns to 9 decimals (a sum
@@ -277,7 +277,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             var rows = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"SELECT count(*) FROM {AnalysisSnapshot.Relation(view)}", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
             Assert.True(differing == 0, $"analysis.{view}: {differing} rows differ from its temporary table");
-            Assert.True(rows > 0 || view is "chat_messages" or "chat_summary" or "retention_measurements" or "retention_survival", $"analysis.{view} is empty");
+            Assert.True(rows > 0 || view is "fact_changed" or "chat_messages" or "chat_summary" or "retention_measurements" or "retention_survival", $"analysis.{view} is empty");
         }
     }
 
@@ -288,7 +288,7 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'analysis' ORDER BY table_name");
         Assert.Equal(
             ["ab_arms", "calibration_bins", "calibration_summary", "chat_messages", "chat_summary", "completion_generations", "completion_queries",
-             "daily_usage", "data_completeness", "filter", "generation_time_histogram", "hourly_usage", "language_usage", "model_comparison",
+             "daily_usage", "data_completeness", "fact_changed", "filter", "generation_time_histogram", "hourly_usage", "language_usage", "model_comparison",
              "model_performance", "overview", "rejection_outcomes", "retention_measurements", "retention_survival", "time_since_last_histogram",
              "typing_speed_histogram"],
             views);

@@ -7,6 +7,7 @@ using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Code4me.Lsp.IntegrationTests.Analysis;
 
@@ -29,6 +30,21 @@ internal static class StudySeed
     public static async Task WriteAsync(TestDatabase database, CancellationToken cancellationToken)
     {
         var writerRole = await database.ConnectAsMemberOfAsync("code4me_writer");
+        foreach (var (writer, records) in Installations(writerRole))
+        {
+            await writer.WriteAsync(records, cancellationToken);
+        }
+
+        await WriteChatAsync(writerRole, cancellationToken);
+    }
+
+    /// <summary>
+    /// The two installations' telemetry, each with the writer that writes it (as code4me_writer, through
+    /// <paramref name="writerRole"/>) and its records in spool order: a session, then every query's events.
+    /// </summary>
+    public static IReadOnlyList<(PostgresTelemetryWriter Writer, IReadOnlyList<SpooledRecord> Records)> Installations(NpgsqlDataSource writerRole)
+    {
+        List<(PostgresTelemetryWriter, IReadOnlyList<SpooledRecord>)> installations = [];
         for (var installation = 0; installation < 2; installation++)
         {
             var installationId = Guid.CreateVersion7(Day1);
@@ -45,9 +61,14 @@ internal static class StudySeed
                 events.AddRange(Query(i, sessionId));
             }
 
-            await writer.WriteAsync([.. events.Select((e, n) => new SpooledRecord(n + 1, e))], cancellationToken);
+            installations.Add((writer, [.. events.Select((e, n) => new SpooledRecord(n + 1, e))]));
         }
 
+        return installations;
+    }
+
+    private static async Task WriteChatAsync(NpgsqlDataSource writerRole, CancellationToken cancellationToken)
+    {
         using var chats = ChatStores.NewPostgresChatStore(writerRole, authToken: null);
         var chat = new ChatRecord(Guid.CreateVersion7(), "study chat", Day1, "http://127.0.0.1:1", ChatModel, "be brief", 4096);
         await chats.CreateChatAsync(chat, cancellationToken);

@@ -21,7 +21,7 @@ internal sealed class AnalysisDataset : IAsyncDisposable
         SELECT c.relname, obj_description(c.oid, 'pg_class'), a.attname, format_type(a.atttypid, a.atttypmod), col_description(c.oid, a.attnum)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-        WHERE n.nspname = 'analysis' AND c.relkind = 'v' AND c.relname <> 'filter'
+        WHERE n.nspname = 'analysis' AND c.relkind = 'v' AND c.relname NOT IN ('filter', 'fact_changed')
         ORDER BY c.relname, a.attnum
         """;
 
@@ -52,7 +52,7 @@ internal sealed class AnalysisDataset : IAsyncDisposable
     public static async Task<AnalysisDataset> OpenAsync(NpgsqlDataSource dataSource, AnalysisFilter filter, Action<string, double> progress, CancellationToken cancellationToken) =>
         new(await AnalysisSnapshot.TakeAsync(dataSource, filter, progress, cancellationToken), filter);
 
-    /// <summary>Every view but <c>analysis.filter</c>, with its columns, by name.</summary>
+    /// <summary>Every view but <c>analysis.filter</c> and <c>analysis.fact_changed</c> (the settings in force; queries to recompute), with its columns, by name.</summary>
     public async Task<IReadOnlyList<DatasetView>> ViewsAsync(CancellationToken cancellationToken)
     {
         var rows = await _snapshot.Connection.QueryAsync(

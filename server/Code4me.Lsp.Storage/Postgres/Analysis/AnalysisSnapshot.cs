@@ -13,19 +13,23 @@ namespace Code4me.Lsp.Storage.Postgres.Analysis;
 /// the transaction's <c>analysis.*</c> settings; one repeatable-read snapshot serves every table. Nothing outlives the
 /// transaction and nothing needs the session after it, so it works through PgBouncer's transaction pooling, as the owner or
 /// as a member of <c>code4me_analyst</c> (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then dispose.
+/// First, in a transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration
+/// 0015), so the fact views read them and compute only the queries written since, whatever the snapshot sees.
 /// </summary>
 internal sealed class AnalysisSnapshot : IAsyncDisposable
 {
-    // Transaction-local. jit: compiling each big statement costs ~1 s and saves less. enable_nestloop: the filter's
-    // "setting unset OR column matches" clauses hide the row count from the planner (it guesses 25 of 10^6 rows) and it
-    // picks nested loops over a million rows; every statement here reads whole tables, where a hash join is right.
-    // work_mem: the fact views' hashes and sorts (percentiles) stay in memory.
+    // Transaction-local. jit: compiling each big statement costs ~1 s and saves less. work_mem: the aggregates' hashes and
+    // sorts (percentiles) stay in memory. Nested loops stay allowed: the fact views compute the queries written since the
+    // refresh by index lookups (0015); the views read the kept rows and the temporary tables whole.
     private const string SettingsSql = """
         SELECT set_config('analysis.since', @Since, true), set_config('analysis.until', @Until, true),
                set_config('analysis.model', @Model, true), set_config('analysis.language', @Language, true),
                set_config('analysis.participant', @Participant, true), set_config('analysis.study', @Study, true),
-               set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true), set_config('work_mem', '64MB', true)
+               set_config('jit', 'off', true), set_config('work_mem', '64MB', true)
         """;
+
+    /// <summary>The progress step of bringing the kept fact rows up to date, before the views.</summary>
+    public const string RefreshStep = "facts_refresh()";
 
     private const string DefinitionsSql = """
         SELECT view_name AS "View",
@@ -64,6 +68,21 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
+            if (filter.Study is { } study)
+            {
+                // An unknown study is a mistake to name, not an empty report (the views would raise only once they read a
+                // row), and is said before anything is computed.
+                await StudyRepository.IdAsync(connection, null, study, cancellationToken);
+            }
+
+            progress(RefreshStep, clock.Elapsed.TotalSeconds);
+            // Its own transaction: the refresh commits, and the snapshot below then sees the kept rows it wrote. Rebuilding
+            // them (after a purge, or the first time) takes as long as a report did before 0015: no timeout.
+            await using (var refresh = new NpgsqlCommand("SELECT rebuilt, queries FROM analysis.facts_refresh()", connection) { CommandTimeout = 0 })
+            {
+                await refresh.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
             await connection.ExecuteAsync(
                 SettingsSql,
@@ -75,12 +94,6 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 SqlCommands.Param("Language", filter.Language ?? ""),
                 SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""),
                 SqlCommands.Param("Study", filter.Study ?? ""));
-            if (filter.Study is { } study)
-            {
-                // An unknown study is a mistake to name, not an empty report (the views would raise only once they read a row).
-                await StudyRepository.IdAsync(connection, transaction, study, cancellationToken);
-            }
-
             var definitions = await connection.QueryAsync(DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1)), transaction, cancellationToken);
             foreach (var (view, query) in definitions)
             {

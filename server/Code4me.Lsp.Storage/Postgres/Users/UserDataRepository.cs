@@ -138,6 +138,9 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
     // The months out of every per-event table, children first, into schema telemetry_purged (0014), which DropPurgedMonthsAsync empties.
     private const string DetachMonthsSql = "SELECT telemetry_partitions_detach(suffix) FROM unnest(@Suffixes::text[]) WITH ORDINALITY AS m(suffix, n) ORDER BY n;";
+    // A DETACH runs no trigger: the kept fact rows (0015) would still hold the months' queries, so the views compute
+    // every query from the base tables until the next report rebuilds them.
+    private const string FactsInvalidateSql = "SELECT analysis.facts_invalidate();";
     private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
     // Once the months are gone: the rows they used in other months, unless another query uses them (as row by row).
@@ -291,11 +294,17 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         return queries;
     }
 
-    /// <summary>Drops the months a purge detached (<c>telemetry_purged_drop</c>, 0014), freeing their files; returns how many tables it dropped.</summary>
+    /// <summary>
+    /// Drops the months a purge detached (<c>telemetry_purged_drop</c>, 0014), freeing their files, and empties the kept fact
+    /// rows if a purge invalidated them (<c>analysis.facts_discard</c>, 0015: no copy of a purged row stays); returns how many
+    /// tables it dropped.
+    /// </summary>
     internal async Task<int> DropPurgedMonthsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ScalarAsync<int>("SELECT telemetry_purged_drop()", null, cancellationToken);
+        var dropped = await connection.ScalarAsync<int>("SELECT telemetry_purged_drop()", null, cancellationToken);
+        await connection.ExecuteAsync("SELECT analysis.facts_discard()", null, cancellationToken);
+        return dropped;
     }
 
     /// <summary>Creates the monthly partitions of the per-event tables through two months ahead (and drops months a purge left detached); returns how many tables it created and every month there is (e.g. 2026m12).</summary>
@@ -342,7 +351,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             Param("Upper", months[^1].Upper));
 
         await connection.ExecuteAsync(
-            DetachPlansSql + "\n" + DetachMonthsSql + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql, transaction, cancellationToken,
+            DetachPlansSql + "\n" + DetachMonthsSql + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql + "\n" + FactsInvalidateSql, transaction, cancellationToken,
             Param("Suffixes", months.Select(m => m.Suffix).ToArray()));
         return (queries, [.. months.Select(m => m.Suffix)]);
     }
