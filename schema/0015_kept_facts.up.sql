@@ -37,8 +37,10 @@ CREATE FUNCTION analysis.fact_sql(p_view text, p_scope text, p_filtered boolean,
     LANGUAGE plpgsql IMMUTABLE
 AS $fn$
 DECLARE
-    -- " AND <column> IN (SELECT query_id FROM <scope>)", or nothing for every query (p_scope may itself be a placeholder
-    -- such as %1$s, so it is appended, never formatted).
+    -- " AND <column> IN (SELECT query_id FROM <scope>)" in each aggregate over a table, or nothing for every query, and the
+    -- main table joined to the scope first (the planner keeps the order of more than eight joins as written: the scope's
+    -- few ids then drive index lookups instead of being joined last). p_scope may itself be a placeholder such as %1$s,
+    -- so it is appended, never formatted.
     in_scope constant text := CASE WHEN p_scope IS NULL THEN NULL ELSE ' IN (SELECT query_id FROM ' || p_scope || ')' END;
     g_scope  constant text := coalesce(' AND g.meta_query_id' || in_scope, '');
     id_scope constant text := coalesce(' AND meta_query_id' || in_scope, '');
@@ -75,7 +77,7 @@ SELECT mq.meta_query_id                                        AS query_id,
        mq.context_id IS NOT NULL                               AS has_context,
        mq.contextual_telemetry_id IS NOT NULL                  AS has_contextual_telemetry,
        mq.behavioral_telemetry_id IS NOT NULL                  AS has_behavioral_telemetry
-FROM meta_query mq
+FROM %4$s
 JOIN completion_query cq ON cq.meta_query_id = mq.meta_query_id
 JOIN session s ON s.session_id = mq.session_id%5$s
 LEFT JOIN contextual_telemetry c ON c.contextual_telemetry_id = mq.contextual_telemetry_id
@@ -99,9 +101,9 @@ LEFT JOIN (
     SELECT meta_query_id, bool_or(kind = 'rejected') AS was_rejected FROM generation_feedback WHERE true%2$s GROUP BY meta_query_id
 ) fb ON fb.meta_query_id = mq.meta_query_id
 LEFT JOIN (SELECT DISTINCT completion_query_id FROM ground_truth WHERE true%3$s) gt ON gt.completion_query_id = mq.meta_query_id
-WHERE mq.query_type = 'completion'%4$s%6$s
+WHERE mq.query_type = 'completion'%6$s
 $sql$,
-            g_scope, id_scope, gt_scope, coalesce(' AND mq.meta_query_id' || in_scope, ''),
+            g_scope, id_scope, gt_scope, coalesce(p_scope || ' sc JOIN meta_query mq ON mq.meta_query_id = sc.query_id', 'meta_query mq'),
             CASE WHEN p_filtered THEN E'\nCROSS JOIN analysis.filter f' ELSE '' END,
             CASE WHEN p_filtered THEN $filter$
   AND mq."timestamp" >= coalesce(f.since, '-infinity')
@@ -141,7 +143,7 @@ SELECT q.query_id,
        END                                            AS ground_truth_exact_match,
        g.completion,
        gt.ground_truth
-FROM %1$s q
+FROM %1$s
 JOIN had_generation g ON g.meta_query_id = q.query_id
 JOIN model_name m ON m.model_id = g.model_id%5$s
 LEFT JOIN (
@@ -152,9 +154,9 @@ LEFT JOIN (
     SELECT DISTINCT ON (completion_query_id) completion_query_id, ground_truth
     FROM ground_truth WHERE true%3$s ORDER BY completion_query_id, truth_timestamp
 ) gt ON gt.completion_query_id = q.query_id
-WHERE true%4$s%6$s
+WHERE true%6$s
 $sql$,
-            p_source, id_scope, gt_scope, coalesce(' AND q.query_id' || in_scope, ''),
+            coalesce(p_scope || ' sc JOIN ' || p_source || ' q ON q.query_id = sc.query_id', p_source || ' q'), id_scope, gt_scope, NULL,
             CASE WHEN p_filtered THEN E'\nCROSS JOIN analysis.filter f' ELSE '' END,
             CASE WHEN p_filtered THEN E'\n  AND (f.model IS NULL OR m.model_name = f.model)' ELSE '' END);
     ELSIF p_view = 'retention_measurements' THEN
@@ -170,12 +172,12 @@ SELECT g.query_id,
        r.accepted_chars,
        r.retained_chars,
        2 * r.retained_chars >= r.accepted_chars AS survived
-FROM completion_retention r
+FROM %1$s
 JOIN model_name m ON m.model_id = r.model_id
-JOIN %1$s g ON g.query_id = r.meta_query_id AND g.model = m.model_name
-WHERE true%2$s
+JOIN %2$s g ON g.query_id = r.meta_query_id AND g.model = m.model_name
+WHERE true
 $sql$,
-            p_source, coalesce(' AND r.meta_query_id' || in_scope, ''));
+            coalesce(p_scope || ' sc JOIN completion_retention r ON r.meta_query_id = sc.query_id', 'completion_retention r'), p_source);
     END IF;
     RAISE EXCEPTION 'analysis.fact_sql: % is not a fact view', quote_literal(p_view) USING ERRCODE = 'invalid_parameter_value';
 END
@@ -340,6 +342,8 @@ BEGIN
                 || analysis.fact_sql('completion_generations', NULL, false, 'analysis.kept_completion_queries');
         EXECUTE 'INSERT INTO analysis.kept_retention_measurements '
                 || analysis.fact_sql('retention_measurements', NULL, false, 'analysis.kept_completion_generations');
+        -- Statistics now, not when autovacuum comes: without them a refresh of a few queries plans a scan of every row.
+        ANALYZE analysis.kept_completion_queries, analysis.kept_completion_generations, analysis.kept_retention_measurements;
         -- Valid only if no invalidation committed (or is committing) since the state was read.
         UPDATE analysis.fact_state SET valid = true WHERE epoch = v_epoch;
     ELSE
