@@ -12,7 +12,7 @@ namespace Code4me.Lsp.Storage.Postgres.Analysis;
 /// tables of its sources, so a fact view is computed once per run instead of once per aggregate that reads it. First, in a
 /// transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration 0015): a
 /// fact view then reads them and computes only the queries written since; unfiltered, it is a temporary view over them
-/// rather than a copy, dropped before the transaction commits. The filter is the transaction's <c>analysis.*</c> settings;
+/// rather than a copy, dropped with the tables it reads when the transaction ends. The filter is the transaction's <c>analysis.*</c> settings;
 /// one repeatable-read snapshot serves every table. Nothing outlives the transaction and nothing needs the session after
 /// it, so it works through PgBouncer's transaction pooling, as the owner or as a member of <c>code4me_analyst</c>
 /// (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then commit or dispose.
@@ -44,15 +44,11 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
 
-    // Temporary views, unlike tables, would outlive the transaction in the session: dropped before it commits.
-    private readonly IReadOnlyList<string> _temporaryViews;
-
-    private AnalysisSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<string> views, IReadOnlyList<string> temporaryViews)
+    private AnalysisSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<string> views)
     {
         _connection = connection;
         _transaction = transaction;
         Views = views;
-        _temporaryViews = temporaryViews;
     }
 
     /// <summary>The views computed, in the order of <c>analysis.definitions</c>.</summary>
@@ -103,26 +99,22 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 SqlCommands.Param("Study", filter.Study ?? ""));
             var definitions = await connection.QueryAsync(
                 DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1), Kept: r.GetBoolean(2)), transaction, cancellationToken);
-            List<string> temporaryViews = [];
             foreach (var (view, query, kept) in definitions)
             {
                 progress(view, clock.Elapsed.TotalSeconds);
                 var relation = Relation(view);
                 // Unfiltered, a fact view is its kept rows less the few queries written since the refresh: read where they
-                // lie (a temporary view), not copied. Filtered, or an aggregate, computed once into a temporary table. The
-                // query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
+                // lie (a temporary view), not copied. It reads pg_temp.fact_changed, whose ON COMMIT DROP drops it too (a
+                // cascade), so it does not outlive the transaction either. Filtered, or an aggregate, computed once into a
+                // temporary table. The query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
                 var sql = kept && filter.IsEmpty
                     ? $"CREATE TEMPORARY VIEW {relation} AS {query}"
                     : $"CREATE TEMPORARY TABLE {relation} ON COMMIT DROP AS {query}; ANALYZE {relation}";
                 await using var create = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
                 await create.ExecuteNonQueryAsync(cancellationToken);
-                if (kept && filter.IsEmpty)
-                {
-                    temporaryViews.Add(relation);
-                }
             }
 
-            return new AnalysisSnapshot(connection, transaction, [.. definitions.Select(d => d.View)], temporaryViews);
+            return new AnalysisSnapshot(connection, transaction, [.. definitions.Select(d => d.View)]);
         }
         catch
         {
@@ -138,17 +130,8 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         return "pg_temp.\"" + view.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    /// <summary>Ends the transaction (dropping the tables and views); what was written in it, such as an audit row, is kept.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        if (_temporaryViews.Count > 0)
-        {
-            // Names made by Relation (quoted); the aggregates computed from them are tables, which do not depend on them.
-            await _connection.ExecuteAsync($"DROP VIEW {string.Join(", ", _temporaryViews)}", _transaction, cancellationToken);
-        }
-
-        await _transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>Ends the transaction (dropping the tables, and with them the views); what was written in it, such as an audit row, is kept.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
