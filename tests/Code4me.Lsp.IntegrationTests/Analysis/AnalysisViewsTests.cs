@@ -282,30 +282,6 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Snapshot_Unfiltered_ReadsTheKeptFactRowsThroughTemporaryViews_AndLeavesNothingInTheSession()
-    {
-        // One server session, not reset when the connection is returned (as through a pooler that does not reset): what a
-        // snapshot leaves in it, the next one would trip over.
-        var builder = new NpgsqlConnectionStringBuilder(fixture.AnalystConnectionString) { MaxPoolSize = 1, NoResetOnClose = true };
-        await using var analyst = NpgsqlDataSource.Create(builder.ConnectionString);
-        for (var round = 0; round < 2; round++)
-        {
-            await using var snapshot = await AnalysisSnapshot.TakeAsync(analyst, new AnalysisFilter(), (_, _) => { }, TimeoutToken.Create());
-            var kinds = await snapshot.Connection.QueryAsync<(string Name, string Kind)>(new CommandDefinition(
-                "SELECT relname::text, relkind::text FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relname IN ('completion_queries', 'overview') ORDER BY relname",
-                transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
-            Assert.Equal([("completion_queries", "v"), ("overview", "r")], kinds);
-            Assert.Equal(StudySeed.Queries, await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                $"SELECT queries FROM {AnalysisSnapshot.Relation("overview")}", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create())));
-            await snapshot.CommitAsync(TimeoutToken.Create());
-        }
-
-        await using var connection = await analyst.OpenConnectionAsync(TimeoutToken.Create());
-        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema() AND relkind IN ('r', 'v')", cancellationToken: TimeoutToken.Create())));
-    }
-
-    [Fact]
     public async Task Privileges_AnalystReadsEveryView_WriterReadsNone()
     {
         var views = await fixture.Database.QueryAsync<string>(

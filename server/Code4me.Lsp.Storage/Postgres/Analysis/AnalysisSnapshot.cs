@@ -9,13 +9,12 @@ namespace Code4me.Lsp.Storage.Postgres.Analysis;
 /// <summary>
 /// Every analysis view computed once, in one transaction, into a temporary table of the same name (<c>pg_temp.&lt;view&gt;</c>,
 /// <c>ON COMMIT DROP</c>): the queries of <c>analysis.definitions</c> (migration 0012) in their order, each over the temporary
-/// tables of its sources, so a fact view is computed once per run instead of once per aggregate that reads it. First, in a
-/// transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration 0015): a
-/// fact view then reads them and computes only the queries written since; unfiltered, it is a temporary view over them
-/// rather than a copy, dropped with the tables it reads when the transaction ends. The filter is the transaction's <c>analysis.*</c> settings;
-/// one repeatable-read snapshot serves every table. Nothing outlives the transaction and nothing needs the session after
-/// it, so it works through PgBouncer's transaction pooling, as the owner or as a member of <c>code4me_analyst</c>
-/// (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then commit or dispose.
+/// tables of its sources, so a fact view is computed once per run instead of once per aggregate that reads it. The filter is
+/// the transaction's <c>analysis.*</c> settings; one repeatable-read snapshot serves every table. Nothing outlives the
+/// transaction and nothing needs the session after it, so it works through PgBouncer's transaction pooling, as the owner or
+/// as a member of <c>code4me_analyst</c> (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then dispose.
+/// First, in a transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration
+/// 0015), so the fact views read them and compute only the queries written since, whatever the snapshot sees.
 /// </summary>
 internal sealed class AnalysisSnapshot : IAsyncDisposable
 {
@@ -32,11 +31,9 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
     /// <summary>The progress step of bringing the kept fact rows up to date, before the views.</summary>
     public const string RefreshStep = "facts_refresh()";
 
-    // Kept: a fact view that reads kept rows (0015: its sources include fact_changed).
     private const string DefinitionsSql = """
         SELECT view_name AS "View",
-               format(query, VARIADIC ARRAY(SELECT 'pg_temp.' || quote_ident(s) FROM unnest(sources) WITH ORDINALITY AS u(s, i) ORDER BY i)) AS "Query",
-               'fact_changed' = ANY (sources) AS "Kept"
+               format(query, VARIADIC ARRAY(SELECT 'pg_temp.' || quote_ident(s) FROM unnest(sources) WITH ORDINALITY AS u(s, i) ORDER BY i)) AS "Query"
         FROM analysis.definitions
         ORDER BY position
         """;
@@ -97,20 +94,16 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 SqlCommands.Param("Language", filter.Language ?? ""),
                 SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""),
                 SqlCommands.Param("Study", filter.Study ?? ""));
-            var definitions = await connection.QueryAsync(
-                DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1), Kept: r.GetBoolean(2)), transaction, cancellationToken);
-            foreach (var (view, query, kept) in definitions)
+            var definitions = await connection.QueryAsync(DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1)), transaction, cancellationToken);
+            foreach (var (view, query) in definitions)
             {
                 progress(view, clock.Elapsed.TotalSeconds);
-                var relation = Relation(view);
-                // Unfiltered, a fact view is its kept rows less the few queries written since the refresh: read where they
-                // lie (a temporary view), not copied. It reads pg_temp.fact_changed, whose ON COMMIT DROP drops it too (a
-                // cascade), so it does not outlive the transaction either. Filtered, or an aggregate, computed once into a
-                // temporary table. The query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
-                var sql = kept && filter.IsEmpty
-                    ? $"CREATE TEMPORARY VIEW {relation} AS {query}"
-                    : $"CREATE TEMPORARY TABLE {relation} ON COMMIT DROP AS {query}; ANALYZE {relation}";
-                await using var create = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+                var table = Relation(view);
+                // The query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
+                await using var create = new NpgsqlCommand($"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {query}; ANALYZE {table}", connection, transaction)
+                {
+                    CommandTimeout = 0,
+                };
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -123,14 +116,14 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         }
     }
 
-    /// <summary>The temporary table (or, for an unfiltered fact view, the temporary view) that holds <paramref name="view"/>'s rows: <c>pg_temp."view"</c>.</summary>
+    /// <summary>The temporary table that holds <paramref name="view"/>'s rows: <c>pg_temp."view"</c>.</summary>
     public static string Relation(string view)
     {
         ArgumentNullException.ThrowIfNull(view);
         return "pg_temp.\"" + view.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    /// <summary>Ends the transaction (dropping the tables, and with them the views); what was written in it, such as an audit row, is kept.</summary>
+    /// <summary>Ends the transaction (dropping the tables); what was written in it, such as an audit row, is kept.</summary>
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
