@@ -1,5 +1,6 @@
 using Code4me.Lsp.Core.Telemetry;
 using Code4me.Lsp.IntegrationTests.Support;
+using Code4me.Lsp.Storage.Postgres.Analysis;
 using Code4me.Lsp.Storage.Postgres.Users;
 using Dapper;
 using Npgsql;
@@ -65,6 +66,7 @@ public sealed class KeptFactsTests
             Assert.InRange(touched, 1, StudySeed.Queries / 2);
             Assert.Equal(touched, await db.ScalarAsync<int>(ChangedSql));
             Assert.Equal(StudySeed.Queries, await AssertViewsEqualTheirSqlAsync(analyst, "late events, not refreshed"));
+            await AssertUnfilteredSnapshotEqualsTheSqlAsync(analyst, touched);
             Assert.Equal((false, touched), await RefreshAsync(analyst));
             Assert.Equal(0, await db.ScalarAsync<int>(ChangedSql));
             await AssertViewsEqualTheirSqlAsync(analyst, "late events, refreshed");
@@ -144,6 +146,30 @@ public sealed class KeptFactsTests
         GroundTruthEvent truth => truth.QueryId,
         _ => throw new ArgumentException($"{e.GetType().Name} is not about a query", nameof(e)),
     };
+
+    // A report's snapshot, unfiltered and not refreshed (the logged queries still to compute): each fact view is a temporary
+    // view over its kept rows and those queries, computed apart, and equals its SQL row for row.
+    private static async Task AssertUnfilteredSnapshotEqualsTheSqlAsync(NpgsqlDataSource analyst, int logged)
+    {
+        await using var snapshot = await AnalysisSnapshot.TakeAsync(analyst, new AnalysisFilter(), (_, _) => { }, TimeoutToken.Create(), refresh: false);
+        var references = await snapshot.Connection.QuerySingleAsync<(string, string, string)>(new CommandDefinition(
+            ReferenceSql, transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
+        string[] sql = [references.Item1, references.Item2, references.Item3];
+        Assert.Equal(logged, await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM {AnalysisSnapshot.Relation("fact_changed")}", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create())));
+        for (var i = 0; i < s_factViews.Length; i++)
+        {
+            var relation = AnalysisSnapshot.Relation(s_factViews[i]);
+            Assert.Equal("v", await snapshot.Connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                $"SELECT relkind::text FROM pg_class WHERE oid = '{relation}'::regclass", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create())));
+            var differing = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+                SELECT count(*) FROM ((SELECT * FROM {relation} EXCEPT ALL {sql[i]}) UNION ALL ({sql[i]} EXCEPT ALL SELECT * FROM {relation})) d
+                """, transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
+            Assert.True(differing == 0, $"the snapshot's {s_factViews[i]} differs from its SQL in {differing} rows");
+        }
+
+        await snapshot.CommitAsync(TimeoutToken.Create());
+    }
 
     private static async Task<(bool Rebuilt, int Queries)> RefreshAsync(NpgsqlDataSource analyst)
     {

@@ -9,12 +9,13 @@ namespace Code4me.Lsp.Storage.Postgres.Analysis;
 /// <summary>
 /// Every analysis view computed once, in one transaction, into a temporary table of the same name (<c>pg_temp.&lt;view&gt;</c>,
 /// <c>ON COMMIT DROP</c>): the queries of <c>analysis.definitions</c> (migration 0012) in their order, each over the temporary
-/// tables of its sources, so a fact view is computed once per run instead of once per aggregate that reads it. The filter is
-/// the transaction's <c>analysis.*</c> settings; one repeatable-read snapshot serves every table. Nothing outlives the
-/// transaction and nothing needs the session after it, so it works through PgBouncer's transaction pooling, as the owner or
-/// as a member of <c>code4me_analyst</c> (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then dispose.
-/// First, in a transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration
-/// 0015), so the fact views read them and compute only the queries written since, whatever the snapshot sees.
+/// tables of its sources, so a fact view is computed once per run instead of once per aggregate that reads it. First, in a
+/// transaction of its own, the kept fact rows are brought up to date (<c>analysis.facts_refresh()</c>, migration 0015): a
+/// fact view then reads them and computes only the queries written since; unfiltered, it is a temporary view over its kept
+/// rows and those queries, rather than a copy (dropped with the tables it reads). The filter is the transaction's
+/// <c>analysis.*</c> settings; one repeatable-read snapshot serves every table. Nothing outlives the transaction and nothing
+/// needs the session after it, so it works through PgBouncer's transaction pooling, as the owner or as a member of
+/// <c>code4me_analyst</c> (PostgreSQL's default TEMP privilege). Read with <see cref="Relation"/>, then commit or dispose.
 /// </summary>
 internal sealed class AnalysisSnapshot : IAsyncDisposable
 {
@@ -31,12 +32,21 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
     /// <summary>The progress step of bringing the kept fact rows up to date, before the views.</summary>
     public const string RefreshStep = "facts_refresh()";
 
+    // Kept: a fact view that reads kept rows (0015: fact_changed is one of its sources); Changed: its SQL over the queries
+    // written since the refresh, unfiltered.
     private const string DefinitionsSql = """
         SELECT view_name AS "View",
-               format(query, VARIADIC ARRAY(SELECT 'pg_temp.' || quote_ident(s) FROM unnest(sources) WITH ORDINALITY AS u(s, i) ORDER BY i)) AS "Query"
+               format(query, VARIADIC ARRAY(SELECT 'pg_temp.' || quote_ident(s) FROM unnest(sources) WITH ORDINALITY AS u(s, i) ORDER BY i)) AS "Query",
+               'fact_changed' = ANY (sources) AS "Kept",
+               CASE WHEN 'fact_changed' = ANY (sources)
+                    THEN analysis.fact_sql(view_name, 'pg_temp.fact_changed', false, (SELECT 'pg_temp.' || quote_ident(s) FROM unnest(sources) s WHERE s <> 'fact_changed'))
+               END AS "Changed"
         FROM analysis.definitions
         ORDER BY position
         """;
+
+    // In this snapshot, the kept rows are whole (a purge may have come between the refresh and the snapshot).
+    private const string KeptValidSql = "SELECT valid FROM analysis.fact_state";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -57,9 +67,11 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
 
     /// <summary>
     /// Opens a transaction and computes every view under <paramref name="filter"/>; <paramref name="progress"/> hears each
-    /// view's name and the seconds since the start before it is computed.
+    /// view's name and the seconds since the start before it is computed. <paramref name="refresh"/>: bring the kept fact
+    /// rows up to date first (the views are exact either way; without it they compute every query logged since).
     /// </summary>
-    public static async Task<AnalysisSnapshot> TakeAsync(NpgsqlDataSource dataSource, AnalysisFilter filter, Action<string, double> progress, CancellationToken cancellationToken)
+    public static async Task<AnalysisSnapshot> TakeAsync(
+        NpgsqlDataSource dataSource, AnalysisFilter filter, Action<string, double> progress, CancellationToken cancellationToken, bool refresh = true)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(filter);
@@ -75,12 +87,13 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 await StudyRepository.IdAsync(connection, null, study, cancellationToken);
             }
 
-            progress(RefreshStep, clock.Elapsed.TotalSeconds);
-            // Its own transaction: the refresh commits, and the snapshot below then sees the kept rows it wrote. Rebuilding
-            // them (after a purge, or the first time) takes as long as a report did before 0015: no timeout.
-            await using (var refresh = new NpgsqlCommand("SELECT rebuilt, queries FROM analysis.facts_refresh()", connection) { CommandTimeout = 0 })
+            if (refresh)
             {
-                await refresh.ExecuteNonQueryAsync(cancellationToken);
+                progress(RefreshStep, clock.Elapsed.TotalSeconds);
+                // Its own transaction: the refresh commits, and the snapshot below then sees the kept rows it wrote. Rebuilding
+                // them (after a purge, or the first time) takes as long as a report did before 0015: no timeout.
+                await using var facts = new NpgsqlCommand("SELECT rebuilt, queries FROM analysis.facts_refresh()", connection) { CommandTimeout = 0 };
+                await facts.ExecuteNonQueryAsync(cancellationToken);
             }
 
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
@@ -94,13 +107,20 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
                 SqlCommands.Param("Language", filter.Language ?? ""),
                 SqlCommands.Param("Participant", filter.Participant?.ToString("D") ?? ""),
                 SqlCommands.Param("Study", filter.Study ?? ""));
-            var definitions = await connection.QueryAsync(DefinitionsSql, r => (View: r.GetString(0), Query: r.GetString(1)), transaction, cancellationToken);
-            foreach (var (view, query) in definitions)
+            var definitions = await connection.QueryAsync(
+                DefinitionsSql,
+                r => (View: r.GetString(0), Query: r.GetString(1), Kept: r.GetBoolean(2), Changed: r.IsDBNull(3) ? null : r.GetString(3)),
+                transaction,
+                cancellationToken);
+            var readKept = filter.IsEmpty && await connection.ScalarAsync<bool>(KeptValidSql, transaction, cancellationToken);
+            foreach (var (view, query, kept, changed) in definitions)
             {
                 progress(view, clock.Elapsed.TotalSeconds);
-                var table = Relation(view);
-                // The query is the view's own SQL from analysis.definitions (owner-written); the name is quoted.
-                await using var create = new NpgsqlCommand($"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {query}; ANALYZE {table}", connection, transaction)
+                // The queries are the views' own SQL from analysis.definitions and analysis.fact_sql (owner-written); names are quoted.
+                await using var create = new NpgsqlCommand(
+                    kept && readKept ? KeptFactViewSql(view, changed!) : $"CREATE TEMPORARY TABLE {Relation(view)} ON COMMIT DROP AS {query}; ANALYZE {Relation(view)}",
+                    connection,
+                    transaction)
                 {
                     CommandTimeout = 0,
                 };
@@ -116,11 +136,31 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         }
     }
 
-    /// <summary>The temporary table that holds <paramref name="view"/>'s rows: <c>pg_temp."view"</c>.</summary>
+    /// <summary>
+    /// Unfiltered, with the kept rows whole, a fact view is its kept rows but those of the queries written since the refresh,
+    /// and those queries computed now, into a small temporary table: a temporary view reads both where they lie instead of
+    /// copying a million rows (it equals the view's own SQL, which does the same under a filter that keeps everything). It
+    /// reads tables dropped at commit, and is dropped with them (a cascade).
+    /// </summary>
+    private static string KeptFactViewSql(string view, string changedQueries)
+    {
+        var changed = Relation("changed_" + view);
+        return $"""
+            CREATE TEMPORARY TABLE {changed} ON COMMIT DROP AS {changedQueries};
+            ANALYZE {changed};
+            CREATE TEMPORARY VIEW {Relation(view)} AS
+                SELECT * FROM analysis.{Quote("kept_" + view)}
+                WHERE query_id NOT IN (SELECT c.query_id FROM pg_temp.fact_changed c WHERE c.query_id IS NOT NULL)
+                UNION ALL
+                SELECT * FROM {changed};
+            """;
+    }
+
+    /// <summary>The temporary table (a temporary view for an unfiltered fact view) that holds <paramref name="view"/>'s rows: <c>pg_temp."view"</c>.</summary>
     public static string Relation(string view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return "pg_temp.\"" + view.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return "pg_temp." + Quote(view);
     }
 
     /// <summary>Ends the transaction (dropping the tables); what was written in it, such as an audit row, is kept.</summary>
@@ -131,6 +171,8 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
     }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Instant(DateTimeOffset? value) => value?.ToString("O", CultureInfo.InvariantCulture) ?? "";
 }
