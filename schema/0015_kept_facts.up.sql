@@ -237,24 +237,16 @@ DECLARE
     ids uuid[];
 BEGIN
     -- TG_ARGV[0]: the table's query id column. Static statements per case (plans cached per table).
-    IF TG_OP = 'INSERT' THEN
-        IF TG_ARGV[0] = 'completion_query_id' THEN
-            ids := (SELECT array_agg(completion_query_id) FROM new_rows);
-        ELSE
-            ids := (SELECT array_agg(meta_query_id) FROM new_rows);
-        END IF;
-    ELSIF TG_OP = 'DELETE' THEN
+    IF TG_OP = 'DELETE' THEN
         IF TG_ARGV[0] = 'completion_query_id' THEN
             ids := (SELECT array_agg(completion_query_id) FROM old_rows);
         ELSE
             ids := (SELECT array_agg(meta_query_id) FROM old_rows);
         END IF;
+    ELSIF TG_ARGV[0] = 'completion_query_id' THEN
+        ids := (SELECT array_agg(completion_query_id) FROM new_rows);
     ELSE
-        IF TG_ARGV[0] = 'completion_query_id' THEN
-            ids := (SELECT array_agg(completion_query_id) FROM (SELECT completion_query_id FROM old_rows UNION ALL SELECT completion_query_id FROM new_rows) r);
-        ELSE
-            ids := (SELECT array_agg(meta_query_id) FROM (SELECT meta_query_id FROM old_rows UNION ALL SELECT meta_query_id FROM new_rows) r);
-        END IF;
+        ids := (SELECT array_agg(meta_query_id) FROM new_rows);
     END IF;
     IF ids IS NULL THEN
         RETURN NULL;
@@ -302,7 +294,8 @@ BEGIN
                        t.name || '_facts_insert', t.name, t.id);
         EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION analysis.fact_rows_changed(%L)',
                        t.name || '_facts_delete', t.name, t.id);
-        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION analysis.fact_rows_changed(%L)',
+        -- An update keeps a row's query id (its key): the new rows alone name the queries (half the copying of both).
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION analysis.fact_rows_changed(%L)',
                        t.name || '_facts_update', t.name, t.id);
     END LOOP;
     FOR t IN SELECT * FROM (VALUES ('meta_query'), ('completion_query'), ('had_generation'), ('generation_feedback'), ('ground_truth'),
