@@ -68,7 +68,7 @@ internal static class PurgeBench
                     var olderThan = TimeSpan.FromDays(90);
                     // PurgeAsync, timed in its two steps: the purge's transaction (no table holds a purged row once it
                     // commits; DELETE's whole work), then, partitioned, the detached months dropped (their files freed).
-                    var repository = new UserDataRepository(dataSource) { DropsMonths = store == "purge_after" };
+                    var repository = new UserDataRepository(dataSource) { DropsMonths = store == "purge_after", BeforeTimePartitions = store == "purge_before" };
                     var timer = Stopwatch.StartNew();
                     var queries = await repository.PurgeRowsAsync(olderThan, cutoff + olderThan, CancellationToken.None);
                     var transaction = timer.Elapsed.TotalSeconds;
