@@ -66,7 +66,7 @@ public sealed class DataRightsCommandTests
             Assert.Equal(2, root.GetProperty("queries").GetArrayLength());
             Assert.Equal(2, root.GetProperty("sessions").GetArrayLength());
             Assert.Contains(root.GetProperty("queries").EnumerateArray(), q => q.GetProperty("context").GetProperty("prefix").GetString() == "def f(");
-            // The ids as stored, not the columns PostgreSQL generates from them (0015).
+            // The ids as stored, not the columns PostgreSQL generates from them (0016).
             Assert.All(root.GetProperty("queries").EnumerateArray(), q => Assert.Equal(
                 (true, false), (q.TryGetProperty("context_id", out _), q.EnumerateObject().Any(p => p.Name.EndsWith("_month", StringComparison.Ordinal)))));
             Assert.True(root.GetProperty("consent").GetProperty("anonymous_telemetry_opt_in").GetBoolean());

@@ -31,7 +31,7 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "meta_query_contextual_telemetry_id_fkey", "DELETE FROM contextual_telemetry WHERE contextual_telemetry_id = @ContextualId", "", Restrict },
         { "meta_query_behavioral_telemetry_id_fkey", "DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id = @BehavioralId", "", Restrict },
         { "meta_query_context_id_fkey", "DELETE FROM context WHERE context_id = @ContextId", "", Restrict },
-        // 0015: a query naming a row of another month than its own is held by the other-month keys.
+        // 0016: a query naming a row of another month than its own is held by the other-month keys.
         { "meta_query_contextual_telemetry_id_other_month_fkey", OtherMonth("contextual_telemetry", "contextual_telemetry_id", "version_id, trigger_type_id, language_id", "@VersionId, @TriggerTypeId, @LanguageId"), "", Restrict },
         { "meta_query_behavioral_telemetry_id_other_month_fkey", OtherMonth("behavioral_telemetry", "behavioral_telemetry_id", "typing_speed", "1"), "", Restrict },
         { "meta_query_context_id_other_month_fkey", OtherMonth("context", "context_id", "prefix", "'x'"), "", Restrict },
@@ -108,7 +108,7 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
     [Fact]
     public async Task PerEventTableKeys_AreDeferrableButCheckedAtEachStatementUnlessDeferred()
     {
-        // Migration 0008: the telemetry writer defers these keys to COMMIT (twelve, fifteen once 0015 split three); nobody else does.
+        // Migration 0008: the telemetry writer defers these keys to COMMIT (twelve, fifteen once 0016 split three); nobody else does.
         Assert.Equal(
             [
                 "completion_query_meta_query_fkey", "contextual_telemetry_language_id_fkey", "contextual_telemetry_trigger_type_id_fkey",

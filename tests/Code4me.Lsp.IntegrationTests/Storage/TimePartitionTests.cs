@@ -37,7 +37,7 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         FROM telemetry_month_keys() k JOIN pg_inherits i ON i.inhparent = k.child::regclass JOIN pg_class c ON c.oid = i.inhrelid
         """;
 
-    // meta_query's keys on the split columns (0015) declared on or copied to a partition: name, column, referenced table.
+    // meta_query's keys on the split columns (0016) declared on or copied to a partition: name, column, referenced table.
     private const string SplitKeysSql = """
         SELECT k.conname::text, a.attname::text, k.confrelid::regclass::text
         FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
@@ -192,7 +192,7 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         var placed = await db.QueryAsync<string>("SELECT tableoid::regclass::text FROM ground_truth UNION ALL SELECT tableoid::regclass::text FROM meta_query ORDER BY 1");
         await db.ExecuteAsync("DELETE FROM meta_query WHERE meta_query_id = @Id", new { Id = future.QueryId });
 
-        // Every month and the default of each of the seven tables, and of meta_query for its three same-month keys (0015), and
+        // Every month and the default of each of the seven tables, and of meta_query for its three same-month keys (0016), and
         // the far month of the five that have it.
         Assert.Equal((10 * await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'meta_query'::regclass")) + 5, keys.Count);
         var far = Suffix(s_farMonth);
@@ -331,16 +331,16 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(301, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT count(*) FROM telemetry_purged.context_{old}", transaction: transaction, cancellationToken: TimeoutToken.Create())));
         // Each DETACH's proof plans a join whose estimate probes the ends of the month's primary key (a row or two each); before
-        // 0015 the proof of meta_query's key to the context month read every row of the month (301 here).
+        // 0016 the proof of meta_query's key to the context month read every row of the month (301 here).
         Assert.All(after, r => Assert.True(r.Rows - before[r.Table] < 10, $"{r.Table}: {r.Rows - before[r.Table]} rows read"));
     }
 
     [Fact]
-    public async Task Migration0015_StoredRows_AreSplitByMonthUnchanged_AndTheKeysOnTheTablesComeBackOnDown()
+    public async Task Migration0016_StoredRows_AreSplitByMonthUnchanged_AndTheKeysOnTheTablesComeBackOnDown()
     {
         await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
         var catalog = MigrationCatalog.Embedded;
-        await new Migrator(db.DataSource, new MigrationCatalog(catalog.Migrations.Where(m => m.Version <= 14))).UpAsync(TimeoutToken.Create());
+        await new Migrator(db.DataSource, new MigrationCatalog(catalog.Migrations.Where(m => m.Version <= 15))).UpAsync(TimeoutToken.Create());
         var s = new SampleEvents("split");
         await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
         // Study's queries (one with its context in the next month) and one whose ids are all random (v4), of no month created.
@@ -361,7 +361,7 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
             FROM meta_query
             """);
         var after = await ContentsAsync(db);
-        await new Migrator(db.DataSource, catalog).DownAsync(14, TimeoutToken.Create());
+        await new Migrator(db.DataSource, catalog).DownAsync(15, TimeoutToken.Create());
 
         Assert.Equal("4/2 context, 5/1 contextual, 5/1 behavioral", split);   // same month / another, each id in exactly one
         Assert.Equal(before, after);
@@ -428,7 +428,7 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, writer.SkippedCount);
     }
 
-    /// <summary>Every row of every per-event table, as sorted JSON lines; without the columns PostgreSQL generates (0015).</summary>
+    /// <summary>Every row of every per-event table, as sorted JSON lines; without the columns PostgreSQL generates (0016).</summary>
     private static async Task<List<string>> ContentsAsync(TestDatabase db) => await db.QueryAsync<string>("""
         SELECT 'context ' || to_jsonb(x)::text FROM context x
         UNION ALL SELECT 'contextual_telemetry ' || to_jsonb(x)::text FROM contextual_telemetry x

@@ -114,7 +114,7 @@ public sealed partial class TelemetryRowsGoldenTests(DatabaseFixture fixture, IT
     }
 
     /// <summary>
-    /// Every row of <see cref="s_tables"/> as one JSON line, ids labelled and clock values masked. Generated columns (0015's
+    /// Every row of <see cref="s_tables"/> as one JSON line, ids labelled and clock values masked. Generated columns (0016's
     /// split of meta_query's keys) are left out: PostgreSQL computes them from the stored columns; the writer stores nothing there.
     /// </summary>
     private async Task<string> DumpAsync()

@@ -51,7 +51,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     // then their context and telemetry rows that no remaining query uses (meta_query → them is RESTRICT).
     private static readonly string DeleteDoomedQueriesSql = DeleteDoomedQueries(Unused);
 
-    // As before 0015, for a store at schema 10 (BeforeTimePartitions).
+    // As before 0016, for a store at schema 10 (BeforeTimePartitions).
     private static readonly string DeleteDoomedQueriesSchema10Sql = DeleteDoomedQueries(UnusedSchema10);
 
     // Full deletion: the user's queries (and, through cascades, their completion/chat queries, generations and
@@ -107,7 +107,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     // Before the months go: their queries counted, and the context and telemetry rows they use in other months noted (a
     // context is made when its query completes, so it may fall in the next month). Such a use is in an other-month column
-    // (0015), whose partial index holds only those: no read of the months' rows.
+    // (0016), whose partial index holds only those: no read of the months' rows.
     private const string DropMonthsPreludeSql = """
         SELECT count(*)::int FROM meta_query WHERE meta_query_id >= @Lower AND meta_query_id < @Upper;
         CREATE TEMP TABLE dropped_month_uses ON COMMIT DROP AS
@@ -123,7 +123,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """;
 
     // DETACH of a referenced partition checks that no row references it through a key declared on a table: a join of the
-    // referencing rows with the partition. Since 0014 and 0015 every key between the per-event tables is declared per month
+    // referencing rows with the partition. Since 0014 and 0016 every key between the per-event tables is declared per month
     // (a month's referencing months are detached first, their keys with them) except meta_query's other-month keys to the
     // context tables, whose non-NULL rows are the few queries at a month's edge (their partial indexes hold nothing else), and
     // the keys of the default partitions, whose rows are few. So the join is a nested loop over those rows probing the
@@ -160,7 +160,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             AND {unused("behavioral_telemetry", "behavioral_telemetry_id")};
         """;
 
-    // Since 0015 a query names a context or telemetry row in one of two columns, by whether the row is of the query's month
+    // Since 0016 a query names a context or telemetry row in one of two columns, by whether the row is of the query's month
     // (<column>_same_month, <column>_other_month), and only those two are indexed (the keys' ON DELETE checks read them too).
     private static string Unused(string row, string column) =>
         $"NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.{column}_same_month = {row}.{column}) "
@@ -192,7 +192,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """;
 
     // Every query matching a condition on meta_query m, with its context, telemetry, generations and ground truth; without
-    // the columns PostgreSQL generates from its ids to split their keys by month (0015), which repeat them.
+    // the columns PostgreSQL generates from its ids to split their keys by month (0016), which repeat them.
     private static string QueriesJson(string condition) => $$"""
         COALESCE((SELECT jsonb_agg(to_jsonb(m) - '{context_id_same_month, context_id_other_month, contextual_telemetry_id_same_month, contextual_telemetry_id_other_month, behavioral_telemetry_id_same_month, behavioral_telemetry_id_other_month}'::text[] || jsonb_build_object(
                     'context', (SELECT to_jsonb(c) FROM context c WHERE c.context_id = m.context_id),
@@ -212,7 +212,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The store is at schema 10, before the time partitions (the purge benchmark's baseline, with <see cref="DropsMonths"/>
-    /// false): the queries that use a context or telemetry row are found by meta_query's own columns, as before 0015.
+    /// false): the queries that use a context or telemetry row are found by meta_query's own columns, as before 0016.
     /// </summary>
     internal bool BeforeTimePartitions { get; init; }
 

@@ -1,4 +1,4 @@
--- 0015 meta_query's foreign keys to context, contextual_telemetry and behavioral_telemetry, split by month (issue #19:
+-- 0016 meta_query's foreign keys to context, contextual_telemetry and behavioral_telemetry, split by month (issue #19:
 -- the writer within 5 % of schema 10, and a month's DETACH without reading the month).
 --
 -- Those three keys were declared on the tables (0011): each check of a query's context ran against the partitioned
@@ -52,7 +52,7 @@ AS $$
         OPERATOR(pg_catalog./) 86400000)))
 $$;
 COMMENT ON FUNCTION telemetry_id_month(uuid) IS
-    'The calendar month (UTC) of a UUIDv7''s millisecond timestamp: the month of the time partition that holds the id (0015).';
+    'The calendar month (UTC) of a UUIDv7''s millisecond timestamp: the month of the time partition that holds the id (0016).';
 
 -- Whether two ids are of the same month; NULL when either is. The same millisecond (a query and its telemetry) is
 -- answered without computing a month.
@@ -62,7 +62,7 @@ AS $$
     SELECT pg_catalog.substring(pg_catalog.uuid_send(p_a), 1, 6) OPERATOR(pg_catalog.=) pg_catalog.substring(pg_catalog.uuid_send(p_b), 1, 6)
         OR telemetry_id_month(p_a) OPERATOR(pg_catalog.=) telemetry_id_month(p_b)
 $$;
-COMMENT ON FUNCTION telemetry_same_month(uuid, uuid) IS 'Whether two UUIDv7s are of the same calendar month (UTC), so in partitions with the same bounds (0015).';
+COMMENT ON FUNCTION telemetry_same_month(uuid, uuid) IS 'Whether two UUIDv7s are of the same calendar month (UTC), so in partitions with the same bounds (0016).';
 
 -- The keys on the tables and their indexes go first, so that the rewrite below does not rebuild those indexes.
 ALTER TABLE meta_query DROP CONSTRAINT meta_query_context_id_fkey;
@@ -86,12 +86,12 @@ ALTER TABLE meta_query
         GENERATED ALWAYS AS (CASE WHEN telemetry_same_month(behavioral_telemetry_id, meta_query_id) THEN behavioral_telemetry_id END) STORED,
     ADD COLUMN behavioral_telemetry_id_other_month uuid
         GENERATED ALWAYS AS (CASE WHEN NOT telemetry_same_month(behavioral_telemetry_id, meta_query_id) THEN behavioral_telemetry_id END) STORED;
-COMMENT ON COLUMN meta_query.context_id_same_month IS 'context_id when it is of the query''s month, else NULL: its key is declared per month (0015).';
-COMMENT ON COLUMN meta_query.context_id_other_month IS 'context_id when it is of another month than the query, else NULL: its key is declared on the tables (0015).';
-COMMENT ON COLUMN meta_query.contextual_telemetry_id_same_month IS 'contextual_telemetry_id when it is of the query''s month, else NULL: its key is declared per month (0015).';
-COMMENT ON COLUMN meta_query.contextual_telemetry_id_other_month IS 'contextual_telemetry_id when it is of another month than the query, else NULL: its key is declared on the tables (0015).';
-COMMENT ON COLUMN meta_query.behavioral_telemetry_id_same_month IS 'behavioral_telemetry_id when it is of the query''s month, else NULL: its key is declared per month (0015).';
-COMMENT ON COLUMN meta_query.behavioral_telemetry_id_other_month IS 'behavioral_telemetry_id when it is of another month than the query, else NULL: its key is declared on the tables (0015).';
+COMMENT ON COLUMN meta_query.context_id_same_month IS 'context_id when it is of the query''s month, else NULL: its key is declared per month (0016).';
+COMMENT ON COLUMN meta_query.context_id_other_month IS 'context_id when it is of another month than the query, else NULL: its key is declared on the tables (0016).';
+COMMENT ON COLUMN meta_query.contextual_telemetry_id_same_month IS 'contextual_telemetry_id when it is of the query''s month, else NULL: its key is declared per month (0016).';
+COMMENT ON COLUMN meta_query.contextual_telemetry_id_other_month IS 'contextual_telemetry_id when it is of another month than the query, else NULL: its key is declared on the tables (0016).';
+COMMENT ON COLUMN meta_query.behavioral_telemetry_id_same_month IS 'behavioral_telemetry_id when it is of the query''s month, else NULL: its key is declared per month (0016).';
+COMMENT ON COLUMN meta_query.behavioral_telemetry_id_other_month IS 'behavioral_telemetry_id when it is of another month than the query, else NULL: its key is declared on the tables (0016).';
 
 CREATE INDEX meta_query_context_id_same_month_idx ON meta_query (context_id_same_month);
 CREATE INDEX meta_query_contextual_telemetry_id_same_month_idx ON meta_query (contextual_telemetry_id_same_month);
@@ -129,7 +129,7 @@ AS $$
            ('chat_context_optimization', 'chat_query', 'chat_context_optimization_meta_query_id_fkey', 'meta_query_id', 'meta_query_id', false, 'CASCADE');
 $$;
 COMMENT ON FUNCTION telemetry_month_keys() IS
-    'The foreign keys declared per monthly partition, from a referencing table''s month to the referenced table''s month (0014, 0015).';
+    'The foreign keys declared per monthly partition, from a referencing table''s month to the referenced table''s month (0014, 0016).';
 
 -- As 0014's, with each key's own ON DELETE action.
 CREATE OR REPLACE FUNCTION telemetry_month_keys_ensure() RETURNS integer

@@ -1,4 +1,4 @@
--- Reverts 0015: meta_query's keys to context, contextual_telemetry and behavioral_telemetry declared once on the tables
+-- Reverts 0016: meta_query's keys to context, contextual_telemetry and behavioral_telemetry declared once on the tables
 -- again (as 0011 made them, each checked against the rows stored), with their indexes; telemetry_month_keys,
 -- telemetry_month_keys_ensure and telemetry_partitions_droppable as 0014 and 0011 left them.
 
