@@ -44,7 +44,8 @@ internal static class TelemetryBenchmark
         """;
 
     public static async Task RunAsync(
-        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, int? againstSchema, Action<string> report)
+        string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, int? againstSchema, int monthsBack,
+        Action<string> report)
     {
         await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
@@ -72,7 +73,7 @@ internal static class TelemetryBenchmark
 
             if (againstSchema is { } baseline)
             {
-                await AgainstSchemaAsync(admin, writerLogin, signedIn, events, batchSize, roundCount, baseline, random, cluster, created, report);
+                await AgainstSchemaAsync(admin, writerLogin, signedIn, events, batchSize, roundCount, baseline, monthsBack, random, cluster, created, report);
                 return;
             }
 
@@ -131,17 +132,24 @@ internal static class TelemetryBenchmark
     /// <summary>
     /// The writer into the latest schema against the writer into the schema at version <paramref name="baseline"/> (e.g. 10,
     /// before the time partitions of 0011), in interleaved rounds (latest first in odd rounds), each into a fresh database.
+    /// With <paramref name="monthsBack"/>, a partitioned schema first gets the monthly partitions of that many past months, as a
+    /// store that has kept that long has (a fresh one has three months and the default partition).
     /// </summary>
     private static async Task AgainstSchemaAsync(
-        string admin, NpgsqlConnectionStringBuilder writerLogin, bool signedIn, int events, int batchSize, int roundCount, int baseline,
+        string admin, NpgsqlConnectionStringBuilder writerLogin, bool signedIn, int events, int batchSize, int roundCount, int baseline, int monthsBack,
         Random random, ThrowawayCluster? cluster, List<string> created, Action<string> report)
     {
         var latest = MigrationCatalog.Embedded.Migrations[^1].Version;
         var rounds = new List<(double Latest, double Baseline)>();
+        if (monthsBack > 0)
+        {
+            report(Line($"telemetry: partitioned schemas with the months of the past {monthsBack} months too"));
+        }
+
         for (var round = 1; round <= Math.Max(1, roundCount); round++)
         {
-            var latestDb = await CreateDatabaseAsync(admin, "latest", created);
-            var baselineDb = await CreateDatabaseAsync(admin, "baseline", created, baseline);
+            var latestDb = await CreateDatabaseAsync(admin, "latest", created, monthsBack: monthsBack);
+            var baselineDb = await CreateDatabaseAsync(admin, "baseline", created, baseline, monthsBack);
             Measured now = default, before = default;
             foreach (var step in round % 2 == 1 ? new[] { latest, baseline } : [baseline, latest])
             {
@@ -219,7 +227,7 @@ internal static class TelemetryBenchmark
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<string> CreateDatabaseAsync(string admin, string purpose, List<string> created, int? schemaVersion = null)
+    private static async Task<string> CreateDatabaseAsync(string admin, string purpose, List<string> created, int? schemaVersion = null, int monthsBack = 0)
     {
         var name = $"c4m_bench_{purpose}_{Guid.NewGuid().ToString("N")[..8]}";
         await using (var connection = new NpgsqlConnection(admin))
@@ -236,6 +244,13 @@ internal static class TelemetryBenchmark
             ? new MigrationCatalog(MigrationCatalog.Embedded.Migrations.TakeWhile(m => m.Version <= version))
             : MigrationCatalog.Embedded;
         await new Migrator(dataSource, catalog).UpAsync(CancellationToken.None);
+        if (monthsBack > 0 && catalog.LatestVersion >= 11)
+        {
+            await using var ensure = dataSource.CreateCommand(
+                string.Create(CultureInfo.InvariantCulture, $"SELECT telemetry_partitions_ensure(now(), now() - interval '{monthsBack} months')"));
+            await ensure.ExecuteNonQueryAsync();
+        }
+
         return connectionString;
     }
 

@@ -66,6 +66,9 @@ public sealed class DataRightsCommandTests
             Assert.Equal(2, root.GetProperty("queries").GetArrayLength());
             Assert.Equal(2, root.GetProperty("sessions").GetArrayLength());
             Assert.Contains(root.GetProperty("queries").EnumerateArray(), q => q.GetProperty("context").GetProperty("prefix").GetString() == "def f(");
+            // The ids as stored, not the columns PostgreSQL generates from them (0016).
+            Assert.All(root.GetProperty("queries").EnumerateArray(), q => Assert.Equal(
+                (true, false), (q.TryGetProperty("context_id", out _), q.EnumerateObject().Any(p => p.Name.EndsWith("_month", StringComparison.Ordinal)))));
             Assert.True(root.GetProperty("consent").GetProperty("anonymous_telemetry_opt_in").GetBoolean());
             var chat = Assert.Single(root.GetProperty("chats").EnumerateArray());
             Assert.Equal("be brief", chat.GetProperty("system_prompt").GetString());

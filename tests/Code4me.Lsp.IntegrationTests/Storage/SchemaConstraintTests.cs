@@ -31,6 +31,10 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "meta_query_contextual_telemetry_id_fkey", "DELETE FROM contextual_telemetry WHERE contextual_telemetry_id = @ContextualId", "", Restrict },
         { "meta_query_behavioral_telemetry_id_fkey", "DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id = @BehavioralId", "", Restrict },
         { "meta_query_context_id_fkey", "DELETE FROM context WHERE context_id = @ContextId", "", Restrict },
+        // 0016: a query naming a row of another month than its own is held by the other-month keys.
+        { "meta_query_contextual_telemetry_id_other_month_fkey", OtherMonth("contextual_telemetry", "contextual_telemetry_id", "version_id, trigger_type_id, language_id", "@VersionId, @TriggerTypeId, @LanguageId"), "", Restrict },
+        { "meta_query_behavioral_telemetry_id_other_month_fkey", OtherMonth("behavioral_telemetry", "behavioral_telemetry_id", "typing_speed", "1"), "", Restrict },
+        { "meta_query_context_id_other_month_fkey", OtherMonth("context", "context_id", "prefix", "'x'"), "", Restrict },
         { "meta_query_session_id_fkey", "DELETE FROM session WHERE session_id = @SessionId", "", Restrict },
         { "meta_query_project_id_fkey", "DELETE FROM project WHERE project_id = @ProjectId", "SELECT count(*) FROM meta_query WHERE project_id = @ProjectId", "0" },
         { "completion_query_meta_query_fkey", "DELETE FROM meta_query WHERE meta_query_id = @CompletionQueryId", "SELECT count(*) FROM completion_query WHERE meta_query_id = @CompletionQueryId", "0" },
@@ -51,6 +55,16 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
         { "study_participant_study_id_fkey", "DELETE FROM study WHERE name = 'graph study'", "SELECT count(*) FROM study_participant WHERE user_id = @UserId", "0" },
         { "study_participant_user_id_fkey", "DELETE FROM \"user\" WHERE user_id = @UserId", "SELECT count(*) FROM study_participant WHERE user_id = @UserId", "0" },
     };
+
+    /// <summary>
+    /// A row of <paramref name="table"/> of February 1970 (the graph's ids are of January 1970), the chat query pointed at it,
+    /// then the row deleted.
+    /// </summary>
+    private static string OtherMonth(string table, string column, string columns, string values) => $"""
+        INSERT INTO {table} ({column}, {columns}) VALUES ('0000a000-0000-7000-8000-0000000000b1', {values});
+        UPDATE meta_query SET {column} = '0000a000-0000-7000-8000-0000000000b1' WHERE meta_query_id = @ChatQueryId;
+        DELETE FROM {table} WHERE {column} = '0000a000-0000-7000-8000-0000000000b1'
+        """;
 
     [Fact]
     public async Task ForeignKeys_InTheDatabase_AreEachCoveredByACase()
@@ -94,12 +108,13 @@ public sealed class SchemaConstraintTests(DatabaseFixture fixture) : IClassFixtu
     [Fact]
     public async Task PerEventTableKeys_AreDeferrableButCheckedAtEachStatementUnlessDeferred()
     {
-        // Migration 0008: the telemetry writer defers these twelve keys to COMMIT; nobody else does.
+        // Migration 0008: the telemetry writer defers these keys to COMMIT (twelve, fifteen once 0016 split three); nobody else does.
         Assert.Equal(
             [
                 "completion_query_meta_query_fkey", "contextual_telemetry_language_id_fkey", "contextual_telemetry_trigger_type_id_fkey",
                 "contextual_telemetry_version_id_fkey", "had_generation_meta_query_id_fkey", "had_generation_model_id_fkey",
-                "meta_query_behavioral_telemetry_id_fkey", "meta_query_context_id_fkey", "meta_query_contextual_telemetry_id_fkey",
+                "meta_query_behavioral_telemetry_id_fkey", "meta_query_behavioral_telemetry_id_other_month_fkey", "meta_query_context_id_fkey",
+                "meta_query_context_id_other_month_fkey", "meta_query_contextual_telemetry_id_fkey", "meta_query_contextual_telemetry_id_other_month_fkey",
                 "meta_query_project_id_fkey", "meta_query_session_id_fkey", "meta_query_user_id_fkey",
             ],
             await QueryAsync<string>("SELECT DISTINCT conname COLLATE \"C\" FROM pg_constraint WHERE condeferrable AND conparentid = 0 ORDER BY 1"));

@@ -7,6 +7,7 @@ using Code4me.Lsp.Storage.Postgres.Migrations;
 using Code4me.Lsp.Storage.Postgres.Reference;
 using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Users;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -34,6 +35,14 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         SELECT k.child, c.relname::text, k.parent,
                (SELECT f.confrelid::regclass::text FROM pg_constraint f WHERE f.conrelid = c.oid AND f.conname = k.name)
         FROM telemetry_month_keys() k JOIN pg_inherits i ON i.inhparent = k.child::regclass JOIN pg_class c ON c.oid = i.inhrelid
+        """;
+
+    // meta_query's keys on the split columns (0016) declared on or copied to a partition: name, column, referenced table.
+    private const string SplitKeysSql = """
+        SELECT k.conname::text, a.attname::text, k.confrelid::regclass::text
+        FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+        WHERE k.conrelid = @Leaf::regclass AND k.contype = 'f' AND a.attname ~ '_(same|other)_month$'
+        ORDER BY 1
         """;
 
     private const string RemainingSql = """
@@ -183,8 +192,9 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         var placed = await db.QueryAsync<string>("SELECT tableoid::regclass::text FROM ground_truth UNION ALL SELECT tableoid::regclass::text FROM meta_query ORDER BY 1");
         await db.ExecuteAsync("DELETE FROM meta_query WHERE meta_query_id = @Id", new { Id = future.QueryId });
 
-        // Every month and the default of each of the seven tables, and the far month of the five that have it.
-        Assert.Equal((7 * await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'meta_query'::regclass")) + 5, keys.Count);
+        // Every month and the default of each of the seven tables, and of meta_query for its three same-month keys (0016), and
+        // the far month of the five that have it.
+        Assert.Equal((10 * await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'meta_query'::regclass")) + 5, keys.Count);
         var far = Suffix(s_farMonth);
         Assert.All(keys, k => Assert.Equal(
             k.Leaf.EndsWith("_default", StringComparison.Ordinal) || (k.Leaf.EndsWith(far, StringComparison.Ordinal) && k.Parent is "meta_query" or "completion_query" or "had_generation")
@@ -217,6 +227,151 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before, partitioned);
         Assert.Equal(before, await ContentsAsync(db));
         Assert.Equal([$"meta_query_{Suffix(s_oldMonth)}", $"meta_query_{Suffix(s_boundaryMonth)}", $"meta_query_{Suffix(s_thisMonth)}"], placement);
+    }
+
+    [Fact]
+    public async Task ContextKeys_OfAMonthMadeLater_ReferenceItsMonth_AndRefuseAQueryNamingAMissingRowOfItsMonthOrAnother()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var month = s_thisMonth.AddMonths(4);   // beyond the two months ahead that the migration made
+        var (session, project) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(@Month, @Month)", new { Month = month });
+        await db.ExecuteAsync(
+            "INSERT INTO project (project_id, project_name) VALUES (@Project, 'keys'); INSERT INTO session (session_id, start_time) VALUES (@Session, now())",
+            new { Session = session, Project = project });
+        var query = Guid.CreateVersion7(month.AddMonths(1).AddMilliseconds(-1));   // the month's last millisecond
+
+        var refused = new List<string>();
+        foreach (var column in new[] { "context_id", "contextual_telemetry_id", "behavioral_telemetry_id" })
+        {
+            foreach (var missing in new[] { Guid.CreateVersion7(month.AddDays(3)), Guid.CreateVersion7(month.AddMonths(1)) })   // of the query's month; of the next
+            {
+                var error = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
+                    $"INSERT INTO meta_query (meta_query_id, {column}, session_id, project_id, \"timestamp\", query_type) VALUES (@Query, @Missing, @Session, @Project, now(), 'completion')",
+                    new { Query = query, Missing = missing, Session = session, Project = project }));
+                refused.Add($"{error.SqlState} {error.TableName} {error.ConstraintName}");
+            }
+        }
+
+        var keys = await db.QueryAsync<(string Name, string Column, string Target)>(SplitKeysSql, new { Leaf = $"meta_query_{Suffix(month)}" });
+
+        var leaf = $"meta_query_{Suffix(month)}";
+        Assert.Equal(
+            [
+                $"23503 {leaf} meta_query_context_id_fkey", $"23503 {leaf} meta_query_context_id_other_month_fkey",
+                $"23503 {leaf} meta_query_contextual_telemetry_id_fkey", $"23503 {leaf} meta_query_contextual_telemetry_id_other_month_fkey",
+                $"23503 {leaf} meta_query_behavioral_telemetry_id_fkey", $"23503 {leaf} meta_query_behavioral_telemetry_id_other_month_fkey",
+            ],
+            refused);
+        Assert.Equal(
+            [
+                ("meta_query_behavioral_telemetry_id_fkey", "behavioral_telemetry_id_same_month", $"behavioral_telemetry_{Suffix(month)}"),
+                ("meta_query_behavioral_telemetry_id_other_month_fkey", "behavioral_telemetry_id_other_month", "behavioral_telemetry"),
+                ("meta_query_context_id_fkey", "context_id_same_month", $"context_{Suffix(month)}"),
+                ("meta_query_context_id_other_month_fkey", "context_id_other_month", "context"),
+                ("meta_query_contextual_telemetry_id_fkey", "contextual_telemetry_id_same_month", $"contextual_telemetry_{Suffix(month)}"),
+                ("meta_query_contextual_telemetry_id_other_month_fkey", "contextual_telemetry_id_other_month", "contextual_telemetry"),
+            ],
+            keys);
+    }
+
+    [Fact]
+    public async Task ContextKeys_AQueryWhoseContextIsOfTheNextMonth_IsStored_AndTheContextCannotGoWhileTheQueryStays()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("edge");
+        var nextMonth = s_thisMonth.AddMonths(1);
+        // The query in this month's last millisecond; its context made half a second later, in the next month.
+        var edge = Query(s, nextMonth.AddMilliseconds(-1), TimeSpan.FromMilliseconds(500));
+        await WriteAsync(db, [Session(s), edge]);
+
+        var split = await db.QueryAsync<(string, Guid?, Guid?, Guid?, Guid?)>("""
+            SELECT tableoid::regclass::text, context_id_same_month, context_id_other_month, contextual_telemetry_id_same_month, behavioral_telemetry_id_other_month
+            FROM meta_query
+            """);
+        var delete = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync("DELETE FROM context WHERE context_id = @Id", new { Id = edge.Context!.ContextId }));
+        var detach = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync($"ALTER TABLE context DETACH PARTITION context_{Suffix(nextMonth)}"));
+        await db.ExecuteAsync("DELETE FROM meta_query; DELETE FROM context");
+
+        Assert.Equal([($"meta_query_{Suffix(s_thisMonth)}", null, edge.Context!.ContextId, edge.Contextual!.ContextualTelemetryId, null)], split);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, delete.SqlState);
+        Assert.StartsWith("meta_query_context_id_other_month_fkey", delete.ConstraintName, StringComparison.Ordinal);   // or its copy for the month
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, detach.SqlState);
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT count(*)::int FROM context"));
+    }
+
+    [Fact]
+    public async Task Purge_DetachingAMonth_ReadsNoneOfItsTables()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var s = new SampleEvents("detach");
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        // The old month's last query uses a context of the boundary month; 300 more queries make the old month the larger
+        // side of each DETACH's join, as a month is, so that the plan is the one a real month gets. Not vacuumed: reading a
+        // row fetches it from the table, which PostgreSQL counts.
+        await WriteAsync(db, [.. Study(s), .. Enumerable.Range(0, 300).Select(i => Query(s, s_oldMonth.AddDays(6).AddSeconds(i), TimeSpan.FromSeconds(1)))]);
+        await db.ExecuteAsync("ANALYZE (SKIP_LOCKED)");   // not a bare word: Dapper would call it as a procedure
+        var old = Suffix(s_oldMonth);
+
+        await using var connection = await db.DataSource.OpenConnectionAsync(TimeoutToken.Create());
+        await using var transaction = await connection.BeginTransactionAsync(TimeoutToken.Create());
+        var oids = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT to_regclass(t || '_' || @Old)::oid::bigint FROM unnest(telemetry_partitioned_tables()) t", new { Old = old }, transaction,
+            cancellationToken: TimeoutToken.Create()))).ToArray();
+        // The rows this backend read of each of the month's tables and has not reported yet (pg_stat_xact_*: also those of
+        // earlier transactions of a pooled connection, hence a difference).
+        var read = new CommandDefinition(
+            "SELECT relname::text, seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_all_tables WHERE relid::bigint = ANY (@Oids)",
+            new { Oids = oids }, transaction, cancellationToken: TimeoutToken.Create());
+        var before = (await connection.QueryAsync<(string Table, long Rows)>(read)).ToDictionary(r => r.Table, r => r.Rows);
+        await UserDataRepository.DetachMonthsAsync(connection, transaction, [old], TimeoutToken.Create());
+        var after = await connection.QueryAsync<(string Table, long Rows)>(read);
+
+        Assert.Equal(11, before.Count);
+        Assert.Equal(301, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM telemetry_purged.context_{old}", transaction: transaction, cancellationToken: TimeoutToken.Create())));
+        // Each DETACH's proof plans a join whose estimate probes the ends of the month's primary key (a row or two each); before
+        // 0016 the proof of meta_query's key to the context month read every row of the month (301 here).
+        Assert.All(after, r => Assert.True(r.Rows - before[r.Table] < 10, $"{r.Table}: {r.Rows - before[r.Table]} rows read"));
+    }
+
+    [Fact]
+    public async Task Migration0016_StoredRows_AreSplitByMonthUnchanged_AndTheKeysOnTheTablesComeBackOnDown()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
+        var catalog = MigrationCatalog.Embedded;
+        await new Migrator(db.DataSource, new MigrationCatalog(catalog.Migrations.Where(m => m.Version <= 15))).UpAsync(TimeoutToken.Create());
+        var s = new SampleEvents("split");
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(now(), @From)", new { From = s_oldMonth });
+        // Study's queries (one with its context in the next month) and one whose ids are all random (v4), of no month created.
+        var random = s.Query with
+        {
+            EventId = Guid.NewGuid(), QueryId = Guid.NewGuid(), Context = s.Query.Context! with { ContextId = Guid.NewGuid() },
+            Contextual = s.Query.Contextual! with { ContextualTelemetryId = Guid.NewGuid() },
+            Behavioral = s.Query.Behavioral! with { BehavioralTelemetryId = Guid.NewGuid() },
+        };
+        await WriteAsync(db, [.. Study(s), random]);
+        var before = await ContentsAsync(db);
+
+        await new Migrator(db.DataSource, catalog).UpAsync(TimeoutToken.Create());
+        var split = await db.ScalarAsync<string>("""
+            SELECT format('%s/%s context, %s/%s contextual, %s/%s behavioral',
+                count(context_id_same_month), count(context_id_other_month), count(contextual_telemetry_id_same_month),
+                count(contextual_telemetry_id_other_month), count(behavioral_telemetry_id_same_month), count(behavioral_telemetry_id_other_month))
+            FROM meta_query
+            """);
+        var after = await ContentsAsync(db);
+        await new Migrator(db.DataSource, catalog).DownAsync(15, TimeoutToken.Create());
+
+        Assert.Equal("4/2 context, 5/1 contextual, 5/1 behavioral", split);   // same month / another, each id in exactly one
+        Assert.Equal(before, after);
+        Assert.Equal(before, await ContentsAsync(db));
+        Assert.Equal(
+            ["meta_query_behavioral_telemetry_id_fkey", "meta_query_context_id_fkey", "meta_query_contextual_telemetry_id_fkey"],
+            await db.QueryAsync<string>("""
+                SELECT conname::text FROM pg_constraint WHERE conrelid = 'meta_query'::regclass AND confrelid IN ('context'::regclass,
+                    'contextual_telemetry'::regclass, 'behavioral_telemetry'::regclass) ORDER BY 1
+                """));
     }
 
     private static string Suffix(DateTimeOffset month) => $"y{month.UtcDateTime:yyyy}m{month.UtcDateTime:MM}";
@@ -273,12 +428,14 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, writer.SkippedCount);
     }
 
-    /// <summary>Every row of every per-event table, as sorted JSON lines.</summary>
+    /// <summary>Every row of every per-event table, as sorted JSON lines; without the columns PostgreSQL generates (0016).</summary>
     private static async Task<List<string>> ContentsAsync(TestDatabase db) => await db.QueryAsync<string>("""
         SELECT 'context ' || to_jsonb(x)::text FROM context x
         UNION ALL SELECT 'contextual_telemetry ' || to_jsonb(x)::text FROM contextual_telemetry x
         UNION ALL SELECT 'behavioral_telemetry ' || to_jsonb(x)::text FROM behavioral_telemetry x
-        UNION ALL SELECT 'meta_query ' || to_jsonb(x)::text FROM meta_query x
+        UNION ALL SELECT 'meta_query ' || (to_jsonb(x) - (SELECT coalesce(array_agg(attname::text), '{}') FROM pg_attribute
+                                                           WHERE attrelid = 'meta_query'::regclass AND attgenerated <> '' AND NOT attisdropped))::text
+                  FROM meta_query x
         UNION ALL SELECT 'completion_query ' || to_jsonb(x)::text FROM completion_query x
         UNION ALL SELECT 'had_generation ' || to_jsonb(x)::text FROM had_generation x
         UNION ALL SELECT 'ground_truth ' || to_jsonb(x)::text FROM ground_truth x

@@ -49,20 +49,15 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
 
     // The queries listed in the temp table "doomed" (cascading completion/chat queries, generations, ground truth),
     // then their context and telemetry rows that no remaining query uses (meta_query → them is RESTRICT).
-    private const string DeleteDoomedQueriesSql = """
-        DELETE FROM meta_query WHERE meta_query_id IN (SELECT meta_query_id FROM doomed);
-        DELETE FROM context WHERE context_id IN (SELECT context_id FROM doomed)
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.context_id = context.context_id);
-        DELETE FROM contextual_telemetry WHERE contextual_telemetry_id IN (SELECT contextual_telemetry_id FROM doomed)
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.contextual_telemetry_id = contextual_telemetry.contextual_telemetry_id);
-        DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id IN (SELECT behavioral_telemetry_id FROM doomed)
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.behavioral_telemetry_id = behavioral_telemetry.behavioral_telemetry_id);
-        """;
+    private static readonly string DeleteDoomedQueriesSql = DeleteDoomedQueries(Unused);
+
+    // As before 0016, for a store at schema 10 (BeforeTimePartitions).
+    private static readonly string DeleteDoomedQueriesSchema10Sql = DeleteDoomedQueries(UnusedSchema10);
 
     // Full deletion: the user's queries (and, through cascades, their completion/chat queries, generations and
     // ground truth), then the context/telemetry rows no other query uses, their chats and sessions, then the user
     // (cascading preferences, consent, project membership).
-    private const string DeleteAllSql = """
+    private static readonly string DeleteAllSql = """
         CREATE TEMP TABLE doomed ON COMMIT DROP AS
             SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
             WHERE user_id = @UserId OR session_id IN (SELECT session_id FROM session WHERE user_id = @UserId);
@@ -77,7 +72,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """;
 
     // An installation's sessions, every query made in them and every chat started in them (whoever the user was).
-    private const string DeleteInstallationSql = """
+    private static readonly string DeleteInstallationSql = """
         CREATE TEMP TABLE doomed ON COMMIT DROP AS
             SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
             WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
@@ -94,14 +89,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         DELETE FROM "user" WHERE user_id = @UserId;
         """;
 
-    private const string PurgeSql = """
-        CREATE TEMP TABLE doomed ON COMMIT DROP AS
-            SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query WHERE "timestamp" < @Cutoff;
-        """ + "\n" + DeleteDoomedQueriesSql + "\n" + """
-        DELETE FROM session s WHERE coalesce(s.end_time, s.start_time) < @Cutoff
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.session_id = s.session_id);
-        SELECT count(*)::int FROM doomed;
-        """;
+    private static readonly string PurgeSql = Purge(DeleteDoomedQueriesSql);
+    private static readonly string PurgeSchema10Sql = Purge(DeleteDoomedQueriesSchema10Sql);
 
     // The months a purge may drop whole (0011), creating the months ahead first: a study runs purge from cron.
     private const string DroppableMonthsSql = """
@@ -117,44 +106,79 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         """;
 
     // Before the months go: their queries counted, and the context and telemetry rows they use in other months noted (a
-    // context is made when its query completes, so it may fall in the next month). Index range scans only.
+    // context is made when its query completes, so it may fall in the next month). Such a use is in an other-month column
+    // (0016), whose partial index holds only those: no read of the months' rows.
     private const string DropMonthsPreludeSql = """
         SELECT count(*)::int FROM meta_query WHERE meta_query_id >= @Lower AND meta_query_id < @Upper;
         CREATE TEMP TABLE dropped_month_uses ON COMMIT DROP AS
-            SELECT 'context' AS kind, context_id AS id FROM meta_query
-                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (context_id < @Lower OR context_id >= @Upper)
-            UNION ALL SELECT 'contextual', contextual_telemetry_id FROM meta_query
-                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (contextual_telemetry_id < @Lower OR contextual_telemetry_id >= @Upper)
-            UNION ALL SELECT 'behavioral', behavioral_telemetry_id FROM meta_query
-                WHERE meta_query_id >= @Lower AND meta_query_id < @Upper AND (behavioral_telemetry_id < @Lower OR behavioral_telemetry_id >= @Upper);
+            SELECT 'context' AS kind, context_id_other_month AS id FROM meta_query
+                WHERE context_id_other_month IS NOT NULL AND meta_query_id >= @Lower AND meta_query_id < @Upper
+                  AND (context_id_other_month < @Lower OR context_id_other_month >= @Upper)
+            UNION ALL SELECT 'contextual', contextual_telemetry_id_other_month FROM meta_query
+                WHERE contextual_telemetry_id_other_month IS NOT NULL AND meta_query_id >= @Lower AND meta_query_id < @Upper
+                  AND (contextual_telemetry_id_other_month < @Lower OR contextual_telemetry_id_other_month >= @Upper)
+            UNION ALL SELECT 'behavioral', behavioral_telemetry_id_other_month FROM meta_query
+                WHERE behavioral_telemetry_id_other_month IS NOT NULL AND meta_query_id >= @Lower AND meta_query_id < @Upper
+                  AND (behavioral_telemetry_id_other_month < @Lower OR behavioral_telemetry_id_other_month >= @Upper);
         """;
 
     // DETACH of a referenced partition checks that no row references it through a key declared on a table: a join of the
-    // whole referencing table with the partition, planned as a hash join or a nested loop over every row. Since 0014 that
-    // is meta_query's keys to a month of context, contextual_telemetry and behavioral_telemetry (the keys between the
-    // query-keyed tables are declared per month, and the child's month is dropped first), and the default partitions'
-    // month keys (their rows are few). Both sides are ordered by the key in their indexes, and the month is the oldest:
-    // a merge join over the two indexes costs a read of the month's index, and ends at once when the other side is empty.
-    private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off;";
+    // referencing rows with the partition. Since 0014 and 0016 every key between the per-event tables is declared per month
+    // (a month's referencing months are detached first, their keys with them) except meta_query's other-month keys to the
+    // context tables, whose non-NULL rows are the few queries at a month's edge (their partial indexes hold nothing else), and
+    // the keys of the default partitions, whose rows are few. So the join is a nested loop over those rows probing the
+    // month's primary key: a hash join would read the month, and a merge join would read the month's index up to the
+    // largest referencing id, which may be in a later month.
+    private const string DetachPlansSql = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off;";
     // The months out of every per-event table, children first, into schema telemetry_purged (0014), which DropPurgedMonthsAsync empties.
     private const string DetachMonthsSql = "SELECT telemetry_partitions_detach(suffix) FROM unnest(@Suffixes::text[]) WITH ORDINALITY AS m(suffix, n) ORDER BY n;";
     // A DETACH runs no trigger: the kept fact rows (0015) would still hold the months' queries, so the views compute
     // every query from the base tables until the next report rebuilds them.
     private const string FactsInvalidateSql = "SELECT analysis.facts_invalidate();";
-    private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
+    private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
     // Once the months are gone: the rows they used in other months, unless another query uses them (as row by row).
-    private const string DropMonthsEpilogueSql = """
+    private static readonly string DropMonthsEpilogueSql = $"""
         DELETE FROM context c USING dropped_month_uses d WHERE d.kind = 'context' AND c.context_id = d.id
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.context_id = c.context_id);
+            AND {Unused("c", "context_id")};
         DELETE FROM contextual_telemetry c USING dropped_month_uses d WHERE d.kind = 'contextual' AND c.contextual_telemetry_id = d.id
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.contextual_telemetry_id = c.contextual_telemetry_id);
+            AND {Unused("c", "contextual_telemetry_id")};
         DELETE FROM behavioral_telemetry c USING dropped_month_uses d WHERE d.kind = 'behavioral' AND c.behavioral_telemetry_id = d.id
-            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.behavioral_telemetry_id = c.behavioral_telemetry_id);
+            AND {Unused("c", "behavioral_telemetry_id")};
         """;
 
     private const string AuditSql = """
         INSERT INTO audit_log (user_id, event_type, action, detail) VALUES (@UserId, @EventType, @Action, @Detail::jsonb)
+        """;
+
+    // The queries in "doomed", then their context and telemetry rows that no remaining query uses; unused(row, column) says
+    // that no query uses the row x.column names.
+    private static string DeleteDoomedQueries(Func<string, string, string> unused) => $"""
+        DELETE FROM meta_query WHERE meta_query_id IN (SELECT meta_query_id FROM doomed);
+        DELETE FROM context WHERE context_id IN (SELECT context_id FROM doomed)
+            AND {unused("context", "context_id")};
+        DELETE FROM contextual_telemetry WHERE contextual_telemetry_id IN (SELECT contextual_telemetry_id FROM doomed)
+            AND {unused("contextual_telemetry", "contextual_telemetry_id")};
+        DELETE FROM behavioral_telemetry WHERE behavioral_telemetry_id IN (SELECT behavioral_telemetry_id FROM doomed)
+            AND {unused("behavioral_telemetry", "behavioral_telemetry_id")};
+        """;
+
+    // Since 0016 a query names a context or telemetry row in one of two columns, by whether the row is of the query's month
+    // (<column>_same_month, <column>_other_month), and only those two are indexed (the keys' ON DELETE checks read them too).
+    private static string Unused(string row, string column) =>
+        $"NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.{column}_same_month = {row}.{column}) "
+        + $"AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.{column}_other_month = {row}.{column})";
+
+    private static string UnusedSchema10(string row, string column) => $"NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.{column} = {row}.{column})";
+
+    // Every query older than the cutoff (the rest after whole months went), and the sessions left empty.
+    private static string Purge(string deleteDoomedQueries) => $"""
+        CREATE TEMP TABLE doomed ON COMMIT DROP AS
+            SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query WHERE "timestamp" < @Cutoff;
+        {deleteDoomedQueries}
+        DELETE FROM session s WHERE coalesce(s.end_time, s.start_time) < @Cutoff
+            AND NOT EXISTS (SELECT 1 FROM meta_query m WHERE m.session_id = s.session_id);
+        SELECT count(*)::int FROM doomed;
         """;
 
     // Every study enrolment matching a condition on study_participant p (0013), with the study's name.
@@ -170,9 +194,10 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
                 ORDER BY ch.created_at) FROM chat ch WHERE {{condition}}), '[]')
         """;
 
-    // Every query matching a condition on meta_query m, with its context, telemetry, generations and ground truth.
+    // Every query matching a condition on meta_query m, with its context, telemetry, generations and ground truth; without
+    // the columns PostgreSQL generates from its ids to split their keys by month (0016), which repeat them.
     private static string QueriesJson(string condition) => $$"""
-        COALESCE((SELECT jsonb_agg(to_jsonb(m) || jsonb_build_object(
+        COALESCE((SELECT jsonb_agg(to_jsonb(m) - '{context_id_same_month, context_id_other_month, contextual_telemetry_id_same_month, contextual_telemetry_id_other_month, behavioral_telemetry_id_same_month, behavioral_telemetry_id_other_month}'::text[] || jsonb_build_object(
                     'context', (SELECT to_jsonb(c) FROM context c WHERE c.context_id = m.context_id),
                     'contextual_telemetry', (SELECT to_jsonb(t) FROM contextual_telemetry t WHERE t.contextual_telemetry_id = m.contextual_telemetry_id),
                     'behavioral_telemetry', (SELECT to_jsonb(b) FROM behavioral_telemetry b WHERE b.behavioral_telemetry_id = m.behavioral_telemetry_id),
@@ -187,6 +212,12 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     /// the purge benchmark's baseline on a store at schema 10.
     /// </summary>
     public bool DropsMonths { get; init; } = true;
+
+    /// <summary>
+    /// The store is at schema 10, before the time partitions (the purge benchmark's baseline, with <see cref="DropsMonths"/>
+    /// false): the queries that use a context or telemetry row are found by meta_query's own columns, as before 0016.
+    /// </summary>
+    internal bool BeforeTimePartitions { get; init; }
 
     /// <summary>The user named by an id or an e-mail address; <see cref="ArgumentException"/> when there is none.</summary>
     public async Task<Guid> FindAsync(string user, CancellationToken cancellationToken)
@@ -284,7 +315,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var cutoff = (now - olderThan).UtcDateTime;
         var months = DropsMonths ? await DropMonthsAsync(connection, transaction, cutoff, cancellationToken) : (0, []);
-        var queries = months.Queries + await connection.ScalarAsync<int>(PurgeSql, transaction, cancellationToken, Param("Cutoff", cutoff));
+        var queries = months.Queries + await connection.ScalarAsync<int>(BeforeTimePartitions ? PurgeSchema10Sql : PurgeSql, transaction, cancellationToken, Param("Cutoff", cutoff));
         var detail = new JsonObject
         {
             ["queries"] = queries, ["older_than_days"] = olderThan.TotalDays, ["months_dropped"] = new JsonArray([.. months.Suffixes.Select(m => (JsonNode?)m)]),
@@ -350,11 +381,21 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
             Param("Lower", months[0].Lower),
             Param("Upper", months[^1].Upper));
 
-        await connection.ExecuteAsync(
-            DetachPlansSql + "\n" + DetachMonthsSql + "\n" + DefaultPlansSql + "\n" + DropMonthsEpilogueSql + "\n" + FactsInvalidateSql, transaction, cancellationToken,
-            Param("Suffixes", months.Select(m => m.Suffix).ToArray()));
-        return (queries, [.. months.Select(m => m.Suffix)]);
+        string[] suffixes = [.. months.Select(m => m.Suffix)];
+        await DetachMonthsAsync(connection, transaction, suffixes, cancellationToken);
+        await connection.ExecuteAsync(DropMonthsEpilogueSql, transaction, cancellationToken);
+        return (queries, suffixes);
     }
+
+    /// <summary>
+    /// Detaches the months <paramref name="suffixes"/> (e.g. y2026m09) of every per-event table, oldest first and children
+    /// first, into schema telemetry_purged, planned so that each DETACH's proof that nothing references the month probes the
+    /// month's primary key for the few rows that could (<see cref="DetachPlansSql"/>) instead of reading the month; and marks
+    /// the kept fact rows not valid (<see cref="FactsInvalidateSql"/>).
+    /// </summary>
+    internal static Task<int> DetachMonthsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] suffixes, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(
+            DetachPlansSql + "\n" + DetachMonthsSql + "\n" + DefaultPlansSql + "\n" + FactsInvalidateSql, transaction, cancellationToken, Param("Suffixes", suffixes));
 
     private static Task<int> AuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? userId, string eventType, string action, string detail, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
