@@ -99,6 +99,28 @@ public sealed class KeptFactsTests
         Assert.True(await db.ScalarAsync<bool>(StateSql));
     }
 
+    [Fact]
+    public async Task DeletingAUser_WhoseQueriesStay_DeletesTheirKeptRowsInTheSameTransaction()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await StudySeed.WriteAsync(db, TimeoutToken.Create());
+        var analyst = NpgsqlDataSource.Create(await db.CreateLoginAsync("code4me_analyst"));
+        await using var _ = analyst;
+        var user = Guid.NewGuid();
+        await db.ExecuteAsync("""INSERT INTO "user" (user_id, email, name, password) VALUES (@User, 'kept@example.org', 'kept', '$argon2id$test')""", new { User = user });
+        await db.ExecuteAsync("UPDATE meta_query SET user_id = @User WHERE query_type = 'completion'", new { User = user });
+        Assert.True((await RefreshAsync(analyst)).Rebuilt);
+        Assert.Equal(StudySeed.Queries, await db.ScalarAsync<long>("SELECT count(*) FROM analysis.kept_completion_queries WHERE user_id = @User", new { User = user }));
+
+        // The user's queries stay, anonymous (meta_query.user_id ON DELETE SET NULL, an UPDATE PostgreSQL makes): no kept
+        // row names the user once the deleting transaction commits, refreshed or not.
+        await db.ExecuteAsync("""DELETE FROM "user" WHERE user_id = @User""", new { User = user });
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM analysis.kept_completion_queries WHERE user_id = @User", new { User = user }));
+        Assert.Equal(StudySeed.Queries, await AssertViewsEqualTheirSqlAsync(analyst, "a user deleted, queries kept"));
+        Assert.Equal((false, StudySeed.Queries), await RefreshAsync(analyst));
+        Assert.Equal(StudySeed.Queries, await AssertViewsEqualTheirSqlAsync(analyst, "a user deleted, refreshed"));
+    }
+
     [Theory]
     [InlineData("TRUNCATE ground_truth")]
     [InlineData("UPDATE session SET installation_id = gen_random_uuid()")]
