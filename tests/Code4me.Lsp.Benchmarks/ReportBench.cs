@@ -16,7 +16,22 @@ namespace Code4me.Lsp.Benchmarks;
 /// </summary>
 internal static partial class ReportBench
 {
-    private const string GenerateSql = """
+    // The telemetry and query rows of the queries in temporary table q (i, id, ctx, beh, at), in three languages over the
+    // bench's 200 sessions: shared by the generated study and what it writes on between two reports.
+    private const string QueryRowsSql = """
+        INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id)
+            SELECT q.ctx, (SELECT version_id FROM plugin_version WHERE version_name = 'bench'), 1 + q.i % 3, l.language_id
+            FROM q JOIN programming_language l ON l.language_name = (ARRAY['python', 'lua', 'c'])[1 + q.i % 3];
+        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, typing_speed) SELECT beh, 2.5 FROM q;
+        INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, session_id, project_id, "timestamp", total_serving_time, query_type)
+            SELECT id, ctx, beh, ('00000000-0000-7000-8001-' || lpad(to_hex(i % 200), 12, '0'))::uuid, '00000000-0000-7000-8000-000000000001', at, 100 + i % 300, 'completion'
+            FROM q;
+        INSERT INTO completion_query (meta_query_id) SELECT id FROM q;
+        """;
+
+    private const string GenerateSql = SetUpSql + QueryRowsSql + GenerationsSql;
+
+    private const string SetUpSql = """
         INSERT INTO plugin_version (version_name, ide_type) VALUES ('bench', 'bench');
         INSERT INTO model_name (model_name) VALUES ('bench-a'), ('bench-b');
         INSERT INTO project (project_id, project_name) VALUES ('00000000-0000-7000-8000-000000000001', 'bench');
@@ -26,14 +41,9 @@ internal static partial class ReportBench
             SELECT i, gen_random_uuid() AS id, gen_random_uuid() AS ctx, gen_random_uuid() AS beh,
                    timestamptz '2025-01-01' + i * interval '30 seconds' AS at
             FROM generate_series(1, @Queries) i;
-        INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id)
-            SELECT q.ctx, (SELECT version_id FROM plugin_version WHERE version_name = 'bench'), 1 + q.i % 3, l.language_id
-            FROM q JOIN programming_language l ON l.language_name = (ARRAY['python', 'lua', 'c'])[1 + q.i % 3];
-        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, typing_speed) SELECT beh, 2.5 FROM q;
-        INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, session_id, project_id, "timestamp", total_serving_time, query_type)
-            SELECT id, ctx, beh, ('00000000-0000-7000-8001-' || lpad(to_hex(i % 200), 12, '0'))::uuid, '00000000-0000-7000-8000-000000000001', at, 100 + i % 300, 'completion'
-            FROM q;
-        INSERT INTO completion_query (meta_query_id) SELECT id FROM q;
+        """;
+
+    private const string GenerationsSql = """
         INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, shown_at, was_accepted)
             SELECT q.id, m.model_id, 'x = ' || q.i, 50 + (q.i * 7) % 400, ((q.i * 13) % 100) / 100.0,
                    CASE WHEN q.i % 4 <> 3 AND m.model_name = 'bench-a' THEN ARRAY[q.at + interval '1 second'] ELSE '{}' END,
@@ -52,20 +62,16 @@ internal static partial class ReportBench
     // What a study writes between two reports (run by the owner, through the tables' triggers like the writer's batches):
     // @Changes new completion queries after the last, with their generations, displays, feedback and ground truth, and a
     // late ground truth for @Changes old queries that had none. The next report recomputes exactly these queries (0015).
-    private const string ChangesSql = """
+    private const string ChangesSql = NewQueriesSql + QueryRowsSql + LaterRowsSql;
+
+    private const string NewQueriesSql = """
         CREATE TEMP TABLE q AS
             SELECT i, gen_random_uuid() AS id, gen_random_uuid() AS ctx, gen_random_uuid() AS beh,
                    (SELECT max("timestamp") FROM meta_query) + i * interval '30 seconds' AS at
             FROM generate_series(1, @Changes) i;
-        INSERT INTO contextual_telemetry (contextual_telemetry_id, version_id, trigger_type_id, language_id)
-            SELECT q.ctx, (SELECT version_id FROM plugin_version WHERE version_name = 'bench'), 1 + q.i % 3,
-                   (SELECT language_id FROM programming_language WHERE language_name = 'python')
-            FROM q;
-        INSERT INTO behavioral_telemetry (behavioral_telemetry_id, typing_speed) SELECT beh, 2.5 FROM q;
-        INSERT INTO meta_query (meta_query_id, contextual_telemetry_id, behavioral_telemetry_id, session_id, project_id, "timestamp", total_serving_time, query_type)
-            SELECT id, ctx, beh, ('00000000-0000-7000-8001-' || lpad(to_hex(i % 200), 12, '0'))::uuid, '00000000-0000-7000-8000-000000000001', at, 100 + i % 300, 'completion'
-            FROM q;
-        INSERT INTO completion_query (meta_query_id) SELECT id FROM q;
+        """;
+
+    private const string LaterRowsSql = """
         INSERT INTO had_generation (meta_query_id, model_id, completion, generation_time, confidence, shown_at, was_accepted)
             SELECT q.id, m.model_id, 'x = ' || q.i, 50 + (q.i * 7) % 400, ((q.i * 13) % 100) / 100.0,
                    CASE WHEN m.model_name = 'bench-a' THEN ARRAY[q.at + interval '1 second'] ELSE '{}' END, m.model_name = 'bench-a' AND q.i % 2 = 0
