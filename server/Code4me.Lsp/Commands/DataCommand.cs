@@ -83,11 +83,17 @@ internal static class DataCommand
             return 0;
         }, cancellationToken));
 
-        var partitions = new Command("partitions", "Create the per-event tables' monthly partitions through two months ahead and list them (data purge does this too; run either from cron).");
+        var partitions = new Command(
+            "partitions",
+            "Create the per-event tables' monthly partitions through two months ahead and list them (data purge does this too), and bring the report's kept fact rows up to date (report does this too); run it from cron.");
         partitions.SetAction((parseResult, cancellationToken) => DatabaseCommandRunner.RunAsync(context, global, parseResult, database, async (dataSource, ct) =>
         {
             var (created, months) = await new UserDataRepository(dataSource).EnsurePartitionsAsync(ct);
             await context.Out.WriteLineAsync($"Created {created} partitions; months: {string.Join(' ', months)}.");
+            // Between reports the change log of the kept facts grows with every batch; a refresh empties it.
+            await using var connection = await dataSource.DataSource.OpenConnectionAsync(ct);
+            var (rebuilt, queries) = await AnalysisSnapshot.RefreshKeptFactsAsync(connection, ct);
+            await context.Out.WriteLineAsync(rebuilt ? $"Kept facts: rebuilt, {queries} queries." : $"Kept facts: {queries} queries brought up to date.");
             return 0;
         }, cancellationToken));
 

@@ -45,6 +45,13 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         ORDER BY position
         """;
 
+    // The transaction's first statement, before its snapshot is taken: a rebuild (or a purge emptying the kept tables)
+    // TRUNCATEs them, which is not MVCC-safe: a snapshot taken before it committed would read them empty. Holding them
+    // in ACCESS SHARE mode from here on, the snapshot is taken after any TRUNCATE that committed and none can come until
+    // the transaction ends (LOCK itself takes no snapshot; reading the tables needs SELECT, which the analyst has).
+    private const string LockKeptSql =
+        "LOCK TABLE analysis.kept_completion_queries, analysis.kept_completion_generations, analysis.kept_retention_measurements IN ACCESS SHARE MODE";
+
     // In this snapshot, the kept rows are whole (a purge may have come between the refresh and the snapshot).
     private const string KeptValidSql = "SELECT valid FROM analysis.fact_state";
 
@@ -90,13 +97,12 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
             if (refresh)
             {
                 progress(RefreshStep, clock.Elapsed.TotalSeconds);
-                // Its own transaction: the refresh commits, and the snapshot below then sees the kept rows it wrote. Rebuilding
-                // them (after a purge, or the first time) takes as long as a report did before 0015: no timeout.
-                await using var facts = new NpgsqlCommand("SELECT rebuilt, queries FROM analysis.facts_refresh()", connection) { CommandTimeout = 0 };
-                await facts.ExecuteNonQueryAsync(cancellationToken);
+                // Its own transaction: the refresh commits, and the snapshot below then sees the kept rows it wrote.
+                await RefreshKeptFactsAsync(connection, cancellationToken);
             }
 
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            await connection.ExecuteAsync(LockKeptSql, transaction, cancellationToken);
             await connection.ExecuteAsync(
                 SettingsSql,
                 transaction,
@@ -134,6 +140,20 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Brings the kept fact rows up to date (<c>analysis.facts_refresh()</c>, 0015), outside any transaction of the caller's:
+    /// whether it rebuilt them (after a purge, or the first time: as long as a report took before 0015, so no timeout), and
+    /// how many queries it computed.
+    /// </summary>
+    public static async Task<(bool Rebuilt, long Queries)> RefreshKeptFactsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var refresh = new NpgsqlCommand("SELECT rebuilt, queries FROM analysis.facts_refresh()", connection) { CommandTimeout = 0 };
+        await using var reader = await refresh.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetBoolean(0), reader.GetInt64(1));
     }
 
     /// <summary>
