@@ -91,8 +91,7 @@ internal static class DataCommand
             var (created, months) = await new UserDataRepository(dataSource).EnsurePartitionsAsync(ct);
             await context.Out.WriteLineAsync($"Created {created} partitions; months: {string.Join(' ', months)}.");
             // Between reports the change log of the kept facts grows with every batch; a refresh empties it.
-            await using var connection = await dataSource.DataSource.OpenConnectionAsync(ct);
-            var (rebuilt, queries) = await AnalysisSnapshot.RefreshKeptFactsAsync(connection, ct);
+            var (rebuilt, queries) = await new AnalysisRepository(dataSource).RefreshKeptFactsAsync(ct);
             await context.Out.WriteLineAsync(rebuilt ? $"Kept facts: rebuilt, {queries} queries." : $"Kept facts: {queries} queries brought up to date.");
             return 0;
         }, cancellationToken));

@@ -103,6 +103,13 @@ internal sealed class AnalysisRepository(NpgsqlDataSource dataSource)
         return results;
     }
 
+    /// <summary>Brings the kept fact rows up to date (<see cref="AnalysisSnapshot.RefreshKeptFactsAsync"/>): whether it rebuilt them, and how many queries it computed.</summary>
+    public async Task<(bool Rebuilt, long Queries)> RefreshKeptFactsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AnalysisSnapshot.RefreshKeptFactsAsync(connection, cancellationToken);
+    }
+
     /// <summary><c>SELECT a_b AS "AB", c::t AS "C" … FROM pg_temp.view [ORDER BY …]</c>: snake_case columns named as the record's parameters.</summary>
     private static string Select(string view, string columns, string? orderBy = null)
     {
