@@ -11,6 +11,13 @@ namespace Code4me.Lsp.Storage.Postgres;
 /// </summary>
 internal static class SqlCommands
 {
+    /// <summary>A name as a quoted SQL identifier (<c>"name"</c>, inner quotes doubled), for names SQL cannot take as parameters.</summary>
+    public static string QuoteIdentifier(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
     /// <summary>
     /// A parameter <c>@<paramref name="name"/></c>: typed by Npgsql from the value (as Dapper left it), a null by its
     /// declared type <typeparamref name="T"/>.

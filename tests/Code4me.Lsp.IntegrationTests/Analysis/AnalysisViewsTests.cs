@@ -271,10 +271,9 @@ public sealed class AnalysisViewsTests(StudyDatabaseFixture fixture) : IClassFix
                 FROM pg_attribute a WHERE a.attrelid = ('analysis.' || quote_ident(@View))::regclass AND a.attnum > 0 AND NOT a.attisdropped
                 ORDER BY a.attnum
                 """, new { View = view }, snapshot.Transaction, cancellationToken: TimeoutToken.Create())));
-            var differing = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
-                SELECT count(*) FROM ((SELECT {columns} FROM analysis.{view} EXCEPT ALL SELECT {columns} FROM {AnalysisSnapshot.Relation(view)})
-                            UNION ALL (SELECT {columns} FROM {AnalysisSnapshot.Relation(view)} EXCEPT ALL SELECT {columns} FROM analysis.{view})) d
-                """, transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
+            var differing = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                BaseTables.DifferingRowsSql($"SELECT {columns} FROM analysis.{view}", $"SELECT {columns} FROM {AnalysisSnapshot.Relation(view)}"),
+                transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
             var rows = await snapshot.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"SELECT count(*) FROM {AnalysisSnapshot.Relation(view)}", transaction: snapshot.Transaction, cancellationToken: TimeoutToken.Create()));
             Assert.True(differing == 0, $"analysis.{view}: {differing} rows differ from its temporary table");

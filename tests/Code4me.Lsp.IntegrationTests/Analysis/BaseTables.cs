@@ -20,6 +20,13 @@ internal static class BaseTables
         JOIN contextual_telemetry c USING (contextual_telemetry_id) JOIN programming_language l USING (language_id)
         """;
 
+    /// <summary>
+    /// How many rows are in one of two queries and not in the other, either way, counting duplicates: 0 when they hold the
+    /// same rows.
+    /// </summary>
+    public static string DifferingRowsSql(string left, string right) =>
+        $"SELECT count(*) FROM (({left} EXCEPT ALL {right}) UNION ALL ({right} EXCEPT ALL {left})) d";
+
     /// <summary>An answer <c>g.completion</c> equals the truth <c>t.ground_truth</c>: the truth starts with the trimmed answer and the rest of that line is blank.</summary>
     private const string ExactMatchSql = """
         starts_with(t.ground_truth, rtrim(g.completion)) AND substr(t.ground_truth, length(rtrim(g.completion)) + 1) ~ '^[ \t]*(\n|$)'

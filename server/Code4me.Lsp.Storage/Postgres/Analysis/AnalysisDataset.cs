@@ -74,7 +74,7 @@ internal sealed class AnalysisDataset : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(columns);
         // Names come from the catalogue, quoted as identifiers; the rows from the view's temporary table.
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {AnalysisSnapshot.Relation(view.Name)}";
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => SqlCommands.QuoteIdentifier(c.Name)))} FROM {AnalysisSnapshot.Relation(view.Name)}";
         await using var command = new NpgsqlCommand(sql, _snapshot.Connection, _snapshot.Transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -101,6 +101,4 @@ internal sealed class AnalysisDataset : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _snapshot.DisposeAsync();
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

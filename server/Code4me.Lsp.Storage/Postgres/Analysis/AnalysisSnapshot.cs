@@ -169,7 +169,7 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
             CREATE TEMPORARY TABLE {changed} ON COMMIT DROP AS {changedQueries};
             ANALYZE {changed};
             CREATE TEMPORARY VIEW {Relation(view)} AS
-                SELECT * FROM analysis.{Quote("kept_" + view)}
+                SELECT * FROM analysis.{SqlCommands.QuoteIdentifier("kept_" + view)}
                 WHERE query_id NOT IN (SELECT c.query_id FROM pg_temp.fact_changed c WHERE c.query_id IS NOT NULL)
                 UNION ALL
                 SELECT * FROM {changed};
@@ -180,7 +180,7 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
     public static string Relation(string view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return "pg_temp." + Quote(view);
+        return "pg_temp." + SqlCommands.QuoteIdentifier(view);
     }
 
     /// <summary>Ends the transaction (dropping the tables); what was written in it, such as an audit row, is kept.</summary>
@@ -191,8 +191,6 @@ internal sealed class AnalysisSnapshot : IAsyncDisposable
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Instant(DateTimeOffset? value) => value?.ToString("O", CultureInfo.InvariantCulture) ?? "";
 }

@@ -133,7 +133,7 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
     // The months out of every per-event table, children first, into schema telemetry_purged (0014), which DropPurgedMonthsAsync empties.
     private const string DetachMonthsSql = "SELECT telemetry_partitions_detach(suffix) FROM unnest(@Suffixes::text[]) WITH ORDINALITY AS m(suffix, n) ORDER BY n;";
     // A DETACH runs no trigger: the kept fact rows (0015) would still hold the months' queries, so the views compute
-    // every query from the base tables until the next report rebuilds them.
+    // every query from the base tables until the next refresh (report, data partitions) rebuilds them.
     private const string FactsInvalidateSql = "SELECT analysis.facts_invalidate();";
     private const string DefaultPlansSql = "SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;";
 
