@@ -10,12 +10,18 @@ namespace Code4me.Lsp.Core.Telemetry;
 /// from nothing, so it says nothing, and deleting the file starts a new, unlinked identity.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Two servers starting at once may both create a candidate; the file is written aside and moved
-/// into place without overwriting, so the first wins and the other reads it. Any I/O failure gives null with one
+/// Thread-safe, and safe between processes: the id is created under an exclusive lock on <c>installation-id.lock</c>
+/// (kept beside it), written aside and renamed into place, so two servers starting at once get the same id and a
+/// reader never sees half of one. Any I/O failure gives null with one
 /// warning: identity is never a reason for the server not to work.
 /// </remarks>
 public sealed class InstallationIdentity(string path, ILogger<InstallationIdentity> logger)
 {
+    /// <summary>Beside the id file: held while an id is created, so that only one server creates it.</summary>
+    public const string LockSuffix = ".lock";
+
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
+
     private readonly Lock _gate = new();
     private Guid? _id;
     private bool _failed;
@@ -62,21 +68,28 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
 
     private Guid ReadOrCreate()
     {
-        if (File.Exists(Path))
+        if (File.Exists(Path) && Parse(Path) is { } stored)
         {
-            if (Parse(Path) is { } existing)
-            {
-                return existing;
-            }
-
-            TelemetryLog.InstallationIdInvalid(logger, Path);
-            File.Delete(Path);
+            return stored;
         }
 
         var directory = System.IO.Path.GetDirectoryName(Path)!;
         if (!Directory.Exists(directory))
         {
             OwnerOnlyFiles.CreateDirectory(directory, static _ => false);
+        }
+
+        // File.Move without overwriting is not atomic on Unix (it checks, then renames), so two servers could each
+        // store their own id. Creating is done under an exclusive lock instead; the kernel releases it if we crash.
+        using var held = TakeLock(Path + LockSuffix);
+        if (File.Exists(Path))
+        {
+            if (Parse(Path) is { } existing)
+            {
+                return existing; // another server stored its id first: that one is the installation's
+            }
+
+            TelemetryLog.InstallationIdInvalid(logger, Path);
         }
 
         var candidate = Guid.NewGuid();
@@ -89,16 +102,30 @@ public sealed class InstallationIdentity(string path, ILogger<InstallationIdenti
             stream.Flush(flushToDisk: true);
         }
 
-        try
+        // Readers that do not take the lock see the old file or the whole new one, never a part.
+        File.Move(aside, Path, overwrite: true);
+        return candidate;
+    }
+
+    /// <summary>Takes the exclusive lock on <paramref name="lockPath"/>, waiting up to <see cref="LockWait"/> for another
+    /// server that holds it (for the milliseconds it takes to store an id).</summary>
+    private static FileStream TakeLock(string lockPath)
+    {
+        var deadline = Environment.TickCount64 + (long)LockWait.TotalMilliseconds;
+        while (true)
         {
-            File.Move(aside, Path, overwrite: false);
-            return candidate;
-        }
-        catch (IOException) when (File.Exists(Path))
-        {
-            // Another server stored its id first: that one is the installation's.
-            File.Delete(aside);
-            return Parse(Path) ?? throw new IOException($"{Path} does not hold a UUID.");
+            try
+            {
+                return new FileStream(lockPath, OwnerOnlyFiles.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline && File.Exists(lockPath))
+            {
+                // The callers are synchronous and already block on this file's I/O (its fsync); the wait is as rare
+                // (two servers creating the id at the same moment, once per installation) and as short.
+#pragma warning disable RS0030
+                Thread.Sleep(5);
+#pragma warning restore RS0030
+            }
         }
     }
 

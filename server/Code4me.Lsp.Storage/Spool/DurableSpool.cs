@@ -28,7 +28,7 @@ internal sealed class DurableSpool : IDisposable
     /// directories of servers that ran beside another.</summary>
     private static bool IsSpoolEntry(string name) =>
         name.EndsWith(SpoolFormat.SegmentExtension, StringComparison.Ordinal) || name.StartsWith(SpoolFormat.AckFile, StringComparison.Ordinal)
-        || name is LockFile or "installation-id" || name.StartsWith("instance-", StringComparison.Ordinal);
+        || name is LockFile or "installation-id" or "installation-id.lock" || name.StartsWith("instance-", StringComparison.Ordinal);
 
     private readonly string _directory;
     private readonly long _segmentBytes;

@@ -39,12 +39,27 @@ public sealed class InstallationIdentityTests(ITestOutputHelper output) : IDispo
     [Fact]
     public async Task GetOrCreate_ManyInstancesAtOnce_AllGetTheSameId()
     {
-        var ids = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
-            Task.Run(() => new InstallationIdentity(IdPath, NullLogger<InstallationIdentity>.Instance).GetOrCreate())));
+        // Rounds, each from no file, so that a race between creators has many chances to show.
+        for (var round = 0; round < 25; round++)
+        {
+            var path = Path.Combine(_dir.FullName, $"round-{round}", "installation-id");
+            using var start = new Barrier(16);
+            var ids = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    var identity = new InstallationIdentity(path, NullLogger<InstallationIdentity>.Instance);
+                    Assert.True(start.SignalAndWait(TimeSpan.FromMinutes(1)));
+                    return identity.GetOrCreate();
+                },
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
-        Assert.Single(ids.Distinct());
-        Assert.NotNull(ids[0]);
-        Assert.Equal([Path.GetFileName(IdPath)], Directory.GetFiles(Path.GetDirectoryName(IdPath)!).Select(Path.GetFileName));
+            var id = Assert.Single(ids.Distinct());
+            Assert.NotNull(id);
+            Assert.Equal(id.Value.ToString("D"), File.ReadAllText(path));
+            Assert.Equal(
+                ["installation-id", "installation-id" + InstallationIdentity.LockSuffix],
+                Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]
