@@ -7,14 +7,15 @@ namespace Code4me.Lsp.Benchmarks;
 /// <summary>
 /// The bench command: prints figures for the targets in the issues (never asserted in tests).
 /// <c>dotnet run -c Release --project tests/Code4me.Lsp.Benchmarks -- [startup|edits|completion|remote-overhead|remote-pieces|db-away|
-/// model-memory|telemetry|quality|report|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in] [--against-schema N] [--months-back N] [--positions N] [--seed N] [--min-confidence X] [--queries N]</c>.
+/// model-memory|telemetry|quality|report|all] [--exe PATH] [--database URL] [--events N] [--naive-events N] [--batch N] [--rounds N] [--requests N] [--profile] [--signed-in] [--against-schema N] [--months-back N] [--toast-compression pglz|lz4] [--positions N] [--seed N] [--min-confidence X] [--queries N]</c>.
 /// <c>report</c> times the <c>report</c> command over <c>--queries</c> (default 1,000,000) generated queries in a throwaway cluster.
 /// <c>quality</c> needs no executable either: it runs the offline model in process on real code (see <see cref="Quality.QualityBench"/>).
 /// <c>telemetry</c> needs no executable; without <c>--database</c> (a server where the user may create databases) it starts a
 /// throwaway cluster. <c>telemetry --profile</c> runs only the writer, traced, and prints where its time goes (statement by
 /// statement, COPY by COPY); <c>telemetry --signed-in</c> writes a participant's queries instead of anonymous ones;
 /// <c>telemetry --against-schema N</c> compares the writer into the latest schema with the writer into schema N, and
-/// <c>--months-back N</c> gives the partitioned schemas the monthly partitions of N past months first.
+/// <c>--months-back N</c> gives the partitioned schemas the monthly partitions of N past months first; <c>--toast-compression lz4</c>
+/// starts the throwaway cluster with that default compression, so that a schema before 0017 compresses as the latest does.
 /// </summary>
 internal static class Program
 {
@@ -136,6 +137,7 @@ internal static class Program
         args.Contains("--signed-in"),
         Option(args, "--against-schema") is { } schema ? int.Parse(schema, CultureInfo.InvariantCulture) : null,
         int.Parse(Option(args, "--months-back") ?? "0", CultureInfo.InvariantCulture),
+        Option(args, "--toast-compression"),
         Report);
 
     private static void Report(string line) => Console.Error.WriteLine(line);

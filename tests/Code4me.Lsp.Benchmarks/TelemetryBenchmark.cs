@@ -45,13 +45,18 @@ internal static class TelemetryBenchmark
 
     public static async Task RunAsync(
         string? database, int events, int naiveEvents, int batchSize, int roundCount, bool profile, bool signedIn, int? againstSchema, int monthsBack,
-        Action<string> report)
+        string? toastCompression, Action<string> report)
     {
-        await using var cluster = database is null ? await ThrowawayCluster.StartAsync() : null;
+        // --toast-compression gives every column without a compression of its own that one (default_toast_compression),
+        // so that a baseline schema can be compared with the latest at the same compression.
+        await using var cluster = database is null
+            ? await ThrowawayCluster.StartAsync(toastCompression is null ? "" : $"-c default_toast_compression={toastCompression}")
+            : null;
         var admin = cluster?.AdminConnectionString ?? DatabaseUrl.ToConnectionString(database!);
         report(cluster is null
             ? "telemetry: database given with --database"
-            : "telemetry: throwaway PostgreSQL cluster (fsync and synchronous_commit on, as PostgreSQL ships)");
+            : "telemetry: throwaway PostgreSQL cluster (fsync and synchronous_commit on, as PostgreSQL ships)"
+              + (toastCompression is null ? "" : $"; default_toast_compression = {toastCompression}"));
         report(signedIn
             ? "telemetry: the writer as a login in code4me_writer, signed in (a participant's auth token; every way writes its queries)"
             : "telemetry: the writer as a login in code4me_writer, anonymous (no auth token; no way sets a user)");
@@ -67,7 +72,8 @@ internal static class TelemetryBenchmark
         {
             if (profile)
             {
-                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created), writerLogin, signedIn, events, batchSize, random, report);
+                // With --against-schema N, the writer into schema N instead of the latest.
+                await ProfileAsync(await CreateDatabaseAsync(admin, "profile", created, againstSchema, monthsBack), writerLogin, signedIn, events, batchSize, random, report);
                 return;
             }
 
@@ -133,7 +139,8 @@ internal static class TelemetryBenchmark
     /// The writer into the latest schema against the writer into the schema at version <paramref name="baseline"/> (e.g. 10,
     /// before the time partitions of 0011), in interleaved rounds (latest first in odd rounds), each into a fresh database.
     /// With <paramref name="monthsBack"/>, a partitioned schema first gets the monthly partitions of that many past months, as a
-    /// store that has kept that long has (a fresh one has three months and the default partition).
+    /// store that has kept that long has (a fresh one has three months and the default partition). The writer warms up
+    /// first, unmeasured.
     /// </summary>
     private static async Task AgainstSchemaAsync(
         string admin, NpgsqlConnectionStringBuilder writerLogin, bool signedIn, int events, int batchSize, int roundCount, int baseline, int monthsBack,
@@ -145,6 +152,11 @@ internal static class TelemetryBenchmark
         {
             report(Line($"telemetry: partitioned schemas with the months of the past {monthsBack} months too"));
         }
+
+        // The client's JIT warms up first, into a database of its own, so that the first round's first writer does not pay it.
+        var warmUp = await CreateDatabaseAsync(admin, "warmup", created);
+        await WriterAsync(warmUp, writerLogin, signedIn, Math.Min(events, 4 * batchSize), batchSize, staged: false, random, cluster);
+        await DropDatabasesAsync(admin, created);
 
         for (var round = 1; round <= Math.Max(1, roundCount); round++)
         {

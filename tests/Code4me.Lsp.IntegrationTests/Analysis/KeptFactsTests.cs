@@ -121,6 +121,37 @@ public sealed class KeptFactsTests
         Assert.Equal(StudySeed.Queries, await AssertViewsEqualTheirSqlAsync(analyst, "a user deleted, refreshed"));
     }
 
+    [Fact]
+    public async Task AQueryWrittenBeforeItsCompletionRow_IsLoggedByThatRow_AndTheViewsStayExactThroughout()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await StudySeed.WriteAsync(db, TimeoutToken.Create());
+        var analyst = NpgsqlDataSource.Create(await db.CreateLoginAsync("code4me_analyst"));
+        await using var _ = analyst;
+        Assert.True((await RefreshAsync(analyst)).Rebuilt);
+        var query = Guid.CreateVersion7();
+        var columns = await db.ScalarAsync<string>("""
+            SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'meta_query'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' AND attname <> 'meta_query_id'
+            """);
+
+        // A query of its own, in a transaction of its own: no fact row can name it without its completion_query row, so
+        // meta_query has no insert trigger (0017) and nothing is logged.
+        await db.ExecuteAsync(
+            $"INSERT INTO meta_query (meta_query_id, {columns}) SELECT @Query, {columns} FROM meta_query WHERE query_type = 'completion' LIMIT 1",
+            new { Query = query });
+        Assert.Equal(0, await db.ScalarAsync<int>(ChangedSql));
+        Assert.Equal(StudySeed.Queries, await AssertViewsEqualTheirSqlAsync(analyst, "a query without its completion row"));
+
+        // Its completion row, later: that row's insert logs the query, and the views count it before any refresh.
+        await db.ExecuteAsync("INSERT INTO completion_query (meta_query_id) VALUES (@Query)", new { Query = query });
+        Assert.Equal(1, await db.ScalarAsync<int>(ChangedSql));
+        Assert.Equal(StudySeed.Queries + 1, await AssertViewsEqualTheirSqlAsync(analyst, "its completion row, not refreshed"));
+        Assert.Equal((false, 1), await RefreshAsync(analyst));
+        Assert.Equal(StudySeed.Queries + 1, await AssertViewsEqualTheirSqlAsync(analyst, "its completion row, refreshed"));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM analysis.kept_completion_queries WHERE query_id = @Query", new { Query = query }));
+    }
+
     [Theory]
     [InlineData("TRUNCATE ground_truth")]
     [InlineData("UPDATE session SET installation_id = gen_random_uuid()")]

@@ -377,6 +377,56 @@ public sealed class TimePartitionTests(ITestOutputHelper output) : IDisposable
                 """));
     }
 
+    [Fact]
+    public async Task Migration0017_ContextsWrittenAfter_CompressWithLz4InEveryMonthMadeBeforeOrAfter_RowsBeforeStayReadable()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateEmptyDatabaseAsync();
+        var catalog = MigrationCatalog.Embedded;
+        await new Migrator(db.DataSource, new MigrationCatalog(catalog.Migrations.Where(m => m.Version <= 16))).UpAsync(TimeoutToken.Create());
+        var s = new SampleEvents("lz4");
+        // Code long enough for PostgreSQL to compress (over ~2 KB a row), as a context's prefix often is.
+        var code = string.Concat(Enumerable.Range(0, 200).Select(i => $"    total += values[{i}] * weight\n"));
+        CompletionQueryEvent LongQuery(DateTimeOffset at)
+        {
+            var query = Query(s, at, TimeSpan.FromSeconds(1));
+            return query with { Context = query.Context! with { Prefix = code, Suffix = code } };
+        }
+
+        var before = LongQuery(DateTimeOffset.UtcNow.AddMinutes(-10));
+        await WriteAsync(db, [Session(s), before]);
+
+        await new Migrator(db.DataSource, catalog).UpAsync(TimeoutToken.Create());
+        var later = s_thisMonth.AddMonths(4).AddDays(2);   // a month made after the migration
+        await db.ExecuteAsync("SELECT telemetry_partitions_ensure(@Month, @Month)", new { Month = later });
+        var now = LongQuery(DateTimeOffset.UtcNow.AddMinutes(-5));
+        var far = LongQuery(later);
+        await WriteAsync(db, [now, far]);
+
+        const string CompressionSql = """
+            SELECT pg_column_compression(prefix) || '/' || pg_column_compression(suffix) FROM context
+            WHERE context_id = @Id AND prefix = @Code AND suffix = @Code
+            """;
+        Assert.Equal("pglz/pglz", await db.ScalarAsync<string>(CompressionSql, new { Id = before.Context!.ContextId, Code = code }));
+        Assert.Equal("lz4/lz4", await db.ScalarAsync<string>(CompressionSql, new { Id = now.Context!.ContextId, Code = code }));
+        Assert.Equal("lz4/lz4", await db.ScalarAsync<string>(CompressionSql, new { Id = far.Context!.ContextId, Code = code }));
+        // Every relation of each table the migration names, the months made before it and after, and the change log.
+        Assert.Equal([], await db.QueryAsync<string>("""
+            SELECT t.relid::text || '.' || a.attname FROM (VALUES ('context'), ('ground_truth'), ('had_generation'), ('analysis.fact_changes')) v(name)
+            CROSS JOIN LATERAL pg_partition_tree(v.name::regclass) t
+            JOIN pg_attribute a ON a.attrelid = t.relid AND a.attname IN ('prefix', 'suffix', 'selected_text', 'ground_truth', 'context_before',
+                                                                          'context_after', 'completion', 'logprobs', 'ids')
+            WHERE a.attcompression <> 'l'
+            """));
+        Assert.Equal(3, await db.ScalarAsync<int>(
+            "SELECT count(*)::int FROM meta_query mq JOIN completion_query cq USING (meta_query_id) JOIN context c ON c.context_id = mq.context_id WHERE c.prefix = @Code",
+            new { Code = code }));
+
+        await new Migrator(db.DataSource, catalog).DownAsync(16, TimeoutToken.Create());
+        Assert.Equal("lz4/lz4", await db.ScalarAsync<string>(CompressionSql, new { Id = now.Context!.ContextId, Code = code }));
+        Assert.Equal(0, await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_attribute WHERE attrelid = 'context'::regclass AND attcompression = 'l'"));
+        Assert.Equal(1, await db.ScalarAsync<int>("SELECT count(*)::int FROM pg_trigger WHERE tgname = 'meta_query_facts_insert' AND tgrelid = 'meta_query'::regclass"));
+    }
+
     private static string Suffix(DateTimeOffset month) => $"y{month.UtcDateTime:yyyy}m{month.UtcDateTime:MM}";
 
     /// <summary>
