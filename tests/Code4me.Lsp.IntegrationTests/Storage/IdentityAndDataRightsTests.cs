@@ -9,6 +9,7 @@ using Code4me.Lsp.Storage.Postgres.Telemetry;
 using Code4me.Lsp.Storage.Postgres.Users;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Code4me.Lsp.IntegrationTests.Storage;
 
@@ -18,6 +19,11 @@ namespace Code4me.Lsp.IntegrationTests.Storage;
 /// </summary>
 public sealed class IdentityAndDataRightsTests
 {
+    private const string CountsSql = """
+        SELECT (SELECT count(*) FROM session) || ' sessions, ' || (SELECT count(*) FROM meta_query) || ' queries, '
+            || (SELECT count(*) FROM had_generation) || ' generations, ' || (SELECT count(*) FROM context) || ' contexts'
+        """;
+
     [Fact]
     public async Task Writer_SessionWithInstallationId_StoresItOnTheSessionRow()
     {
@@ -42,11 +48,7 @@ public sealed class IdentityAndDataRightsTests
         await writer.WriteAsync(SampleEvents.Records(s.All), TimeoutToken.Create());
 
         Assert.Equal(s.All.Count, writer.DiscardedCount);
-        Assert.Equal("0 sessions, 0 queries, 0 generations, 0 contexts",
-            await db.ScalarAsync<string>("""
-                SELECT (SELECT count(*) FROM session) || ' sessions, ' || (SELECT count(*) FROM meta_query) || ' queries, '
-                    || (SELECT count(*) FROM had_generation) || ' generations, ' || (SELECT count(*) FROM context) || ' contexts'
-                """));
+        Assert.Equal("0 sessions, 0 queries, 0 generations, 0 contexts", await db.ScalarAsync<string>(CountsSql));
         // Only the token's hash is kept.
         Assert.Equal(SHA256.HashData(token.ToByteArray(bigEndian: true)), await db.ScalarAsync<byte[]>("SELECT token_sha256 FROM deleted_auth_token"));
     }
@@ -83,6 +85,40 @@ public sealed class IdentityAndDataRightsTests
 
         Assert.Equal(second.All.Count, writer.DiscardedCount);
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM meta_query"));
+    }
+
+    [Fact]
+    public async Task Writer_InstallationDeletedWithAllData_DiscardsWhatItsSpoolStillHolds_AndANewIdentityIsWrittenAgain()
+    {
+        await using var db = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var installationId = Guid.NewGuid();
+        var writer = await WriterAsync(db, installationId: installationId);
+        var first = new SampleEvents("first");
+        await writer.WriteAsync(SampleEvents.Records(WithInstallation(first, installationId)), TimeoutToken.Create());
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM meta_query"));
+
+        // The participant asks for the installation's data to go while its server still has events spooled.
+        Assert.Equal(1, await new UserDataRepository(db.DataSource).DeleteInstallationAsync(installationId, TimeoutToken.Create()));
+        var spooled = new SampleEvents("spooled");
+        await writer.WriteAsync(SampleEvents.Records(WithInstallation(spooled, installationId)), TimeoutToken.Create());
+
+        Assert.Equal(spooled.All.Count, writer.DiscardedCount);
+        Assert.Equal("0 sessions, 0 queries, 0 generations, 0 contexts", await db.ScalarAsync<string>(CountsSql));
+        // Only the id's hash is kept, and the writer cannot read even that.
+        Assert.Equal(SHA256.HashData(installationId.ToByteArray(bigEndian: true)), await db.ScalarAsync<byte[]>("SELECT installation_sha256 FROM deleted_installation"));
+        await using (var writerRole = await db.ConnectAsMemberOfAsync("code4me_writer"))
+        await using (var read = writerRole.CreateCommand("SELECT count(*) FROM deleted_installation"))
+        {
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, (await Assert.ThrowsAsync<PostgresException>(() => read.ExecuteScalarAsync())).SqlState);
+        }
+
+        // A new identity (the machine's installation-id file deleted) is written again.
+        var renewed = Guid.NewGuid();
+        var again = new SampleEvents("again");
+        var newWriter = await WriterAsync(db, installationId: renewed);
+        await newWriter.WriteAsync(SampleEvents.Records(WithInstallation(again, renewed)), TimeoutToken.Create());
+        Assert.Equal(0, newWriter.DiscardedCount);
+        Assert.Equal(renewed, await db.ScalarAsync<Guid>("SELECT s.installation_id FROM meta_query q JOIN session s USING (session_id)"));
     }
 
     [Fact]
@@ -180,10 +216,13 @@ public sealed class IdentityAndDataRightsTests
         return (userId, token);
     }
 
-    private static async Task<PostgresTelemetryWriter> WriterAsync(TestDatabase db, Guid? authToken = null)
+    private static async Task<PostgresTelemetryWriter> WriterAsync(TestDatabase db, Guid? authToken = null, Guid? installationId = null)
     {
         var dataSource = await db.ConnectAsMemberOfAsync("code4me_writer");
         return new PostgresTelemetryWriter(
-            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions { AuthToken = authToken }), NullLogger<PostgresTelemetryWriter>.Instance);
+            dataSource, new ReferenceData(dataSource), Options.Create(new Code4meStorageOptions { AuthToken = authToken }), NullLogger<PostgresTelemetryWriter>.Instance)
+        {
+            InstallationId = installationId,
+        };
     }
 }

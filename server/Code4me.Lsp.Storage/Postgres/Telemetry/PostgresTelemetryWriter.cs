@@ -5,6 +5,7 @@ using Code4me.Lsp.Storage.Spool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using static Code4me.Lsp.Storage.Postgres.SqlCommands;
 
 namespace Code4me.Lsp.Storage.Postgres.Telemetry;
 
@@ -44,6 +45,7 @@ internal sealed class PostgresTelemetryWriter(
     private int _unknownTokenLogged;
     private long _skipped;
     private long _discarded;
+    private int _deletedInstallationLogged;
     private long _staged;
 
     /// <summary>The machine name that, with the installation id, the user and the folder path, identifies a project (<see cref="ProjectIdentity"/>).</summary>
@@ -77,12 +79,24 @@ internal sealed class PostgresTelemetryWriter(
     public async Task WriteAsync(IReadOnlyList<SpooledRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var account = await AccountAsync(cancellationToken);
+        var (account, installationDeleted) = await StandingAsync(cancellationToken);
         if (account.Deleted)
         {
             // The user asked for all their data to be deleted; what was still spooled on their machine is theirs too.
             Interlocked.Add(ref _discarded, records.Count);
             TelemetryWriterLog.DeletedAccountDiscarded(logger, records.Count);
+            return;
+        }
+
+        if (installationDeleted)
+        {
+            // So did this installation's participant (0018): every event of its spool is the installation's.
+            Interlocked.Add(ref _discarded, records.Count);
+            if (Interlocked.Exchange(ref _deletedInstallationLogged, 1) == 0)
+            {
+                TelemetryWriterLog.DeletedInstallationDiscarded(logger, records.Count, installation?.Path ?? "the installation-id file");
+            }
+
             return;
         }
 
@@ -154,24 +168,38 @@ internal sealed class PostgresTelemetryWriter(
     }
 
     /// <summary>
-    /// The user of the configured auth token, or null (anonymous), and whether that token's account was deleted with
-    /// all its data. Resolved for every batch, so an account deleted while the server runs is seen at the next batch
-    /// (a batch racing the deletion is refused by the user's foreign key, and its events, that user's, are skipped).
+    /// The user of the configured auth token, or null (anonymous), whether that token's account was deleted with all its
+    /// data, and whether this installation was (0018). Resolved for every batch, so a deletion while the server runs is
+    /// seen at the next batch (a batch racing an account's deletion is refused by the user's foreign key, and its events,
+    /// that user's, are skipped).
     /// </summary>
-    private async Task<AuthTokenAccount> AccountAsync(CancellationToken cancellationToken)
+    private async Task<(AuthTokenAccount Account, bool InstallationDeleted)> StandingAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.AuthToken is not { } token)
+        var (token, installationId) = (options.Value.AuthToken, InstallationId);
+        if (token is null && installationId is null)
         {
             return default;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var account = await AuthTokenAccount.ResolveAsync(connection, token, cancellationToken);
-        if (account.IsUnknown && Interlocked.Exchange(ref _unknownTokenLogged, 1) == 0)
+        var account = token is { } t ? await AuthTokenAccount.ResolveAsync(connection, t, cancellationToken) : default;
+        if (account.IsUnknown && token is not null && Interlocked.Exchange(ref _unknownTokenLogged, 1) == 0)
         {
             TelemetryWriterLog.UnknownAuthToken(logger);
         }
 
-        return account;
+        return (account, installationId is { } id && await InstallationDeletedAsync(connection, id, cancellationToken));
+    }
+
+    private static async Task<bool> InstallationDeletedAsync(NpgsqlConnection connection, Guid installationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.ScalarAsync<bool>("SELECT installation_deleted(@InstallationId)", null, cancellationToken, Param("InstallationId", installationId));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
+        {
+            return false;   // a schema before 0018, which recorded no deleted installation
+        }
     }
 }

@@ -22,4 +22,7 @@ internal static partial class TelemetryWriterLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The account of the configured auth token was deleted with all its data; {Count} spooled telemetry event(s) of it are discarded, not written.")]
     public static partial void DeletedAccountDiscarded(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This installation's telemetry was deleted with all its data (data delete --installation); {Count} spooled telemetry event(s) of it are discarded, not written. Delete {IdFile} to give this machine a new, unlinked identity.")]
+    public static partial void DeletedInstallationDiscarded(ILogger logger, int count, string idFile);
 }

@@ -71,7 +71,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         SELECT count(*)::int FROM doomed;
         """;
 
-    // An installation's sessions, every query made in them and every chat started in them (whoever the user was).
+    // An installation's sessions, every query made in them and every chat started in them (whoever the user was); the
+    // id's hash is recorded (0018), so that what its machine still has spooled is discarded when it arrives.
     private static readonly string DeleteInstallationSql = """
         CREATE TEMP TABLE doomed ON COMMIT DROP AS
             SELECT meta_query_id, context_id, contextual_telemetry_id, behavioral_telemetry_id FROM meta_query
@@ -80,6 +81,8 @@ internal sealed class UserDataRepository(NpgsqlDataSource dataSource)
         DELETE FROM chat WHERE session_id IN (SELECT session_id FROM session WHERE installation_id = @InstallationId);
         DELETE FROM session WHERE installation_id = @InstallationId;
         DELETE FROM study_participant WHERE installation_id = @InstallationId;
+        INSERT INTO deleted_installation (installation_sha256) VALUES (sha256(uuid_send(@InstallationId)))
+            ON CONFLICT (installation_sha256) DO UPDATE SET deleted_at = EXCLUDED.deleted_at;
         SELECT count(*)::int FROM doomed;
         """;
 
