@@ -1,7 +1,8 @@
 // VS Code end-to-end, driven by tests/clients/vscode_e2e.sh: code-server (VS Code 1.139.1) with the Code4me
 // .vsix installed, in Debian's Chromium through playwright-core. Types in a Python file, reads the ghost text
 // from the DOM, accepts it with Tab, checks the buffer (the editor's lines and the saved file) and that the
-// server recorded the suggestion as shown and accepted (its telemetry spool), writes a remote model into the user
+// server recorded the suggestion as shown and accepted (its telemetry spool), takes a suggestion's first word with
+// Accept Next Word (Ctrl+Right) and checks the partial acceptance recorded, writes a remote model into the user
 // settings.json and sees its answer among the items Alt+] / Alt+[ cycle through, then asks the extension's chat
 // view a question and reads the streamed reply. Every wait is for a DOM or file condition, none is a sleep.
 import { execFileSync } from 'node:child_process';
@@ -201,7 +202,8 @@ async function editUserSettingsJson(id, value) {
 
 /**
  * Types `line` on a new line, runs Trigger Inline Suggestion, waits for its ghost text and accepts it with Tab (or
- * dismisses it with Escape, and waits for the server to record it rejected), and returns the triggers of
+ * dismisses it with Escape, and waits for the server to record it rejected; or accepts its next word, and waits for the
+ * server to record the partial acceptance), and returns the triggers of
  * every completion query the server recorded whose prefix ends with `line` (from its spool). `between` runs after
  * typing and before invoking.
  */
@@ -218,6 +220,16 @@ async function typeInvokeAndRecordedTriggers(line, between = async () => {}, fin
     const found = spoolEvents().filter((e) => e.$type === 'completionQuery' && e.context?.prefix?.endsWith(line));
     return found.length > 0 ? found : undefined;
   });
+  if (finish === 'word') {
+    // Accept Next Word (Ctrl+Right while ghost text shows): the extension reports the partial acceptance.
+    await page.keyboard.press('Control+ArrowRight');
+    const ids = new Set(queries.map((q) => q.queryId));
+    const partial = await waitFor(`the first word of the suggestion on ${line} recorded as partially accepted`, async () =>
+      spoolEvents().find((e) => e.$type === 'partialAccept' && ids.has(e.queryId)));
+    await page.keyboard.press('Escape');
+    await waitFor(`the rest of the ghost text on ${line} to go`, async () => (await ghostText()) === '');
+    return { ghost, triggers: queries.map((q) => q.contextual?.trigger), partial };
+  }
   if (finish === 'dismiss') {
     await page.keyboard.press('Escape');
     await waitFor(`the ghost text on ${line} to go`, async () => (await ghostText()) === '');
@@ -353,6 +365,19 @@ async function main() {
     // Escape dismisses the ghost text, and the server records the suggestion as rejected.
     const dismissed = await typeInvokeAndRecordedTriggers('u = np.loadtxt(', async () => {}, 'dismiss');
     log(`Escape: ${JSON.stringify(dismissed.ghost)} recorded as rejected`);
+
+    // Accept Next Word takes the suggestion's first word; the server records how many characters were accepted.
+    const word = await typeInvokeAndRecordedTriggers('t = np.loadtxt(', async () => {}, 'word');
+    // The editor holds the recorded number of the suggestion's characters, a word, and not the next one (VS Code closed
+    // the parenthesis itself when `(` was typed).
+    const wordLine = 't = np.loadtxt(';
+    const n = word.partial.acceptedLength;
+    const taken = await waitFor('the accepted word in the editor', async () => (await editorLines())?.find((l) => l.startsWith(wordLine)));
+    if (!(n > 1 && /^\w+$/.test(word.ghost.slice(0, n)) && taken.startsWith(wordLine + word.ghost.slice(0, n))
+      && taken[wordLine.length + n] !== word.ghost[n])) {
+      throw new Error(`Accept Next Word left ${JSON.stringify(taken)} of ${JSON.stringify(word.ghost)}, recorded ${JSON.stringify(word.partial)}`);
+    }
+    log(`Accept Next Word: ${JSON.stringify(taken)} of ${JSON.stringify(word.ghost)}, recorded ${word.partial.acceptedLength} characters accepted`);
 
     // A remote model written into the user settings.json in VS Code's editor (code4me.completion.models, next to
     // the offline model) reaches the server while VS Code runs: Trigger Inline Suggestion asks the loopback
