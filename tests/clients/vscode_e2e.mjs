@@ -4,7 +4,8 @@
 // server recorded the suggestion as shown and accepted (its telemetry spool), takes a suggestion's first word with
 // Accept Next Word (Ctrl+Right) and checks the partial acceptance recorded, writes a remote model into the user
 // settings.json and sees its answer among the items Alt+] / Alt+[ cycle through, then asks the extension's chat
-// view a question and reads the streamed reply. Every wait is for a DOM or file condition, none is a sleep.
+// view a question and reads the streamed reply, and sets an auth token through its command (secret storage, the
+// server's environment). Every wait is for a DOM or file condition, none is a sleep.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -107,6 +108,24 @@ const ghostText = () => page.evaluate(() => {
     .map((n) => n.textContent).filter((t) => t !== '');
   return [inline, ...below].join('\n').replace(/\u00a0/g, ' ');
 });
+
+/** The environment of every running code4me-lsp this test started (found by its executable in /proc). */
+function serverEnvironments() {
+  const exe = fs.realpathSync(env('C4_SERVER_EXE'));
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/exe`) !== exe) {
+        continue;
+      }
+      const pairs = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((p) => p.includes('='));
+      found.push(Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])));
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return found;
+}
 
 async function statusOfCode4me() {
   return page.evaluate(() => document.getElementById('code4me.code4me')?.getAttribute('aria-label') ?? '');
@@ -499,6 +518,39 @@ async function main() {
     } else {
       log('C4_CHAT_REPLY unset (run through run_all.sh): chat not tested');
     }
+
+    // Code4me: Set Auth Token asks for the token hidden as typed, refuses what is not one, keeps it in VS Code's secret
+    // storage (not in settings.json) and restarts the server with it in its environment (Code4me:Database:AuthToken);
+    // Code4me: Forget Auth Token restarts it without.
+    const token = '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b';
+    step = 'command Code4me: Set Auth Token';
+    await page.keyboard.press('F1');
+    const palette = page.locator('.quick-input-widget .quick-input-box input');
+    await palette.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await palette.fill('>Code4me: Set Auth Token');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Code4me: Set Auth Token' }).first().waitFor({ timeout: WAIT_MS });
+    await page.keyboard.press('Enter');
+    step = 'the auth token prompt';
+    const secret = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
+    await secret.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await secret.fill('my-password');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'UUID' }).waitFor({ timeout: WAIT_MS });
+    await secret.fill(token);
+    await page.keyboard.press('Enter');
+    await secret.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await waitFor('a server started with the auth token in its environment', async () =>
+      serverEnvironments().some((e) => e.Code4me__Database__AuthToken === token) || undefined);
+    const settingsText = fs.readFileSync(path.join(env('C4_USER_DATA'), 'User', 'settings.json'), 'utf8');
+    if (settingsText.includes(token)) {
+      throw new Error('the auth token was written into settings.json');
+    }
+    await waitFor('the status bar to say running again', async () => /running/.test(await statusOfCode4me()));
+    await runCommand('Code4me: Forget Auth Token');
+    await waitFor('only servers without the auth token', async () => {
+      const environments = serverEnvironments();
+      return environments.length > 0 && environments.every((e) => !e.Code4me__Database__AuthToken) || undefined;
+    });
+    log('auth token: set through its prompt (a non-UUID refused), in the restarted server\'s environment only; forgotten again');
     log('PASS');
   } catch (error) {
     fs.mkdirSync(artifacts, { recursive: true });

@@ -58,7 +58,7 @@ setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir 
 server_pid=$!
 
 status=0
-C4_VSCODE_URL="http://127.0.0.1:$port/" C4_WORKSPACE="$work/ws" C4_SPOOL="$work/spool" C4_USER_DATA="$work/data" \
+C4_VSCODE_URL="http://127.0.0.1:$port/" C4_WORKSPACE="$work/ws" C4_SPOOL="$work/spool" C4_USER_DATA="$work/data" C4_SERVER_EXE="$(realpath "$exe")" \
 C4_ARTIFACTS="$c4_repo/artifacts" C4_NODE_MODULES="$cache/code-server/node_modules" \
   "$node24/node" "$c4_repo/tests/clients/vscode_e2e.mjs" || status=$?
 if [ "$status" -ne 0 ]; then

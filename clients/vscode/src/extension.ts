@@ -16,7 +16,14 @@ import {
 import { ChatViewProvider } from './chatView';
 import { acceptCommand, extendsSelectedItem, itemsOf } from './items';
 import { resolveServerPath } from './serverPath';
-import { needsRestart, toConfigurationResult, toDidChangeConfigurationParams, toServerSettings } from './settings';
+import {
+  authTokenError,
+  needsRestart,
+  serverEnvironment,
+  toConfigurationResult,
+  toDidChangeConfigurationParams,
+  toServerSettings,
+} from './settings';
 import { Caret, CompletionTracker } from './tracker';
 
 let client: LanguageClient | undefined;
@@ -25,6 +32,10 @@ let status: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
 let chatView: ChatViewProvider;
 let pending = 0;
+let signedIn = false;
+
+/** The key of the auth token in VS Code's secret storage (Code4me: Set Auth Token). */
+const authTokenSecret = 'code4me.authToken';
 
 function readSetting(key: string): unknown {
   return vscode.workspace.getConfiguration('code4me').get(key);
@@ -80,8 +91,9 @@ function showState(): void {
     }
     const manual = readSetting('completion.manualOnly') === true ? ' (manual)' : '';
     const consent = readSetting('telemetry.consent.enabled') === true ? 'on' : 'off';
+    const account = signedIn ? '; signed in with an auth token' : '';
     setStatus(pending > 0 ? '$(sync~spin) Code4me' : `$(sparkle) Code4me${manual}`,
-      `Code4me: ${server}${manual}; research telemetry ${consent}. Click for its log.`);
+      `Code4me: ${server}${manual}; research telemetry ${consent}${account}. Click for its log.`);
   } else if (client.state === State.Starting) {
     setStatus('$(loading~spin) Code4me', 'Code4me: starting the server…');
   } else {
@@ -150,7 +162,11 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   const args = (readSetting('serverArgs') as string[] | undefined) ?? [];
-  const serverOptions: ServerOptions = { command: found.path, args, transport: TransportKind.stdio };
+  const authToken = await context.secrets.get(authTokenSecret);
+  signedIn = authToken !== undefined;
+  const serverOptions: ServerOptions = {
+    command: found.path, args, transport: TransportKind.stdio, options: { env: serverEnvironment(process.env, authToken) },
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     initializationOptions: toServerSettings(readSetting),
@@ -190,6 +206,29 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   showState();
 }
 
+/** Code4me: Set Auth Token: asks for the token (hidden as typed), keeps it in VS Code's secret storage, restarts. */
+async function setAuthToken(context: vscode.ExtensionContext): Promise<void> {
+  const token = await vscode.window.showInputBox({
+    title: 'Code4me: Set Auth Token',
+    prompt: 'The auth token of your Code4me account: telemetry and chats are then stored as yours. Kept in VS Code\'s secret storage.',
+    placeHolder: '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: authTokenError,
+  });
+  if (token === undefined) {
+    return;
+  }
+  await context.secrets.store(authTokenSecret, token.trim());
+  await restart(context);
+}
+
+/** Code4me: Forget Auth Token: removes it from the secret storage; the server restarts anonymous. */
+async function forgetAuthToken(context: vscode.ExtensionContext): Promise<void> {
+  await context.secrets.delete(authTokenSecret);
+  await restart(context);
+}
+
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   const old = client;
   client = undefined;
@@ -214,6 +253,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('code4me.disable', () => setEnabled(false)),
     vscode.commands.registerCommand('code4me.toggle', () => setEnabled(!completionsEnabled())),
     vscode.commands.registerCommand('code4me.restartServer', () => restart(context)),
+    vscode.commands.registerCommand('code4me.setAuthToken', () => setAuthToken(context)),
+    vscode.commands.registerCommand('code4me.forgetAuthToken', () => forgetAuthToken(context)),
     vscode.commands.registerCommand('code4me.showOutput', () => output.show()),
     vscode.commands.registerCommand('code4me.dismissInlineSuggestion', async () => {
       tracker?.dismissed();

@@ -94,3 +94,28 @@ export function toConfigurationResult(items: ReadonlyArray<{ section?: string }>
 export function needsRestart(affects: (key: string) => boolean): boolean {
   return restartSettingKeys.some((key) => affects(`code4me.${key}`));
 }
+
+/** The environment variable through which the server gets the auth token (`Code4me:Database:AuthToken`). */
+export const authTokenVariable = 'Code4me__Database__AuthToken';
+
+/**
+ * Why `value` is not an auth token (a UUID, as `code4me-lsp user create` prints it), or undefined when it is one: the
+ * input box shows the reason while the user types.
+ */
+export function authTokenError(value: string): string | undefined {
+  return /^\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*$/i.test(value)
+    ? undefined
+    : 'An auth token is a UUID such as 0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b (code4me-lsp user create prints it).';
+}
+
+/**
+ * The server's environment: the extension host's, with the auth token from VS Code's secret storage when there is one
+ * (never in settings.json, initializationOptions or the LSP trace); without one, whatever the environment carries.
+ */
+export function serverEnvironment(base: NodeJS.ProcessEnv, authToken: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  if (authToken !== undefined && authToken.trim() !== '') {
+    env[authTokenVariable] = authToken.trim();
+  }
+  return env;
+}

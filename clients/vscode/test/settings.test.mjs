@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { toServerSettings, toDidChangeConfigurationParams, needsRestart } = require('../out/test-lib/settings.js');
+const { toServerSettings, toDidChangeConfigurationParams, needsRestart, authTokenError, serverEnvironment, authTokenVariable } = require('../out/test-lib/settings.js');
 
 const reader = (values) => (key) => values[key];
 
@@ -83,4 +83,21 @@ test('toConfigurationResult_Code4meSection_TheServerSettings_OtherSectionsNull',
   const { toConfigurationResult } = require('../out/test-lib/settings.js');
   assert.deepEqual(toConfigurationResult([{ section: 'code4me' }, { section: 'editor' }, {}], reader({ 'completion.manualOnly': true })),
     [{ completion: { manualOnly: true } }, null, null]);
+});
+
+test('authTokenError_AUuid_IsAccepted_AnythingElseGetsAReason', () => {
+  assert.equal(authTokenError('0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b'), undefined);
+  assert.equal(authTokenError(' 0193A2B4-5C6D-7E8F-9A0B-1C2D3E4F5A6B '), undefined);
+  for (const wrong of ['', 'secret', '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6', '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b0']) {
+    assert.match(authTokenError(wrong), /UUID/);
+  }
+});
+
+test('serverEnvironment_WithAToken_AddsItTrimmed_WithoutOne_LeavesTheEnvironmentAsItIs', () => {
+  const base = { PATH: '/usr/bin', HOME: '/home/a' };
+  assert.deepEqual(serverEnvironment(base, ' 0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b '),
+    { PATH: '/usr/bin', HOME: '/home/a', [authTokenVariable]: '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b' });
+  assert.deepEqual(serverEnvironment(base, undefined), base);
+  assert.equal(authTokenVariable, 'Code4me__Database__AuthToken');
+  assert.deepEqual(base, { PATH: '/usr/bin', HOME: '/home/a' }); // the extension host's own is not changed
 });
