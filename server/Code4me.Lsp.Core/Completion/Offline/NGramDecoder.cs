@@ -150,16 +150,36 @@ internal sealed class NGramDecoder
                 break;
             }
 
+            // The line ends when that is likelier than any one continuation: the line breaks of every indentation
+            // together against the best other token (the most likely break then stands for them).
             var best = -1;
             var bestP = 0.0;
+            var lineBreak = -1;
+            var lineBreakP = 0.0;
+            var lineEndP = 0.0;
             foreach (var w in _candidates)
             {
                 var pw = ((1 - copyWeight) * _tables.Probability(w)) + (copyWeight * _copy.Probability(w));
-                if (pw > bestP)
+                if (CodeTokenizer.IsNewline(_vocabulary.TextOf(w)))
+                {
+                    lineEndP += pw;
+                    if (pw > lineBreakP)
+                    {
+                        lineBreakP = pw;
+                        lineBreak = w;
+                    }
+                }
+                else if (pw > bestP)
                 {
                     bestP = pw;
                     best = w;
                 }
+            }
+
+            if (lineBreak >= 0 && lineEndP >= bestP)
+            {
+                best = lineBreak;
+                bestP = lineEndP;
             }
 
             var token = _vocabulary.TextOf(best);
