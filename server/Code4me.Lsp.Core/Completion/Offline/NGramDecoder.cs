@@ -125,6 +125,8 @@ internal sealed class NGramDecoder
             _copy.Advance(_history[^1], CollectionsMarshal.AsSpan(_history));
         }
 
+        // At the start of a line (after its indentation) the user is about to write it: a blank line is no answer.
+        var blankLine = partial.IsEmpty && window[(window.LastIndexOf('\n') + 1)..].IsWhiteSpace();
         var lines = 0;
         var previousWasNewline = false;
         var lineStartText = 0;
@@ -162,6 +164,11 @@ internal sealed class NGramDecoder
                 var pw = ((1 - copyWeight) * _tables.Probability(w)) + (copyWeight * _copy.Probability(w));
                 if (CodeTokenizer.IsNewline(_vocabulary.TextOf(w)))
                 {
+                    if (blankLine && _logprobs.Count == 0)
+                    {
+                        continue;
+                    }
+
                     lineEndP += pw;
                     if (pw > lineBreakP)
                     {
