@@ -18,6 +18,10 @@ internal sealed class NGramDecoder
     // quality benchmark: where the best retrieved line continues the same way the model was right about twice as often).
     private const double AgreementOdds = 2.7;
     private const double DisagreementOdds = 0.6;
+    // At a line start the copy component's match reaches back over the line break: that the previous lines agree says
+    // less about the next line than a match within a line says about the next token. The confidence in the first token
+    // there counts the copy component at this share of its weight (the choice of the token still counts it whole).
+    private const double LineStartCopyShare = 0.5;
 
     private readonly GramTables _tables;
     private readonly Vocabulary _vocabulary;
@@ -127,6 +131,7 @@ internal sealed class NGramDecoder
 
         // At the start of a line (after its indentation) the user is about to write it: a blank line is no answer.
         var blankLine = partial.IsEmpty && window[(window.LastIndexOf('\n') + 1)..].IsWhiteSpace();
+        var lineStartOdds = 1.0;
         var lines = 0;
         var previousWasNewline = false;
         var lineStartText = 0;
@@ -189,6 +194,12 @@ internal sealed class NGramDecoder
                 bestP = lineEndP;
             }
 
+            if (blankLine && _logprobs.Count == 0 && bestP > 0)
+            {
+                var halfCopy = copyWeight * LineStartCopyShare;
+                lineStartOdds = (((1 - halfCopy) * _tables.Probability(best)) + (halfCopy * _copy.Probability(best))) / bestP;
+            }
+
             var token = _vocabulary.TextOf(best);
             if (bestP < settings.MinTokenProbability)
             {
@@ -239,7 +250,7 @@ internal sealed class NGramDecoder
             Drop(1);
         }
 
-        confidence = FirstCharsProbability();
+        confidence = FirstCharsProbability() * lineStartOdds;
         if (FirstLineLength() < FirstChars)
         {
             confidence *= endProbability; // a short suggestion is right only if the line ends there
