@@ -38,12 +38,14 @@ internal sealed class NGramDecoder
     private readonly HashSet<int> _partialCandidates = [];
     private readonly Dictionary<int, int> _nearby = [];
     private readonly DocumentCopy _copy = new();
+    private readonly LineScorer _scorer;
 
     public NGramDecoder(GramTables tables, Vocabulary vocabulary, LineIndex lines)
     {
         _tables = tables;
         _vocabulary = vocabulary;
         _retrieval = new SnippetRetrieval(vocabulary, lines);
+        _scorer = new LineScorer(tables, vocabulary, _copy);
     }
 
     /// <summary>
@@ -250,6 +252,11 @@ internal sealed class NGramDecoder
             Drop(1);
         }
 
+        if (blankLine && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0)
+        {
+            RescoreRetrievedLine(historyStart, document, excludeFrom, excludeTo, ref endProbability);
+        }
+
         confidence = FirstCharsProbability() * lineStartOdds;
         if (FirstLineLength() < FirstChars)
         {
@@ -260,6 +267,46 @@ internal sealed class NGramDecoder
 
         // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
         return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
+    }
+
+    // At a line start, the retrieved line against the decoded one, each scored as a whole by the model (its tokens and a
+    // line break after them); the likelier stays.
+    private void RescoreRetrievedLine(int historyStart, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
+    {
+        var line = _retrieval.RetrievedRest;
+        if (line == _text.ToString())
+        {
+            return;
+        }
+
+        var decodedScore = FirstLogProbabilities(_logprobs.Count) + Math.Log(endProbability > 0 ? endProbability : 1);
+        var decoded = _history.GetRange(historyStart, _history.Count - historyStart);
+        _history.RemoveRange(historyStart, _history.Count - historyStart);
+        _copy.Reset(document, excludeFrom, excludeTo, _retrieval.SnippetIds, _retrieval.SnippetRanges, CollectionsMarshal.AsSpan(_history));
+        if (_scorer.Score(line, _history, decodedScore, out var end) > decodedScore)
+        {
+            _text.Clear().Append(line);
+            _logprobs.Clear();
+            _logprobs.AddRange(_scorer.Logprobs);
+            _tokenEnds.Clear();
+            _tokenEnds.AddRange(_scorer.TokenEnds);
+            endProbability = end;
+            return;
+        }
+
+        _history.RemoveRange(historyStart, _history.Count - historyStart);
+        _history.AddRange(decoded);
+    }
+
+    private double FirstLogProbabilities(int tokens)
+    {
+        var logp = 0.0;
+        for (var j = 0; j < tokens; j++)
+        {
+            logp += _logprobs[j];
+        }
+
+        return logp;
     }
 
     // The model's probability that the first characters are right, calibrated by the second opinion of line retrieval:
@@ -279,75 +326,34 @@ internal sealed class NGramDecoder
 
     // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
     // more the longer the match; the places that match share it by their votes.
-    private double CopyWeight()
+    private double CopyWeight() => CopyWeight(_copy);
+
+    /// <summary>The share of <paramref name="copy"/> in the mixture at its current match.</summary>
+    internal static double CopyWeight(DocumentCopy copy)
     {
-        if (_copy.Votes == 0)
+        if (copy.Votes == 0)
         {
             return 0;
         }
 
-        var length = _copy.MatchLength;
+        var length = copy.MatchLength;
         return Math.Max(0, length - 2) / (Math.Max(0, length - 2) + CopyHalfWeightLength);
     }
 
-    // True (and the repetition removed) when the emitted tokens end with a phrase of at least three tokens that
-    // repeats the phrase just before it, the second copy made only of emitted tokens.
+    // True (and the repetition removed) when the emitted tokens end with a repeated phrase (Repetition.OfPhrase).
     private bool RepeatsPhrase(int historyStart)
     {
-        var emitted = _history.Count - historyStart;
-        var all = CollectionsMarshal.AsSpan(_history);
-        for (var k = 3; k <= emitted && 2 * k <= all.Length; k++)
-        {
-            if (all[^k..].SequenceEqual(all[^(2 * k)..^k]) && IsPhrase(all[^k..]))
-            {
-                // The repetition goes; when it spans lines, what of it completes the line it starts on stays (a call
-                // finished, then the lines above all over again).
-                var keep = 0;
-                while (keep < k && !CodeTokenizer.IsNewline(_vocabulary.TextOf(all[^(k - keep)])))
-                {
-                    keep++;
-                }
-
-                Drop(keep > 0 && keep < k ? k - keep : k);
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // A phrase has a name in it, or spans lines ("x=None, x=None" repeats; ", \", \"" and "(op, 16), 16)" do not).
-    private bool IsPhrase(ReadOnlySpan<int> tokens)
-    {
-        foreach (var token in tokens)
-        {
-            var text = _vocabulary.TextOf(token);
-            if ((text.Length > 0 && CodeTokenizer.IsIdentifierStart(text[0])) || CodeTokenizer.IsNewline(text))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var tokens = Repetition.OfPhrase(CollectionsMarshal.AsSpan(_history), _history.Count - historyStart, _vocabulary);
+        Drop(tokens);
+        return tokens > 0;
     }
 
     // True (the line emitted since lineStartText removed) when the line being finished equals the line before it.
     private bool RepeatsPreviousLine(ReadOnlySpan<char> prefix, int lineStartText)
     {
-        var tail = string.Concat(prefix[Math.Max(0, prefix.Length - 1024)..], _text.ToString());
-        var end = tail.Length;
-        var start = tail.LastIndexOf('\n', end - 1) + 1;
-        if (start <= 0)
+        if (!Repetition.OfPreviousLine(prefix, _text.ToString()))
         {
             return false;
-        }
-
-        var line = tail.AsSpan(start, end - start).Trim();
-        var previousStart = start >= 2 ? tail.LastIndexOf('\n', start - 2) + 1 : 0;
-        var previous = tail.AsSpan(previousStart, start - 1 - previousStart).Trim();
-        if (!line.SequenceEqual(previous) || CodeTokenizer.Split(line.ToString()).Count(t => !string.IsNullOrWhiteSpace(t)) < 3)
-        {
-            return false; // "}" after "}" or "end" after "end" is how blocks close
         }
 
         var tokens = 0;
