@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Code4me.Lsp.Core.Completion.Offline;
 
@@ -67,6 +68,32 @@ internal sealed class LineScorer(GramTables tables, Vocabulary vocabulary, Docum
         }
 
         return endProbability > 0 ? score + Math.Log(endProbability) : double.NegativeInfinity;
+    }
+
+    /// <summary>
+    /// Replaces what the decode emitted after its first <paramref name="offset"/> characters (none, or its first token) by
+    /// <paramref name="rest"/> when <see cref="Score"/> puts that above <paramref name="floor"/>, the score of what it
+    /// replaces; <paramref name="carry"/> joins the first new token's log probability.
+    /// </summary>
+    public bool Adopt(string rest, int offset, double carry, double floor, StringBuilder text, List<double> logprobs, List<int> tokenEnds, List<int> history, out double endProbability)
+    {
+        if (!(Score(rest, history, floor, out endProbability) > floor))
+        {
+            return false;
+        }
+
+        var keep = offset > 0 ? 1 : 0;
+        text.Length = offset;
+        text.Append(rest);
+        logprobs.RemoveRange(keep, logprobs.Count - keep);
+        tokenEnds.RemoveRange(keep, tokenEnds.Count - keep);
+        for (var j = 0; j < Logprobs.Count; j++)
+        {
+            logprobs.Add(Logprobs[j] + (j == 0 ? carry : 0));
+            tokenEnds.Add(offset + TokenEnds[j]);
+        }
+
+        return true;
     }
 
     private double Mixture(List<int> history, int token)

@@ -121,6 +121,7 @@ internal sealed class NGramDecoder
         _logprobs.Clear();
         _tokenEnds.Clear();
         var carry = 0.0;
+        var wordCarry = 0.0;
         if (!partial.IsEmpty)
         {
             if (!ExtendPartial(partial, ref carry))
@@ -129,6 +130,7 @@ internal sealed class NGramDecoder
             }
 
             _copy.Advance(_history[^1], CollectionsMarshal.AsSpan(_history));
+            wordCarry = carry;
         }
 
         // At the start of a line (after its indentation) the user is about to write it: a blank line is no answer.
@@ -252,9 +254,14 @@ internal sealed class NGramDecoder
             Drop(1);
         }
 
-        if (blankLine && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0)
+        // The line retrieval found against the decoded one, at a line start as a whole, inside a word after it.
+        if (blankLine && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0 && _retrieval.RetrievedRest != _text.ToString())
         {
-            RescoreRetrievedLine(historyStart, document, excludeFrom, excludeTo, ref endProbability);
+            Rescore(_retrieval.RetrievedRest, 0, 0, 0, historyStart, document, excludeFrom, excludeTo, ref endProbability);
+        }
+        else if (!partial.IsEmpty && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0)
+        {
+            RescoreRetrievedWordRest(partial, historyStart, wordCarry, document, excludeFrom, excludeTo, ref endProbability);
         }
 
         confidence = FirstCharsProbability() * lineStartOdds;
@@ -269,33 +276,33 @@ internal sealed class NGramDecoder
         return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
     }
 
-    // At a line start, the retrieved line against the decoded one, each scored as a whole by the model (its tokens and a
-    // line break after them); the likelier stays.
-    private void RescoreRetrievedLine(int historyStart, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
+    // Inside a word: where the retrieved line completes the word as the decode did, what follows the word in each.
+    private void RescoreRetrievedWordRest(ReadOnlySpan<char> partial, int historyStart, double wordCarry, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
     {
-        var line = _retrieval.RetrievedRest;
-        if (line == _text.ToString())
+        var word = _vocabulary.TextOf(_history[historyStart]);
+        var rest = _retrieval.RetrievedRest;
+        var wordEnd = word.Length - partial.Length; // where the word ends in the completion
+        if (rest != _text.ToString() && rest.Length > wordEnd && rest.StartsWith(word.AsSpan(partial.Length), StringComparison.Ordinal)
+            && !CodeTokenizer.IsIdentifierPart(rest[wordEnd]) && (wordEnd == 0 || _tokenEnds[0] == wordEnd))
         {
-            return;
+            // The word's own probability is the same either way.
+            var shared = wordEnd > 0 ? _logprobs[0] : wordCarry;
+            Rescore(rest[wordEnd..], wordEnd, shared, wordEnd > 0 ? 0 : wordCarry, historyStart + 1, document, excludeFrom, excludeTo, ref endProbability);
         }
+    }
 
-        var decodedScore = FirstLogProbabilities(_logprobs.Count) + Math.Log(endProbability > 0 ? endProbability : 1);
-        var decoded = _history.GetRange(historyStart, _history.Count - historyStart);
-        _history.RemoveRange(historyStart, _history.Count - historyStart);
+    // The retrieved line's rest after the first `offset` characters of the completion against the decoded one's, each
+    // scored as a whole by the model (its tokens and a line break after them); the likelier stays. `shared` is the
+    // log probability of what both hold before it, `carry` what the first token of the rest adds (a complete word's).
+    private void Rescore(string rest, int offset, double shared, double carry, int historyKeep, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
+    {
+        var decodedScore = FirstLogProbabilities(_logprobs.Count) - shared + Math.Log(endProbability > 0 ? endProbability : 1);
+        _history.RemoveRange(historyKeep, _history.Count - historyKeep);
         _copy.Reset(document, excludeFrom, excludeTo, _retrieval.SnippetIds, _retrieval.SnippetRanges, CollectionsMarshal.AsSpan(_history));
-        if (_scorer.Score(line, _history, decodedScore, out var end) > decodedScore)
+        if (_scorer.Adopt(rest, offset, carry, decodedScore, _text, _logprobs, _tokenEnds, _history, out var end))
         {
-            _text.Clear().Append(line);
-            _logprobs.Clear();
-            _logprobs.AddRange(_scorer.Logprobs);
-            _tokenEnds.Clear();
-            _tokenEnds.AddRange(_scorer.TokenEnds);
             endProbability = end;
-            return;
         }
-
-        _history.RemoveRange(historyStart, _history.Count - historyStart);
-        _history.AddRange(decoded);
     }
 
     private double FirstLogProbabilities(int tokens)
