@@ -18,6 +18,10 @@ internal sealed class NGramDecoder
     // quality benchmark: where the best retrieved line continues the same way the model was right about twice as often).
     private const double AgreementOdds = 2.7;
     private const double DisagreementOdds = 0.6;
+    // At a line start the copy component's match reaches back over the line break: that the previous lines agree says
+    // less about the next line than a match within a line says about the next token. The confidence in the first token
+    // there counts the copy component at this share of its weight (the choice of the token still counts it whole).
+    private const double LineStartCopyShare = 0.5;
 
     private readonly GramTables _tables;
     private readonly Vocabulary _vocabulary;
@@ -34,12 +38,14 @@ internal sealed class NGramDecoder
     private readonly HashSet<int> _partialCandidates = [];
     private readonly Dictionary<int, int> _nearby = [];
     private readonly DocumentCopy _copy = new();
+    private readonly LineScorer _scorer;
 
     public NGramDecoder(GramTables tables, Vocabulary vocabulary, LineIndex lines)
     {
         _tables = tables;
         _vocabulary = vocabulary;
         _retrieval = new SnippetRetrieval(vocabulary, lines);
+        _scorer = new LineScorer(tables, vocabulary, _copy);
     }
 
     /// <summary>
@@ -115,6 +121,7 @@ internal sealed class NGramDecoder
         _logprobs.Clear();
         _tokenEnds.Clear();
         var carry = 0.0;
+        var wordCarry = 0.0;
         if (!partial.IsEmpty)
         {
             if (!ExtendPartial(partial, ref carry))
@@ -123,8 +130,12 @@ internal sealed class NGramDecoder
             }
 
             _copy.Advance(_history[^1], CollectionsMarshal.AsSpan(_history));
+            wordCarry = carry;
         }
 
+        // At the start of a line (after its indentation) the user is about to write it: a blank line is no answer.
+        var blankLine = partial.IsEmpty && window[(window.LastIndexOf('\n') + 1)..].IsWhiteSpace();
+        var lineStartOdds = 1.0;
         var lines = 0;
         var previousWasNewline = false;
         var lineStartText = 0;
@@ -150,16 +161,47 @@ internal sealed class NGramDecoder
                 break;
             }
 
+            // The line ends when that is likelier than any one continuation: the line breaks of every indentation
+            // together against the best other token (the most likely break then stands for them).
             var best = -1;
             var bestP = 0.0;
+            var lineBreak = -1;
+            var lineBreakP = 0.0;
+            var lineEndP = 0.0;
             foreach (var w in _candidates)
             {
                 var pw = ((1 - copyWeight) * _tables.Probability(w)) + (copyWeight * _copy.Probability(w));
-                if (pw > bestP)
+                if (CodeTokenizer.IsNewline(_vocabulary.TextOf(w)))
+                {
+                    if (blankLine && _logprobs.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    lineEndP += pw;
+                    if (pw > lineBreakP)
+                    {
+                        lineBreakP = pw;
+                        lineBreak = w;
+                    }
+                }
+                else if (pw > bestP)
                 {
                     bestP = pw;
                     best = w;
                 }
+            }
+
+            if (lineBreak >= 0 && lineEndP >= bestP)
+            {
+                best = lineBreak;
+                bestP = lineEndP;
+            }
+
+            if (blankLine && _logprobs.Count == 0 && bestP > 0)
+            {
+                var halfCopy = copyWeight * LineStartCopyShare;
+                lineStartOdds = (((1 - halfCopy) * _tables.Probability(best)) + (halfCopy * _copy.Probability(best))) / bestP;
             }
 
             var token = _vocabulary.TextOf(best);
@@ -212,7 +254,17 @@ internal sealed class NGramDecoder
             Drop(1);
         }
 
-        confidence = FirstCharsProbability();
+        // The line retrieval found against the decoded one, at a line start as a whole, inside a word after it.
+        if (blankLine && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0 && _retrieval.RetrievedRest != _text.ToString())
+        {
+            Rescore(_retrieval.RetrievedRest, 0, 0, 0, historyStart, document, excludeFrom, excludeTo, ref endProbability);
+        }
+        else if (!partial.IsEmpty && !settings.MultiLine && _retrieval.RetrievedRest.Length > 0 && _logprobs.Count > 0)
+        {
+            RescoreRetrievedWordRest(partial, historyStart, wordCarry, document, excludeFrom, excludeTo, ref endProbability);
+        }
+
+        confidence = FirstCharsProbability() * lineStartOdds;
         if (FirstLineLength() < FirstChars)
         {
             confidence *= endProbability; // a short suggestion is right only if the line ends there
@@ -222,6 +274,46 @@ internal sealed class NGramDecoder
 
         // The n-gram model has no prompt in the LLM sense (it conditions on the last few tokens): no prompt count.
         return new RawGeneration(_text.ToString(), _logprobs.ToArray(), CompletionTokens: _logprobs.Count);
+    }
+
+    // Inside a word: where the retrieved line completes the word as the decode did, what follows the word in each.
+    private void RescoreRetrievedWordRest(ReadOnlySpan<char> partial, int historyStart, double wordCarry, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
+    {
+        var word = _vocabulary.TextOf(_history[historyStart]);
+        var rest = _retrieval.RetrievedRest;
+        var wordEnd = word.Length - partial.Length; // where the word ends in the completion
+        if (rest != _text.ToString() && rest.Length > wordEnd && rest.StartsWith(word.AsSpan(partial.Length), StringComparison.Ordinal)
+            && !CodeTokenizer.IsIdentifierPart(rest[wordEnd]) && (wordEnd == 0 || _tokenEnds[0] == wordEnd))
+        {
+            // The word's own probability is the same either way.
+            var shared = wordEnd > 0 ? _logprobs[0] : wordCarry;
+            Rescore(rest[wordEnd..], wordEnd, shared, wordEnd > 0 ? 0 : wordCarry, historyStart + 1, document, excludeFrom, excludeTo, ref endProbability);
+        }
+    }
+
+    // The retrieved line's rest after the first `offset` characters of the completion against the decoded one's, each
+    // scored as a whole by the model (its tokens and a line break after them); the likelier stays. `shared` is the
+    // log probability of what both hold before it, `carry` what the first token of the rest adds (a complete word's).
+    private void Rescore(string rest, int offset, double shared, double carry, int historyKeep, List<int>? document, int excludeFrom, int excludeTo, ref double endProbability)
+    {
+        var decodedScore = FirstLogProbabilities(_logprobs.Count) - shared + Math.Log(endProbability > 0 ? endProbability : 1);
+        _history.RemoveRange(historyKeep, _history.Count - historyKeep);
+        _copy.Reset(document, excludeFrom, excludeTo, _retrieval.SnippetIds, _retrieval.SnippetRanges, CollectionsMarshal.AsSpan(_history));
+        if (_scorer.Adopt(rest, offset, carry, decodedScore, _text, _logprobs, _tokenEnds, _history, out var end))
+        {
+            endProbability = end;
+        }
+    }
+
+    private double FirstLogProbabilities(int tokens)
+    {
+        var logp = 0.0;
+        for (var j = 0; j < tokens; j++)
+        {
+            logp += _logprobs[j];
+        }
+
+        return logp;
     }
 
     // The model's probability that the first characters are right, calibrated by the second opinion of line retrieval:
@@ -241,75 +333,34 @@ internal sealed class NGramDecoder
 
     // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
     // more the longer the match; the places that match share it by their votes.
-    private double CopyWeight()
+    private double CopyWeight() => CopyWeight(_copy);
+
+    /// <summary>The share of <paramref name="copy"/> in the mixture at its current match.</summary>
+    internal static double CopyWeight(DocumentCopy copy)
     {
-        if (_copy.Votes == 0)
+        if (copy.Votes == 0)
         {
             return 0;
         }
 
-        var length = _copy.MatchLength;
+        var length = copy.MatchLength;
         return Math.Max(0, length - 2) / (Math.Max(0, length - 2) + CopyHalfWeightLength);
     }
 
-    // True (and the repetition removed) when the emitted tokens end with a phrase of at least three tokens that
-    // repeats the phrase just before it, the second copy made only of emitted tokens.
+    // True (and the repetition removed) when the emitted tokens end with a repeated phrase (Repetition.OfPhrase).
     private bool RepeatsPhrase(int historyStart)
     {
-        var emitted = _history.Count - historyStart;
-        var all = CollectionsMarshal.AsSpan(_history);
-        for (var k = 3; k <= emitted && 2 * k <= all.Length; k++)
-        {
-            if (all[^k..].SequenceEqual(all[^(2 * k)..^k]) && IsPhrase(all[^k..]))
-            {
-                // The repetition goes; when it spans lines, what of it completes the line it starts on stays (a call
-                // finished, then the lines above all over again).
-                var keep = 0;
-                while (keep < k && !CodeTokenizer.IsNewline(_vocabulary.TextOf(all[^(k - keep)])))
-                {
-                    keep++;
-                }
-
-                Drop(keep > 0 && keep < k ? k - keep : k);
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // A phrase has a name in it, or spans lines ("x=None, x=None" repeats; ", \", \"" and "(op, 16), 16)" do not).
-    private bool IsPhrase(ReadOnlySpan<int> tokens)
-    {
-        foreach (var token in tokens)
-        {
-            var text = _vocabulary.TextOf(token);
-            if ((text.Length > 0 && CodeTokenizer.IsIdentifierStart(text[0])) || CodeTokenizer.IsNewline(text))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var tokens = Repetition.OfPhrase(CollectionsMarshal.AsSpan(_history), _history.Count - historyStart, _vocabulary);
+        Drop(tokens);
+        return tokens > 0;
     }
 
     // True (the line emitted since lineStartText removed) when the line being finished equals the line before it.
     private bool RepeatsPreviousLine(ReadOnlySpan<char> prefix, int lineStartText)
     {
-        var tail = string.Concat(prefix[Math.Max(0, prefix.Length - 1024)..], _text.ToString());
-        var end = tail.Length;
-        var start = tail.LastIndexOf('\n', end - 1) + 1;
-        if (start <= 0)
+        if (!Repetition.OfPreviousLine(prefix, _text.ToString()))
         {
             return false;
-        }
-
-        var line = tail.AsSpan(start, end - start).Trim();
-        var previousStart = start >= 2 ? tail.LastIndexOf('\n', start - 2) + 1 : 0;
-        var previous = tail.AsSpan(previousStart, start - 1 - previousStart).Trim();
-        if (!line.SequenceEqual(previous) || CodeTokenizer.Split(line.ToString()).Count(t => !string.IsNullOrWhiteSpace(t)) < 3)
-        {
-            return false; // "}" after "}" or "end" after "end" is how blocks close
         }
 
         var tokens = 0;
