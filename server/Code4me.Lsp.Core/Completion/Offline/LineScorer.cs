@@ -63,7 +63,7 @@ internal sealed class LineScorer(GramTables tables, Vocabulary vocabulary, Docum
         {
             if (CodeTokenizer.IsNewline(vocabulary.TextOf(w)))
             {
-                endProbability += ((1 - copyWeight) * tables.Probability(w)) + (copyWeight * copy.Probability(w));
+                endProbability += NGramDecoder.Mixture(tables, copy, copyWeight, w);
             }
         }
 
@@ -99,7 +99,6 @@ internal sealed class LineScorer(GramTables tables, Vocabulary vocabulary, Docum
     private double Mixture(List<int> history, int token)
     {
         tables.Load(CollectionsMarshal.AsSpan(history));
-        var copyWeight = NGramDecoder.CopyWeight(copy);
-        return ((1 - copyWeight) * tables.Probability(token)) + (copyWeight * copy.Probability(token));
+        return NGramDecoder.Mixture(tables, copy, NGramDecoder.CopyWeight(copy), token);
     }
 }

@@ -170,7 +170,7 @@ internal sealed class NGramDecoder
             var lineEndP = 0.0;
             foreach (var w in _candidates)
             {
-                var pw = ((1 - copyWeight) * _tables.Probability(w)) + (copyWeight * _copy.Probability(w));
+                var pw = Mixture(_tables, _copy, copyWeight, w);
                 if (CodeTokenizer.IsNewline(_vocabulary.TextOf(w)))
                 {
                     if (blankLine && _logprobs.Count == 0)
@@ -200,8 +200,7 @@ internal sealed class NGramDecoder
 
             if (blankLine && _logprobs.Count == 0 && bestP > 0)
             {
-                var halfCopy = copyWeight * LineStartCopyShare;
-                lineStartOdds = (((1 - halfCopy) * _tables.Probability(best)) + (halfCopy * _copy.Probability(best))) / bestP;
+                lineStartOdds = Mixture(_tables, _copy, copyWeight * LineStartCopyShare, best) / bestP;
             }
 
             var token = _vocabulary.TextOf(best);
@@ -334,6 +333,11 @@ internal sealed class NGramDecoder
     // The copy component's share: none for a match of one or two tokens (a bracket or a name alone proves little), then
     // more the longer the match; the places that match share it by their votes.
     private double CopyWeight() => CopyWeight(_copy);
+
+    /// <summary>The probability of <paramref name="token"/> under the mixture of the n-gram tables (at their loaded history)
+    /// and <paramref name="copy"/>, the latter at <paramref name="copyWeight"/>: what the decoder and <see cref="LineScorer"/> both score.</summary>
+    internal static double Mixture(GramTables tables, DocumentCopy copy, double copyWeight, int token) =>
+        ((1 - copyWeight) * tables.Probability(token)) + (copyWeight * copy.Probability(token));
 
     /// <summary>The share of <paramref name="copy"/> in the mixture at its current match.</summary>
     internal static double CopyWeight(DocumentCopy copy)
